@@ -1,0 +1,33 @@
+import type { Importance } from "../schemas/importance";
+
+export const ARCHIVE_PREFIX = "tail-events/";
+
+/**
+ * `tail-events/YYYY-MM-DD/importance-N/HH-MM-<id>.json`: date and HH-MM are UTC, from the earliest
+ * event in the object. `<id>` is the time of the flush plus randomness, so keys stay unique
+ * across flushes, retries of other flushes, shards and storage resets.
+ */
+export function archiveKey(day: string, earliestEventMs: number, importance: Importance, now: number = Date.now()): string {
+  const earliest = new Date(earliestEventMs);
+  const hh = String(earliest.getUTCHours()).padStart(2, "0");
+  const mm = String(earliest.getUTCMinutes()).padStart(2, "0");
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36).padStart(7, "0");
+  return `${ARCHIVE_PREFIX}${day}/importance-${importance}/${hh}-${mm}-${now.toString(36)}${random}.json`;
+}
+
+const KEY_PATTERN = /^tail-events\/(\d{4}-\d{2}-\d{2})\/importance-([0-3])\/(\d{2})-(\d{2})-([0-9a-z]+)\.json$/;
+
+export interface ParsedArchiveKey {
+  day: string;
+  importance: Importance;
+  hour: number;
+  minute: number;
+  id: string;
+}
+
+export function parseArchiveKey(key: string): ParsedArchiveKey | undefined {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return undefined;
+  const [, day, importance, hh, mm, id] = match as unknown as [string, string, string, string, string, string];
+  return { day, importance: Number(importance) as Importance, hour: Number(hh), minute: Number(mm), id };
+}

@@ -1,0 +1,76 @@
+import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
+import type { BufferRow, RowTally } from "./buffer-rows";
+
+type PerImportance = Record<Importance, number>;
+
+/** Running counters of the collector; persisted with every flush and rebuilt after a restart. */
+export interface Counters {
+  received: number;
+  receivedByImportance: PerImportance;
+  archived: number;
+  archivedByImportance: PerImportance;
+  keptAsText: number;
+  byNamespace: Record<string, number>;
+  duplicates: number;
+  rejected: number;
+  objectsWritten: number;
+  bytesWritten: number;
+  flushFailures: number;
+  lastFlushAt: number | null;
+  lastError: { at: number; message: string } | null;
+}
+
+export function emptyCounters(): Counters {
+  return {
+    received: 0,
+    receivedByImportance: { 0: 0, 1: 0, 2: 0, 3: 0 },
+    archived: 0,
+    archivedByImportance: { 0: 0, 1: 0, 2: 0, 3: 0 },
+    keptAsText: 0,
+    byNamespace: {},
+    duplicates: 0,
+    rejected: 0,
+    objectsWritten: 0,
+    bytesWritten: 0,
+    flushFailures: 0,
+    lastFlushAt: null,
+    lastError: null,
+  };
+}
+
+export function countReceived(counters: Counters, perImportance: PerImportance, tally: RowTally): void {
+  for (const level of IMPORTANCE_LEVELS) {
+    counters.received += perImportance[level];
+    counters.receivedByImportance[level] += perImportance[level];
+  }
+  counters.keptAsText += tally.text;
+  for (const [ns, count] of Object.entries(tally.namespaces)) counters.byNamespace[ns] = (counters.byNamespace[ns] ?? 0) + count;
+}
+
+export function countRows(counters: Counters, rows: readonly BufferRow[]): void {
+  for (const row of rows) {
+    const perImportance = { 0: 0, 1: 0, 2: 0, 3: 0 } as PerImportance;
+    for (const level of IMPORTANCE_LEVELS) perImportance[level] = row.slices[level].events;
+    countReceived(counters, perImportance, row.tally);
+  }
+}
+
+/** The counters as /stats shows them: importance keys by name, times as ISO strings. */
+export function presentCounters(counters: Counters) {
+  const byName = (values: PerImportance) => Object.fromEntries(IMPORTANCE_LEVELS.map((l) => [IMPORTANCE_NAMES[l], values[l]]));
+  return {
+    received: counters.received,
+    archived: counters.archived,
+    keptAsText: counters.keptAsText,
+    duplicates: counters.duplicates,
+    rejected: counters.rejected,
+    receivedByImportance: byName(counters.receivedByImportance),
+    archivedByImportance: byName(counters.archivedByImportance),
+    byNamespace: counters.byNamespace,
+    objectsWritten: counters.objectsWritten,
+    bytesWritten: counters.bytesWritten,
+    flushFailures: counters.flushFailures,
+    lastFlushAt: counters.lastFlushAt === null ? null : new Date(counters.lastFlushAt).toISOString(),
+    lastError: counters.lastError === null ? null : { at: new Date(counters.lastError.at).toISOString(), message: counters.lastError.message },
+  };
+}

@@ -1,0 +1,12 @@
+/** Largest time `Date` can represent; beyond it toISOString throws. */
+const MAX_DATE_MS = 8.64e15;
+
+/** A timestamp that can be partitioned: the event's own when sane, else when it was received. */
+export function partitionTime(timestamp: number, receivedAt: number): number {
+  return Number.isFinite(timestamp) && timestamp >= 0 && timestamp <= MAX_DATE_MS ? timestamp : receivedAt;
+}
+
+/** `YYYY-MM-DD` in UTC. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

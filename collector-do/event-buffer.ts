@@ -1,0 +1,118 @@
+import { IMPORTANCE_LEVELS, type Importance } from "../schemas/importance";
+import { SCHEMA_STATEMENTS } from "./buffer-schema";
+import type { BufferRow, RowTally } from "./buffer-rows";
+
+export type Watermarks = Record<Importance, number>;
+
+export interface UnflushedTotals {
+  events: number;
+  bytes: number;
+  oldestReceivedAt: number | null;
+}
+
+export interface DayGroup {
+  day: string;
+  events: number;
+  /** Size of the archive object these rows make: bodies, the commas between rows, the brackets. */
+  bytes: number;
+  first: number;
+  last: number;
+}
+
+/** Rows fetched per page while streaming a flush, so memory stays bounded by a few rows. */
+const PAGE_ROWS = 4;
+
+/**
+ * The durable buffer in the Durable Object's SQLite storage. An importance's events are
+ * "unflushed" in rows with seq above that importance's watermark; a row is deleted once every
+ * importance it holds is flushed.
+ */
+export class EventBuffer {
+  constructor(private readonly sql: SqlStorage) {
+    for (const statement of SCHEMA_STATEMENTS) sql.exec(statement);
+  }
+
+  /** Inserts rows with consecutive seqs from `firstSeq` (seqs never go back, even after deletes). */
+  insert(rows: readonly BufferRow[], receivedAt: number, firstSeq: number): void {
+    let seq = firstSeq;
+    for (const row of rows) {
+      const values: unknown[] = [seq++, row.day, receivedAt, row.ids.join(","), JSON.stringify(row.tally)];
+      for (const level of IMPORTANCE_LEVELS) {
+        const slice = row.slices[level];
+        values.push(slice.events, slice.bytes, slice.first, slice.last, slice.body);
+      }
+      this.sql.exec(`INSERT INTO buffer (seq, day, received_at, ids, tally, ${COLUMN_LIST}) VALUES (${placeholders(values.length)})`, ...values);
+    }
+  }
+
+  maxSeq(): number {
+    return Number(this.sql.exec("SELECT COALESCE(MAX(seq), 0) AS s FROM buffer").one().s);
+  }
+
+  totals(level: Importance, after: number): UnflushedTotals {
+    const row = this.sql
+      .exec(`SELECT COALESCE(SUM(n${level}), 0) AS n, COALESCE(SUM(b${level}), 0) AS b, MIN(received_at) AS r FROM buffer WHERE seq > ? AND n${level} > 0`, after)
+      .one();
+    return { events: Number(row.n), bytes: Number(row.b), oldestReceivedAt: row.r === null ? null : Number(row.r) };
+  }
+
+  dayGroups(level: Importance, after: number, upTo: number): DayGroup[] {
+    return this.sql
+      .exec(
+        `SELECT day, SUM(n${level}) AS n, SUM(b${level}) AS b, COUNT(*) AS c, MIN(t${level}) AS t, MAX(u${level}) AS u
+         FROM buffer WHERE seq > ? AND seq <= ? AND n${level} > 0 GROUP BY day ORDER BY day`,
+        after,
+        upTo,
+      )
+      .toArray()
+      .map((r) => ({ day: String(r.day), events: Number(r.n), bytes: Number(r.b) + Number(r.c) + 1, first: Number(r.t), last: Number(r.u) }));
+  }
+
+  /** The comma-joined event JSON of one importance and day, a few rows at a time, in seq order. */
+  *bodies(level: Importance, day: string, after: number, upTo: number): Generator<string> {
+    let cursor = after;
+    for (;;) {
+      const page = this.sql
+        .exec(`SELECT seq, body${level} AS body FROM buffer WHERE seq > ? AND seq <= ? AND day = ? AND n${level} > 0 ORDER BY seq LIMIT ${PAGE_ROWS}`, cursor, upTo, day)
+        .toArray();
+      for (const row of page) yield String(row.body);
+      if (page.length < PAGE_ROWS) return;
+      cursor = Number(page[page.length - 1]!.seq);
+    }
+  }
+
+  /** Deletes rows whose every importance is flushed; answers the ids they held. */
+  sweep(watermarks: Watermarks): string[] {
+    const condition = IMPORTANCE_LEVELS.map((i) => `(n${i} = 0 OR seq <= ${Math.floor(watermarks[i])})`).join(" AND ");
+    const ids = this.sql.exec(`SELECT ids FROM buffer WHERE ${condition}`).toArray().flatMap((r) => String(r.ids).split(","));
+    if (ids.length > 0) this.sql.exec(`DELETE FROM buffer WHERE ${condition}`);
+    return ids;
+  }
+
+  /** Every id still in the buffer, for rebuilding the deduplication window after a restart. */
+  allIds(): string[] {
+    return this.sql.exec("SELECT ids FROM buffer").toArray().flatMap((r) => String(r.ids).split(","));
+  }
+
+  /** Counter deltas of the rows after `seq`: what was received since counters were last persisted. */
+  tallySince(seq: number): { perImportance: Record<Importance, number>; tally: RowTally } {
+    const perImportance: Record<Importance, number> = { 0: 0, 1: 0, 2: 0, 3: 0 };
+    const tally: RowTally = { text: 0, namespaces: {} };
+    for (const row of this.sql.exec(`SELECT tally, n0, n1, n2, n3 FROM buffer WHERE seq > ?`, seq)) {
+      for (const level of IMPORTANCE_LEVELS) perImportance[level] += Number(row[`n${level}`]);
+      addTally(tally, JSON.parse(String(row.tally)) as RowTally);
+    }
+    return { perImportance, tally };
+  }
+}
+
+export function addTally(into: RowTally, from: RowTally): void {
+  into.text += from.text;
+  for (const [ns, count] of Object.entries(from.namespaces)) into.namespaces[ns] = (into.namespaces[ns] ?? 0) + count;
+}
+
+const COLUMN_LIST = IMPORTANCE_LEVELS.map((i) => `n${i}, b${i}, t${i}, u${i}, body${i}`).join(", ");
+
+function placeholders(count: number): string {
+  return Array.from({ length: count }, () => "?").join(", ");
+}

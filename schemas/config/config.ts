@@ -1,0 +1,115 @@
+import * as v from "valibot";
+import type { Importance } from "../importance";
+import type { Env } from "./env";
+import { DEFAULT_IMPORTANCE_RULES, ImportanceRuleSchema, type ImportanceRule } from "./importance-rules";
+import { DEFAULT_THRESHOLDS, ThresholdOverrideSchema, type BufferThreshold } from "./thresholds";
+
+/**
+ * The one place where do-tail's settings are read, validated and defaulted.
+ * Every setting comes from a Worker variable (wrangler.tail.toml [vars] or a secret);
+ * the defaults below are documented in the README's configuration table.
+ */
+export interface Config {
+  environment: "development" | "production";
+  flushIntervalSeconds: number;
+  batchSize: number;
+  /** Upper bound on one collector call's payload, so one RPC stays far below the 32 MiB limit. */
+  maxBatchBytes: number;
+  analyticsEnabled: boolean;
+  analyticsEndpoint: string | undefined;
+  logLevel: LogLevel;
+  maxEventBytes: number;
+  thresholds: Record<Importance, BufferThreshold>;
+  importanceRules: readonly ImportanceRule[];
+}
+
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  constructor(setting: string, problem: string, value: unknown) {
+    super(`Invalid setting ${setting}=${JSON.stringify(value)}: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+const intSetting = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\s*\d+\s*$/, "must be a whole number"),
+    v.transform(Number),
+    v.minValue(min, `must be at least ${min}`),
+    v.maxValue(max, `must be at most ${max}`),
+  );
+
+const SETTINGS = {
+  ENVIRONMENT: { schema: v.picklist(["development", "production"], 'must be "development" or "production"'), fallback: "production" },
+  FLUSH_INTERVAL_SECONDS: { schema: intSetting(1, 3600), fallback: "30" },
+  BATCH_SIZE: { schema: intSetting(1, 10_000), fallback: "1000" },
+  ANALYTICS_ENABLED: { schema: v.pipe(v.picklist(["true", "false"], 'must be "true" or "false"'), v.transform((s) => s === "true")), fallback: "false" },
+  ANALYTICS_ENDPOINT: { schema: v.optional(v.pipe(v.string(), v.url("must be an absolute URL"))), fallback: undefined },
+  LOG_LEVEL: { schema: v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), fallback: "info" },
+  MAX_EVENT_BYTES: { schema: intSetting(1024, 1024 * 1024), fallback: "131072" },
+  IMPORTANCE_RULES: { schema: jsonSetting(v.array(ImportanceRuleSchema)), fallback: "[]" },
+  BUFFER_THRESHOLDS: { schema: jsonSetting(ThresholdOverrideSchema), fallback: "{}" },
+} as const;
+
+type Settings = typeof SETTINGS;
+type Parsed = { [K in keyof Settings]: v.InferOutput<Settings[K]["schema"]> };
+
+function jsonSetting<T extends v.GenericSchema>(schema: T) {
+  return v.pipe(
+    v.string(),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      try {
+        return JSON.parse(dataset.value) as unknown;
+      } catch {
+        addIssue({ message: "must be valid JSON" });
+        return NEVER;
+      }
+    }),
+    schema,
+  );
+}
+
+function readSetting<K extends keyof Settings>(env: Env, name: K): Parsed[K] {
+  const raw = (env as unknown as Record<string, unknown>)[name];
+  const value = raw === undefined || raw === "" ? SETTINGS[name].fallback : raw;
+  const result = v.safeParse(SETTINGS[name].schema as v.GenericSchema, value);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join(".");
+    throw new ConfigError(name, path ? `${path}: ${issue.message}` : issue.message, value);
+  }
+  return result.output as Parsed[K];
+}
+
+function mergeThresholds(overrides: Parsed["BUFFER_THRESHOLDS"]): Record<Importance, BufferThreshold> {
+  const merged = { ...DEFAULT_THRESHOLDS };
+  for (const level of [0, 1, 2, 3] as const) {
+    merged[level] = { ...DEFAULT_THRESHOLDS[level], ...overrides[level] };
+  }
+  return merged;
+}
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses the environment once per env object; throws ConfigError naming the bad setting. */
+export function loadConfig(env: Env): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const config: Config = {
+    environment: readSetting(env, "ENVIRONMENT"),
+    flushIntervalSeconds: readSetting(env, "FLUSH_INTERVAL_SECONDS"),
+    batchSize: readSetting(env, "BATCH_SIZE"),
+    maxBatchBytes: 8 * 1024 * 1024,
+    analyticsEnabled: readSetting(env, "ANALYTICS_ENABLED"),
+    analyticsEndpoint: readSetting(env, "ANALYTICS_ENDPOINT"),
+    logLevel: readSetting(env, "LOG_LEVEL"),
+    maxEventBytes: readSetting(env, "MAX_EVENT_BYTES"),
+    thresholds: mergeThresholds(readSetting(env, "BUFFER_THRESHOLDS")),
+    importanceRules: [...readSetting(env, "IMPORTANCE_RULES"), ...DEFAULT_IMPORTANCE_RULES],
+  };
+  cache.set(env, config);
+  return config;
+}

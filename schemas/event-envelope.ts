@@ -1,0 +1,34 @@
+import * as v from "valibot";
+
+/**
+ * The archived event: what every element of an R2 archive object looks like.
+ * `data` holds the producer's own fields exactly as they were logged.
+ */
+export const EventKind = v.picklist(["invocation", "log", "exception", "diagnostic"]);
+export type EventKind = v.InferOutput<typeof EventKind>;
+
+export const EventEnvelope = v.object({
+  /** `<invocationId>-<position>`: the same TraceItem always yields the same ids. */
+  id: v.string(),
+  invocationId: v.string(),
+  /** `_event` when the producer named it, otherwise derived from the kind (e.g. `console.log`). */
+  type: v.string(),
+  kind: EventKind,
+  importance: v.picklist([0, 1, 2, 3]),
+  /** Milliseconds since the epoch, from the runtime's timestamp of the log/exception/invocation. */
+  timestamp: v.number(),
+  script: v.nullable(v.string()),
+  /** DO-framework namespace such as `AI` or `DO.Lifecycle`, null when the type has none. */
+  namespace: v.nullable(v.string()),
+  /** console level for logs (log, info, debug, warn, error). */
+  level: v.optional(v.string()),
+  /** Set when the log was not a JSON object: the original text, kept rather than dropped. */
+  text: v.optional(v.string()),
+  /** Why the log was kept as text (e.g. broken JSON). */
+  parseError: v.optional(v.string()),
+  /** Present when the event was shortened to fit the size limit. */
+  truncated: v.optional(v.object({ originalBytes: v.number(), maxBytes: v.number() })),
+  data: v.record(v.string(), v.unknown()),
+});
+
+export type EventEnvelope = v.InferOutput<typeof EventEnvelope>;

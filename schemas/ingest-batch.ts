@@ -1,0 +1,27 @@
+import type { EventKind } from "./event-envelope";
+import type { Importance } from "./importance";
+
+/** One serialized event as the tail worker hands it to the collector. */
+export interface WireEvent {
+  id: string;
+  importance: Importance;
+  timestamp: number;
+  type: string;
+  kind: EventKind;
+  namespace: string | null;
+  /** Kept as text rather than as a structured event (not JSON, broken JSON, unserialisable). */
+  asText: boolean;
+  /** The archived event, serialized once by the tail worker: the collector never re-parses it. */
+  json: string;
+}
+
+export interface IngestBatch {
+  events: WireEvent[];
+}
+
+export interface IngestResult {
+  /** Events stored durably by this call. */
+  accepted: number;
+  /** Events ignored because their id was already ingested (a retried delivery). */
+  duplicates: number;
+}

@@ -1,0 +1,30 @@
+import { loadConfig } from "../../schemas/config/config";
+import type { Env } from "../../schemas/config/env";
+import { collectorStub } from "../route/collector-stub";
+import { json } from "./json";
+
+export function health(_request: Request, env: Env): Response {
+  const config = loadConfig(env);
+  return json({ status: "ok", service: "do-tail", environment: config.environment, time: new Date().toISOString() });
+}
+
+export async function stats(_request: Request, env: Env): Promise<Response> {
+  const config = loadConfig(env);
+  const collector = await collectorStub(env).stats();
+  return json({
+    ...collector,
+    config: {
+      environment: config.environment,
+      flushIntervalSeconds: config.flushIntervalSeconds,
+      batchSize: config.batchSize,
+      analyticsEnabled: config.analyticsEnabled,
+      logLevel: config.logLevel,
+      maxEventBytes: config.maxEventBytes,
+    },
+  });
+}
+
+export async function flush(_request: Request, env: Env): Promise<Response> {
+  const report = await collectorStub(env).flush();
+  return json(report, report.errors.length > 0 ? 502 : 200);
+}

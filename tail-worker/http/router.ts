@@ -1,0 +1,21 @@
+import { Router } from "itty-router";
+import type { Env } from "../../schemas/config/env";
+import { errorMessage } from "../parse/format-args";
+import { getArchive, listArchives } from "./archive-routes";
+import { flush, health, stats } from "./collector-routes";
+import { problem } from "./json";
+import { testEvents } from "./test-events-route";
+
+/** The HTTP API: it only reads the pipeline's state or triggers it; data flows through tail(). */
+export const router = Router<Request, [Env, ExecutionContext]>({
+  catch: (error) => problem(500, errorMessage(error)),
+});
+
+router
+  .get("/health", health)
+  .get("/stats", stats)
+  .post("/flush", flush)
+  .post("/test-events", testEvents)
+  .get("/archives", listArchives)
+  .get("/archives/:key+", getArchive)
+  .all("*", (request) => problem(404, `no route for ${request.method} ${new URL(request.url).pathname}`));

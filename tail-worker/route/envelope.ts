@@ -1,0 +1,90 @@
+import type { Importance } from "../../schemas/importance";
+import type { WireEvent } from "../../schemas/ingest-batch";
+import { utf8ByteLength } from "../../schemas/utf8";
+import { errorMessage } from "../parse/format-args";
+import type { ParsedEvent, ParsedTraceItem } from "../parse/parsed-event";
+import { Hash64 } from "./hash";
+
+export interface ClassifiedEvent extends ParsedEvent {
+  importance: Importance;
+  namespace: string | null;
+}
+
+/**
+ * Serializes the events of one TraceItem into archived JSON and gives them ids. The invocation id
+ * hashes the item's fingerprint and every serialized event, so the same TraceItem always gets the
+ * same ids and a retried delivery can be recognised by the collector.
+ */
+export function buildWireEvents(item: ParsedTraceItem, events: readonly ClassifiedEvent[], maxEventBytes: number): WireEvent[] {
+  const bodies = events.map((event) => serializeBody(item.script, event, maxEventBytes));
+  const hash = new Hash64().update(item.fingerprint);
+  for (const body of bodies) hash.update(body.json);
+  const invocationId = hash.hex();
+
+  return bodies.map((body, position) => {
+    const event = events[position] as ClassifiedEvent;
+    const id = `${invocationId}-${position}`;
+    return {
+      id,
+      importance: event.importance,
+      timestamp: event.timestamp,
+      type: event.type,
+      kind: event.kind,
+      namespace: event.namespace,
+      asText: body.asText,
+      // The body always starts with `{"type":`, so splicing the ids in keeps valid JSON.
+      json: `{"id":"${id}","invocationId":"${invocationId}",${body.json.slice(1)}`,
+    };
+  });
+}
+
+interface Body {
+  json: string;
+  asText: boolean;
+}
+
+function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBytes: number): Body {
+  const envelope = {
+    type: event.type,
+    kind: event.kind,
+    importance: event.importance,
+    timestamp: event.timestamp,
+    script,
+    namespace: event.namespace,
+    level: event.level,
+    channel: event.channel,
+    text: event.text,
+    parseError: event.parseError,
+    data: event.data,
+  };
+  let json: string;
+  let asText = event.text !== undefined && Object.keys(event.data).length === 0;
+  try {
+    json = JSON.stringify(envelope);
+  } catch (error) {
+    // Cycles, BigInt, or nesting too deep to re-serialise: keep what can be kept, as text.
+    asText = true;
+    json = JSON.stringify({
+      ...envelope,
+      text: event.raw ?? event.text ?? "",
+      parseError: `event data could not be serialised: ${errorMessage(error)}`,
+      data: {},
+    });
+  }
+  // Three bytes per UTF-16 unit at most, so short strings skip the exact count.
+  if (json.length * 3 <= maxEventBytes) return { json, asText };
+  const bytes = utf8ByteLength(json);
+  if (bytes <= maxEventBytes) return { json, asText };
+  return { json: truncatedBody(envelope, json, bytes, maxEventBytes), asText };
+}
+
+/** Keeps the start of the event as a preview, with a marker saying it was cut and from what size. */
+function truncatedBody(envelope: { data: unknown; text?: string }, json: string, bytes: number, maxEventBytes: number): string {
+  const previewChars = Math.floor(maxEventBytes / 4);
+  return JSON.stringify({
+    ...envelope,
+    text: json.slice(0, previewChars),
+    truncated: { originalBytes: bytes, maxBytes: maxEventBytes },
+    data: {},
+  });
+}

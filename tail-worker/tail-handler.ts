@@ -1,0 +1,83 @@
+import { loadConfig } from "../schemas/config/config";
+import type { Env } from "../schemas/config/env";
+import type { WireEvent } from "../schemas/ingest-batch";
+import { classifyImportance } from "./classify/importance";
+import { namespaceOf } from "./classify/namespaces";
+import { printEvent } from "./console-view";
+import { errorMessage, formatArg } from "./parse/format-args";
+import type { ParsedTraceItem } from "./parse/parsed-event";
+import { parseTraceItem } from "./parse/trace-item";
+import { chunkIntoBatches } from "./route/batches";
+import { deliverBatch, type DeliveryPolicy } from "./route/deliver";
+import { buildWireEvents, type ClassifiedEvent } from "./route/envelope";
+
+export interface TailSummary {
+  traceItems: number;
+  events: number;
+  batches: number;
+  accepted: number;
+  duplicates: number;
+  /** Events that could not be handed to the collector after every retry. */
+  undelivered: number;
+  errors: string[];
+}
+
+/**
+ * parse → classify → route: turns a tail invocation's TraceItems into archived events and hands
+ * them to the collector in as few calls as BATCH_SIZE allows. Never throws.
+ */
+export async function handleTail(items: readonly unknown[], env: Env, policy?: DeliveryPolicy): Promise<TailSummary> {
+  const config = loadConfig(env);
+  const now = Date.now();
+  const wire: WireEvent[] = [];
+  const list: readonly unknown[] = Array.isArray(items) ? items : [];
+  for (const raw of list) {
+    const parsed = parseSafely(raw, now);
+    const classified = parsed.events as ClassifiedEvent[];
+    for (const event of classified) {
+      event.importance = classifyImportance(event, config.importanceRules);
+      event.namespace = namespaceOf(event.type)?.namespace ?? null;
+      printEvent(event, config.logLevel);
+    }
+    wire.push(...buildWireEvents(parsed, classified, config.maxEventBytes));
+  }
+
+  const batches = chunkIntoBatches(wire, config.batchSize, config.maxBatchBytes);
+  const summary: TailSummary = { traceItems: list.length, events: wire.length, batches: batches.length, accepted: 0, duplicates: 0, undelivered: 0, errors: [] };
+  for (const batch of batches) {
+    const outcome = await deliverBatch(env, batch, policy);
+    if (outcome.ok) {
+      summary.accepted += outcome.result.accepted;
+      summary.duplicates += outcome.result.duplicates;
+    } else {
+      summary.undelivered += batch.length;
+      summary.errors.push(outcome.error);
+      console.error(`do-tail: ${batch.length} events undelivered after ${outcome.attempts} attempts: ${outcome.error}`);
+    }
+  }
+  return summary;
+}
+
+/** A TraceItem the parser cannot read still becomes an event holding what could be rendered of it. */
+function parseSafely(raw: unknown, now: number): ParsedTraceItem {
+  try {
+    return parseTraceItem(raw, now);
+  } catch (error) {
+    return {
+      script: null,
+      fingerprint: `unparseable|${now}`,
+      events: [
+        {
+          type: "do_tail.trace_item_unreadable",
+          kind: "exception",
+          timestamp: now,
+          named: false,
+          level: "error",
+          text: formatArg(raw).slice(0, 65_536),
+          parseError: errorMessage(error),
+          data: {},
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,15 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.tail.toml" },
+      // Tests run as local development; production behaviour is tested by overriding ENVIRONMENT.
+      miniflare: { bindings: { ENVIRONMENT: "development", LOG_LEVEL: "error" } },
+    }),
+  ],
+  test: {
+    include: ["test/**/*.test.ts"],
+  },
+});
