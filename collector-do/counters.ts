@@ -13,6 +13,8 @@ export interface Counters {
   byNamespace: Record<string, number>;
   duplicates: number;
   rejected: number;
+  /** Reported by tail workers: events they could not hand over after every retry. */
+  undelivered: number;
   objectsWritten: number;
   bytesWritten: number;
   flushFailures: number;
@@ -30,6 +32,7 @@ export function emptyCounters(): Counters {
     byNamespace: {},
     duplicates: 0,
     rejected: 0,
+    undelivered: 0,
     objectsWritten: 0,
     bytesWritten: 0,
     flushFailures: 0,
@@ -64,6 +67,7 @@ export function presentCounters(counters: Counters) {
     keptAsText: counters.keptAsText,
     duplicates: counters.duplicates,
     rejected: counters.rejected,
+    undelivered: counters.undelivered,
     receivedByImportance: byName(counters.receivedByImportance),
     archivedByImportance: byName(counters.archivedByImportance),
     byNamespace: counters.byNamespace,

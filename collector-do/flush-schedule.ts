@@ -27,7 +27,9 @@ export function nextDueAt(totals: Record<Importance, UnflushedTotals>, threshold
 
 function dueAt(totals: UnflushedTotals, threshold: BufferThreshold, intervalMs: number): number | null {
   if (totals.events === 0 || totals.oldestReceivedAt === null) return null;
-  if (totals.events >= threshold.rows || totals.bytes >= threshold.bytes) return 0;
+  // Crossed a threshold: due since its oldest event arrived. Not 0: setAlarm() rejects times <= 0,
+  // and any time in the past makes the alarm fire at once.
+  if (totals.events >= threshold.rows || totals.bytes >= threshold.bytes) return totals.oldestReceivedAt;
   return totals.oldestReceivedAt + intervalMs;
 }
 

@@ -26,7 +26,8 @@ interface Plan {
 export interface FlushDeps {
   storage: DurableObjectStorage;
   buffer: EventBuffer;
-  bucket: R2Bucket;
+  /** Read at every write, so a test can wrap the binding to inject faults. */
+  bucket: () => R2Bucket;
   state: CollectorState;
   /** The highest buffer seq ever assigned: everything up to it is in the counters. */
   lastSeq: () => number;
@@ -61,14 +62,14 @@ export class Flusher {
   }
 
   private async flushOnce(level: Importance): Promise<FlushedObject[]> {
-    const { buffer, bucket, state } = this.deps;
+    const { buffer, state } = this.deps;
     const after = state.watermarks[level];
     const { objects, upTo } = this.pendingPlan(level) ?? this.newPlan(level, after);
     if (upTo === undefined) return [];
 
     const written: FlushedObject[] = [];
     for (const object of objects) {
-      const result = await writeArchiveObject(bucket, object.key, jsonArray(buffer.bodies(level, object.day, after, upTo)), {
+      const result = await writeArchiveObject(this.deps.bucket(), object.key, jsonArray(buffer.bodies(level, object.day, after, upTo)), {
         eventCount: String(object.events),
         bytes: String(object.bytes),
         importance: String(level),

@@ -36,10 +36,13 @@ export class TailCollector extends DurableObject<Env> {
   private nextSeq = 1;
   private alarmAt: number | null = null;
   private consecutiveFailures = 0;
+  /** Where flushes write. A field rather than env.ARCHIVE so fault-injection tests can wrap it. */
+  archive: R2Bucket;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
+    this.archive = env.ARCHIVE;
     this.buffer = new EventBuffer(ctx.storage.sql);
     this.flushedIds = new FlushedIdsLog(ctx.storage.sql, DEDUPE_WINDOW_MS);
     void ctx.blockConcurrencyWhile(() => this.restore());
@@ -54,6 +57,7 @@ export class TailCollector extends DurableObject<Env> {
     const counters = this.state.counters;
     counters.duplicates += duplicates;
     counters.rejected += rejected;
+    counters.undelivered += typeof batch.undelivered === "number" && batch.undelivered > 0 ? batch.undelivered : 0;
     if (fresh.length > 0) {
       const rows = buildBufferRows(fresh, now);
       this.buffer.insert(rows, now, this.nextSeq);
@@ -174,7 +178,7 @@ export class TailCollector extends DurableObject<Env> {
     this.flusher = new Flusher({
       storage: this.ctx.storage,
       buffer: this.buffer,
-      bucket: this.env.ARCHIVE,
+      bucket: () => this.archive,
       state: this.state,
       lastSeq: () => this.nextSeq - 1,
       onRowsDeleted: (ids, now) => this.flushedIds.append(ids, now),

@@ -17,6 +17,11 @@ export interface WireEvent {
 
 export interface IngestBatch {
   events: WireEvent[];
+  /**
+   * Events this tail-worker isolate failed to deliver since its last successful call (every retry
+   * exhausted), reported late so that /stats shows them rather than losing them silently.
+   */
+  undelivered?: number;
 }
 
 export interface IngestResult {

@@ -12,6 +12,9 @@ export interface DeliveryPolicy {
 
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { attempts: 5, baseDelayMs: 100 };
 
+/** Undelivered events not yet reported to the collector; per isolate, reset once reported. */
+let unreportedUndelivered = 0;
+
 export type DeliveryOutcome = { ok: true; result: IngestResult } | { ok: false; error: string; attempts: number };
 
 /**
@@ -23,13 +26,16 @@ export async function deliverBatch(env: Env, events: WireEvent[], policy: Delive
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     try {
       // A fresh stub per attempt: a stub that saw an exception may be broken for good.
-      const result = await collectorStub(env).ingest({ events });
+      const undelivered = unreportedUndelivered;
+      const result = await collectorStub(env).ingest({ events, undelivered });
+      unreportedUndelivered -= undelivered;
       return { ok: true, result };
     } catch (error) {
       lastError = errorMessage(error);
       if (attempt < policy.attempts) await sleep(policy.baseDelayMs * 2 ** (attempt - 1));
     }
   }
+  unreportedUndelivered += events.length;
   return { ok: false, error: lastError, attempts: policy.attempts };
 }
 

@@ -1,0 +1,57 @@
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { collector, injectBucketFaults, testDay } from "./helpers/collector";
+import { archivedIds, wireEvents } from "./helpers/wire-events";
+
+// R2 is written first; events leave the buffer only after the write succeeded.
+describe("TailCollector when R2 fails", () => {
+  it("keeps events buffered and retries from the alarm with backoff until R2 recovers", async () => {
+    const { timestamp, prefix } = testDay(201);
+    const stub = collector("r2-fails-three-times");
+    const events = wireEvents(10, { importance: 0, timestamp });
+    await stub.ingest({ events });
+    const faulty = await injectBucketFaults(stub, { failBeforeWrite: 3 });
+
+    const alarmDelays: number[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      const stats = await stub.stats();
+      expect(stats.buffered.CRITICAL.rows).toBe(10);
+      expect(stats.counters.flushFailures).toBe(attempt);
+      expect(stats.counters.lastError?.message).toContain("injected R2 failure");
+      const alarm = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+      expect(alarm).not.toBeNull();
+      alarmDelays.push(alarm! - Date.now());
+    }
+    // Each retry waits about twice as long as the one before.
+    expect(alarmDelays[1]!).toBeGreaterThan(alarmDelays[0]!);
+    expect(alarmDelays[2]!).toBeGreaterThan(alarmDelays[1]!);
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await archivedIds(env.ARCHIVE, prefix)).sort()).toEqual(events.map((e) => e.id).sort());
+    expect(faulty.attempts).toHaveLength(4);
+    expect(new Set(faulty.attempts).size).toBe(1);
+    const stats = await stub.stats();
+    expect(stats.buffered.CRITICAL.rows).toBe(0);
+    expect(stats.counters.archived).toBe(10);
+  });
+
+  it("retries a write whose answer was lost under the same key, leaving one copy", async () => {
+    const { timestamp, prefix } = testDay(202);
+    const stub = collector("r2-fails-after-write");
+    const events = wireEvents(5, { importance: 2, timestamp });
+    await stub.ingest({ events });
+    const faulty = await injectBucketFaults(stub, { failAfterWrite: 2 });
+
+    expect((await stub.flush()).errors).toHaveLength(1);
+    expect((await stub.flush()).errors).toHaveLength(1);
+    const report = await stub.flush();
+    expect(report.errors).toEqual([]);
+    expect(report.events).toBe(5);
+
+    expect(new Set(faulty.attempts).size).toBe(1);
+    expect((await env.ARCHIVE.list({ prefix })).objects).toHaveLength(1);
+    expect((await archivedIds(env.ARCHIVE, prefix)).sort()).toEqual(events.map((e) => e.id).sort());
+  });
+});

@@ -1,0 +1,24 @@
+import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import type { TailCollector } from "../../collector-do/tail-collector";
+import { faultyBucket, type BucketFaults, type FaultyBucket } from "./faulty-bucket";
+
+/** A collector of its own per test, so tests share no buffer or counters. */
+export function collector(name: string): DurableObjectStub<TailCollector> {
+  return env.TAIL_COLLECTOR.get(env.TAIL_COLLECTOR.idFromName(name));
+}
+
+/** Makes the running collector instance write through a fault-injecting wrapper of R2. */
+export async function injectBucketFaults(stub: DurableObjectStub<TailCollector>, faults: BucketFaults): Promise<FaultyBucket> {
+  const faulty = faultyBucket(env.ARCHIVE, faults);
+  await runInDurableObject(stub, (instance: TailCollector) => {
+    instance.archive = faulty.bucket;
+  });
+  return faulty;
+}
+
+/** A UTC day of its own for each test, so that its archive objects sit under their own prefix. */
+export function testDay(n: number): { timestamp: number; prefix: string } {
+  const timestamp = Date.UTC(2001, 0, 1, 12, 0, 0) + n * 86_400_000;
+  return { timestamp, prefix: `tail-events/${new Date(timestamp).toISOString().slice(0, 10)}/` };
+}
