@@ -1,5 +1,6 @@
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import type { BufferRow, RowTally } from "./buffer-rows";
+import type { ShedCounts } from "./overflow";
 
 type PerImportance = Record<Importance, number>;
 
@@ -15,6 +16,8 @@ export interface Counters {
   rejected: number;
   /** Reported by tail workers: events they could not hand over after every retry. */
   undelivered: number;
+  /** Events dropped by overflow, by reason then importance. */
+  shed: ShedCounts;
   objectsWritten: number;
   bytesWritten: number;
   flushFailures: number;
@@ -33,6 +36,7 @@ export function emptyCounters(): Counters {
     duplicates: 0,
     rejected: 0,
     undelivered: 0,
+    shed: {},
     objectsWritten: 0,
     bytesWritten: 0,
     flushFailures: 0,
@@ -68,6 +72,7 @@ export function presentCounters(counters: Counters) {
     duplicates: counters.duplicates,
     rejected: counters.rejected,
     undelivered: counters.undelivered,
+    shed: counters.shed,
     receivedByImportance: byName(counters.receivedByImportance),
     archivedByImportance: byName(counters.archivedByImportance),
     byNamespace: counters.byNamespace,

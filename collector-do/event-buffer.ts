@@ -81,6 +81,25 @@ export class EventBuffer {
     }
   }
 
+  /**
+   * Drops the oldest unflushed events of one importance (rows after seq `after`) until `bytes` are
+   * freed. Only used when the buffer overflows, so the row updates it costs are rare.
+   */
+  shedOldest(level: Importance, bytes: number, after: number): { events: number; bytes: number } {
+    const victims: number[] = [];
+    const freed = { events: 0, bytes: 0 };
+    for (const row of this.sql.exec(`SELECT seq, n${level} AS n, b${level} AS b FROM buffer WHERE seq > ? AND n${level} > 0 ORDER BY seq`, after)) {
+      if (freed.bytes >= bytes) break;
+      victims.push(Number(row.seq));
+      freed.events += Number(row.n);
+      freed.bytes += Number(row.b);
+    }
+    for (const seq of victims) {
+      this.sql.exec(`UPDATE buffer SET n${level} = 0, b${level} = 0, t${level} = NULL, u${level} = NULL, body${level} = NULL WHERE seq = ?`, seq);
+    }
+    return freed;
+  }
+
   /** Deletes rows whose every importance is flushed; answers the ids they held. */
   sweep(watermarks: Watermarks): string[] {
     const condition = IMPORTANCE_LEVELS.map((i) => `(n${i} = 0 OR seq <= ${Math.floor(watermarks[i])})`).join(" AND ");

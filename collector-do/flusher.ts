@@ -58,7 +58,13 @@ export class Flusher {
   }
 
   hasPendingPlan(level: Importance): boolean {
-    return this.pendingPlan(level) !== undefined;
+    return this.pendingUpTo(level) !== undefined;
+  }
+
+  /** The last buffer seq a recorded (possibly running) flush of `level` covers. */
+  pendingUpTo(level: Importance): number | undefined {
+    const row = this.sql.exec("SELECT up_to_seq FROM pending_flush WHERE importance = ? LIMIT 1", level).toArray()[0];
+    return row ? Number(row.up_to_seq) : undefined;
   }
 
   private async flushOnce(level: Importance): Promise<FlushedObject[]> {
@@ -123,8 +129,7 @@ export class Flusher {
         counters.bytesWritten += object.bytes;
       }
       counters.lastFlushAt = now;
-      state.countersSeq = this.deps.lastSeq();
-      saveState(this.sql, state);
+      saveState(this.sql, state, this.deps.lastSeq());
     });
   }
 

@@ -1,17 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
-import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
-import type { IngestBatch, IngestResult } from "../schemas/ingest-batch";
+import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, Importance } from "../schemas/importance";
+import type { IngestBatch, IngestResult, WireEvent } from "../schemas/ingest-batch";
 import { buildBufferRows } from "./buffer-rows";
-import { loadState, type CollectorState } from "./collector-state";
-import { countReceived, countRows, presentCounters } from "./counters";
+import { describeCollector } from "./collector-stats";
+import { loadState, saveState, type CollectorState } from "./collector-state";
+import { countReceived, countRows } from "./counters";
 import { DEDUPE_MAX_IDS, DEDUPE_WINDOW_MS, DedupeWindow } from "./dedupe-window";
 import { EventBuffer, type UnflushedTotals } from "./event-buffer";
+import { FlushedIdsLog } from "./flushed-ids-log";
 import { Flusher, type FlushedObject } from "./flusher";
 import { dueLevels, nextDueAt, retryDelayMs } from "./flush-schedule";
+import { addShed, applyBufferCaps, type ShedReason } from "./overflow";
+import { shedReportEvent } from "./shed-report";
 import { acceptWireEvents } from "./wire-validation";
-import { FlushedIdsLog } from "./flushed-ids-log";
 
 export interface FlushReport {
   objects: FlushedObject[];
@@ -29,10 +32,10 @@ export class TailCollector extends DurableObject<Env> {
   private readonly config: Config;
   private readonly buffer: EventBuffer;
   private readonly flushedIds: FlushedIdsLog;
-  private flusher!: Flusher;
   private readonly dedupe = new DedupeWindow(DEDUPE_WINDOW_MS, DEDUPE_MAX_IDS);
+  private flusher!: Flusher;
   private state!: CollectorState;
-  private totals = {} as Record<Importance, UnflushedTotals>;
+  private readonly totals = {} as Record<Importance, UnflushedTotals>;
   private nextSeq = 1;
   private alarmAt: number | null = null;
   private consecutiveFailures = 0;
@@ -48,35 +51,27 @@ export class TailCollector extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(() => this.restore());
   }
 
+  /** Stores a batch durably (the answer is held until SQLite has it) and schedules its flush. */
   async ingest(batch: IngestBatch): Promise<IngestResult> {
     const now = Date.now();
     const { events, rejected } = acceptWireEvents(batch);
     const seen = new Set<string>();
     const fresh = events.filter((event) => !this.dedupe.has(event.id) && !seen.has(event.id) && seen.add(event.id));
-    const duplicates = events.length - fresh.length;
     const counters = this.state.counters;
-    counters.duplicates += duplicates;
+    counters.duplicates += events.length - fresh.length;
     counters.rejected += rejected;
     counters.undelivered += typeof batch.undelivered === "number" && batch.undelivered > 0 ? batch.undelivered : 0;
-    if (fresh.length > 0) {
-      const rows = buildBufferRows(fresh, now);
-      this.buffer.insert(rows, now, this.nextSeq);
-      this.nextSeq += rows.length;
-      this.dedupe.add([...seen], now);
-      countRows(counters, rows);
-      for (const row of rows) {
-        for (const level of IMPORTANCE_LEVELS) {
-          const slice = row.slices[level];
-          if (slice.events === 0) continue;
-          const totals = this.totals[level];
-          totals.events += slice.events;
-          totals.bytes += slice.bytes;
-          totals.oldestReceivedAt ??= now;
-        }
-      }
-      await this.scheduleAlarm();
-    }
-    return { accepted: fresh.length, duplicates };
+
+    const caps = applyBufferCaps(fresh, this.totals, this.config.bufferCaps);
+    let shed = 0;
+    for (const level of IMPORTANCE_LEVELS) shed += this.recordShed("over_buffer_cap", level, caps.shed[level], now);
+    if (caps.roomNeeded > 0) shed += this.makeRoom(caps.roomNeeded, now);
+    this.store(caps.kept, now);
+    // Shed events are acknowledged too: remember their ids so a retry does not count them twice.
+    this.dedupe.add([...seen], now);
+    if (shed > 0) saveState(this.ctx.storage.sql, this.state, this.nextSeq - 1);
+    await this.scheduleAlarm();
+    return { accepted: caps.kept.length, duplicates: events.length - fresh.length, shed };
   }
 
   /** Flushes every importance now (POST /flush). */
@@ -98,35 +93,18 @@ export class TailCollector extends DurableObject<Env> {
   }
 
   async stats() {
-    const buffered = Object.fromEntries(
-      IMPORTANCE_LEVELS.map((level) => {
-        const t = this.totals[level];
-        const threshold = this.config.thresholds[level];
-        return [
-          IMPORTANCE_NAMES[level],
-          {
-            importance: level,
-            rows: t.events,
-            bytes: t.bytes,
-            maxRows: threshold.rows,
-            maxBytes: threshold.bytes,
-            oldestReceivedAt: t.oldestReceivedAt === null ? null : new Date(t.oldestReceivedAt).toISOString(),
-          },
-        ];
-      }),
-    );
-    return {
-      buffered,
-      counters: presentCounters(this.state.counters),
-      nextFlushAt: this.alarmAt === null ? null : new Date(this.alarmAt).toISOString(),
+    return describeCollector({
+      totals: this.totals,
+      config: this.config,
+      counters: this.state.counters,
+      alarmAt: this.alarmAt,
       dedupeWindowIds: this.dedupe.size,
-    };
+    });
   }
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    const intervalMs = this.config.flushIntervalSeconds * 1000;
-    const due = new Set(dueLevels(this.totals, this.config.thresholds, intervalMs, Date.now()));
+    const due = new Set(dueLevels(this.totals, this.config.thresholds, this.config.flushIntervalSeconds * 1000, Date.now()));
     for (const level of IMPORTANCE_LEVELS) if (this.flusher.hasPendingPlan(level)) due.add(level);
     let failed = false;
     for (const level of [...due].sort()) {
@@ -146,10 +124,65 @@ export class TailCollector extends DurableObject<Env> {
     }
   }
 
+  private store(events: readonly WireEvent[], now: number): void {
+    if (events.length === 0) return;
+    const rows = buildBufferRows(events, now);
+    this.buffer.insert(rows, now, this.nextSeq);
+    this.nextSeq += rows.length;
+    countRows(this.state.counters, rows);
+    for (const row of rows) {
+      for (const level of IMPORTANCE_LEVELS) {
+        const slice = row.slices[level];
+        if (slice.events === 0) continue;
+        const totals = this.totals[level];
+        totals.events += slice.events;
+        totals.bytes += slice.bytes;
+        totals.oldestReceivedAt ??= now;
+      }
+    }
+  }
+
+  /** Sheds buffered LOW, then NORMAL, events (never those a running flush covers) to fit CRITICAL/HIGH. */
+  private makeRoom(bytes: number, now: number): number {
+    let remaining = bytes;
+    let shed = 0;
+    for (const level of [Importance.LOW, Importance.NORMAL]) {
+      if (remaining <= 0) break;
+      const after = Math.max(this.state.watermarks[level], this.flusher.pendingUpTo(level) ?? 0);
+      const freed = this.buffer.shedOldest(level, remaining, after);
+      remaining -= freed.bytes;
+      shed += this.recordShed("room_for_critical_high", level, freed.events, now);
+      this.totals[level] = this.buffer.totals(level, this.state.watermarks[level]);
+    }
+    return shed;
+  }
+
+  private recordShed(reason: ShedReason, level: Importance, count: number, now: number): number {
+    if (count <= 0) return 0;
+    addShed(this.state.counters.shed, reason, level, count);
+    const unreported = (this.state.unreportedShed ??= { counts: {}, firstAt: now, lastAt: now });
+    addShed(unreported.counts, reason, level, count);
+    unreported.lastAt = now;
+    return count;
+  }
+
   private async flushLevel(level: Importance): Promise<FlushedObject[]> {
     const written = await this.flusher.flush(level);
     this.totals[level] = this.buffer.totals(level, this.state.watermarks[level]);
+    this.reportShed();
     return written;
+  }
+
+  /** Flushing works again: archive one HIGH event saying what overflow shed meanwhile. */
+  private reportShed(): void {
+    const shed = this.state.unreportedShed;
+    if (shed === null) return;
+    const now = Date.now();
+    this.ctx.storage.transactionSync(() => {
+      this.store([shedReportEvent(shed, now)], now);
+      this.state.unreportedShed = null;
+      saveState(this.ctx.storage.sql, this.state, this.nextSeq - 1);
+    });
   }
 
   private recordFailure(error: unknown): string {
@@ -173,8 +206,7 @@ export class TailCollector extends DurableObject<Env> {
   }
 
   private async restore(): Promise<void> {
-    const sql = this.ctx.storage.sql;
-    this.state = loadState(sql);
+    this.state = loadState(this.ctx.storage.sql);
     this.flusher = new Flusher({
       storage: this.ctx.storage,
       buffer: this.buffer,

@@ -7,6 +7,13 @@ import * as v from "valibot";
 export const EventKind = v.picklist(["invocation", "log", "exception", "diagnostic"]);
 export type EventKind = v.InferOutput<typeof EventKind>;
 
+/** What a catalog schema found wrong with an event: at most a few issues, each with its field path. */
+export const ValidationMark = v.object({
+  schema: v.string(),
+  issues: v.array(v.object({ path: v.string(), message: v.string() })),
+});
+export type ValidationMark = v.InferOutput<typeof ValidationMark>;
+
 export const EventEnvelope = v.object({
   /** `<invocationId>-<position>`: the same TraceItem always yields the same ids. */
   id: v.string(),
@@ -28,6 +35,8 @@ export const EventEnvelope = v.object({
   parseError: v.optional(v.string()),
   /** Present when the event was shortened to fit the size limit. */
   truncated: v.optional(v.object({ originalBytes: v.number(), maxBytes: v.number() })),
+  /** Present when the event's name is in the catalog and its fields fail that schema; it is archived anyway. */
+  validation: v.optional(ValidationMark),
   data: v.record(v.string(), v.unknown()),
 });
 

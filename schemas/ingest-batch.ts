@@ -29,4 +29,6 @@ export interface IngestResult {
   accepted: number;
   /** Events ignored because their id was already ingested (a retried delivery). */
   duplicates: number;
+  /** Events acknowledged but dropped by overflow (counted by reason in /stats). */
+  shed: number;
 }

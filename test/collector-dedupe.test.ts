@@ -10,8 +10,8 @@ describe("TailCollector deduplication", () => {
     const { timestamp, prefix } = testDay(401);
     const stub = collector("dedupe-twice");
     const events = wireEvents(8, { importance: 2, timestamp });
-    expect(await stub.ingest({ events })).toEqual({ accepted: 8, duplicates: 0 });
-    expect(await stub.ingest({ events })).toEqual({ accepted: 0, duplicates: 8 });
+    expect(await stub.ingest({ events })).toEqual({ accepted: 8, duplicates: 0, shed: 0 });
+    expect(await stub.ingest({ events })).toEqual({ accepted: 0, duplicates: 8, shed: 0 });
 
     await stub.flush();
     expect((await archivedIds(env.ARCHIVE, prefix)).sort()).toEqual(events.map((e) => e.id).sort());
@@ -24,7 +24,7 @@ describe("TailCollector deduplication", () => {
     const first = wireEvents(4, { timestamp });
     const second = [...first.slice(2), ...wireEvents(3, { timestamp })];
     await stub.ingest({ events: first });
-    expect(await stub.ingest({ events: second })).toEqual({ accepted: 3, duplicates: 2 });
+    expect(await stub.ingest({ events: second })).toEqual({ accepted: 3, duplicates: 2, shed: 0 });
   });
 
   it("remembers ids across a restart, both still buffered and already flushed", async () => {
@@ -40,7 +40,7 @@ describe("TailCollector deduplication", () => {
 
     const restarted = collector("dedupe-restart");
     const retried = [...buffered, ...flushed, ...buffered.map((e) => ({ ...e, id: `${e.id}-late` }))];
-    expect(await restarted.ingest({ events: retried })).toEqual({ accepted: 0, duplicates: 9 });
+    expect(await restarted.ingest({ events: retried })).toEqual({ accepted: 0, duplicates: 9, shed: 0 });
     await restarted.flush();
     expect((await archivedIds(env.ARCHIVE, prefix)).length).toBe(9);
   });

@@ -10,7 +10,7 @@ describe("TailCollector eviction and restart", () => {
     const { timestamp, prefix } = testDay(101);
     const stub = collector("evict-before-flush");
     const events = wireEvents(7, { importance: 2, timestamp });
-    expect(await stub.ingest({ events })).toEqual({ accepted: 7, duplicates: 0 });
+    expect(await stub.ingest({ events })).toEqual({ accepted: 7, duplicates: 0, shed: 0 });
 
     await evictDurableObject(stub);
     const stats = await stub.stats();

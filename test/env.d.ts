@@ -1,8 +1,12 @@
 // Types for `env` and `exports` from "cloudflare:workers" inside tests.
-declare namespace Cloudflare {
-  interface Env extends import("../schemas/config/env").Env {}
-  interface GlobalProps {
-    mainModule: typeof import("../tail-worker/index");
-    durableNamespaces: "TailCollector";
+import type { Env as DoTailEnv } from "../schemas/config/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends DoTailEnv {}
+    interface GlobalProps {
+      mainModule: typeof import("../tail-worker/index");
+      durableNamespaces: "TailCollector";
+    }
   }
 }

@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { Importance } from "../importance";
 import type { Env } from "./env";
 import { DEFAULT_IMPORTANCE_RULES, ImportanceRuleSchema, type ImportanceRule } from "./importance-rules";
-import { DEFAULT_THRESHOLDS, ThresholdOverrideSchema, type BufferThreshold } from "./thresholds";
+import { BufferCapOverrideSchema, DEFAULT_BUFFER_CAPS, DEFAULT_THRESHOLDS, ThresholdOverrideSchema, type BufferThreshold } from "./thresholds";
 
 /**
  * The one place where do-tail's settings are read, validated and defaulted.
@@ -20,6 +20,7 @@ export interface Config {
   logLevel: LogLevel;
   maxEventBytes: number;
   thresholds: Record<Importance, BufferThreshold>;
+  bufferCaps: Record<Importance, number>;
   importanceRules: readonly ImportanceRule[];
 }
 
@@ -52,6 +53,7 @@ const SETTINGS = {
   MAX_EVENT_BYTES: { schema: intSetting(1024, 1024 * 1024), fallback: "131072" },
   IMPORTANCE_RULES: { schema: jsonSetting(v.array(ImportanceRuleSchema)), fallback: "[]" },
   BUFFER_THRESHOLDS: { schema: jsonSetting(ThresholdOverrideSchema), fallback: "{}" },
+  BUFFER_CAPS: { schema: jsonSetting(BufferCapOverrideSchema), fallback: "{}" },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -108,6 +110,7 @@ export function loadConfig(env: Env): Config {
     logLevel: readSetting(env, "LOG_LEVEL"),
     maxEventBytes: readSetting(env, "MAX_EVENT_BYTES"),
     thresholds: mergeThresholds(readSetting(env, "BUFFER_THRESHOLDS")),
+    bufferCaps: { ...DEFAULT_BUFFER_CAPS, ...readSetting(env, "BUFFER_CAPS") },
     importanceRules: [...readSetting(env, "IMPORTANCE_RULES"), ...DEFAULT_IMPORTANCE_RULES],
   };
   cache.set(env, config);

@@ -12,4 +12,5 @@ export interface Env {
   MAX_EVENT_BYTES?: string;
   IMPORTANCE_RULES?: string;
   BUFFER_THRESHOLDS?: string;
+  BUFFER_CAPS?: string;
 }

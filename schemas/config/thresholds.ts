@@ -26,3 +26,25 @@ export const ThresholdOverrideSchema = v.strictObject({
   "2": v.optional(v.partial(v.strictObject({ rows: positiveInt, bytes: positiveInt }))),
   "3": v.optional(v.partial(v.strictObject({ rows: positiveInt, bytes: positiveInt }))),
 });
+
+const GiB = 1024 * MiB;
+
+/**
+ * Most bytes an importance may hold buffered, for when R2 is down for long. LOW and NORMAL events
+ * past their cap are shed; CRITICAL and HIGH past theirs are still stored, and buffered LOW then
+ * NORMAL events are shed to make room. Together they stay below a Durable Object's 10 GB.
+ */
+export const DEFAULT_BUFFER_CAPS: Readonly<Record<Importance, number>> = {
+  0: 1 * GiB,
+  1: 2 * GiB,
+  2: 2 * GiB,
+  3: 1 * GiB,
+};
+
+/** Partial override in bytes, e.g. `{"3":536870912}`. */
+export const BufferCapOverrideSchema = v.strictObject({
+  "0": v.optional(positiveInt),
+  "1": v.optional(positiveInt),
+  "2": v.optional(positiveInt),
+  "3": v.optional(positiveInt),
+});

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import type { TailCollector } from "../../collector-do/tail-collector";
+import type { Config } from "../../schemas/config/config";
 import { faultyBucket, type BucketFaults, type FaultyBucket } from "./faulty-bucket";
 
 /** A collector of its own per test, so tests share no buffer or counters. */
@@ -21,4 +22,12 @@ export async function injectBucketFaults(stub: DurableObjectStub<TailCollector>,
 export function testDay(n: number): { timestamp: number; prefix: string } {
   const timestamp = Date.UTC(2001, 0, 1, 12, 0, 0) + n * 86_400_000;
   return { timestamp, prefix: `tail-events/${new Date(timestamp).toISOString().slice(0, 10)}/` };
+}
+
+/** Changes settings of the running collector instance (its config is read once, at construction). */
+export async function overrideCollectorConfig(stub: DurableObjectStub<TailCollector>, change: (config: Config) => Config): Promise<void> {
+  await runInDurableObject(stub, (instance: TailCollector) => {
+    const holder = instance as unknown as { config: Config };
+    holder.config = change(holder.config);
+  });
 }

@@ -1,0 +1,52 @@
+import type { Config } from "../schemas/config/config";
+import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, Importance } from "../schemas/importance";
+import type { Counters } from "./counters";
+import { presentCounters } from "./counters";
+import type { UnflushedTotals } from "./event-buffer";
+
+export interface CollectorView {
+  totals: Record<Importance, UnflushedTotals>;
+  config: Config;
+  counters: Counters;
+  alarmAt: number | null;
+  dedupeWindowIds: number;
+}
+
+export interface BufferedView {
+  importance: Importance;
+  rows: number;
+  bytes: number;
+  maxRows: number;
+  maxBytes: number;
+  capBytes: number;
+  oldestReceivedAt: string | null;
+}
+
+/** What the collector reports on /stats: buffered rows (events) and bytes per importance, counters. */
+export function describeCollector(view: CollectorView) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  const buffered = Object.fromEntries(
+    IMPORTANCE_LEVELS.map((level) => {
+      const totals = view.totals[level];
+      const threshold = view.config.thresholds[level];
+      return [
+        IMPORTANCE_NAMES[level],
+        {
+          importance: level,
+          rows: totals.events,
+          bytes: totals.bytes,
+          maxRows: threshold.rows,
+          maxBytes: threshold.bytes,
+          capBytes: view.config.bufferCaps[level],
+          oldestReceivedAt: iso(totals.oldestReceivedAt),
+        },
+      ];
+    }),
+  ) as Record<keyof typeof Importance, BufferedView>;
+  return {
+    buffered,
+    counters: presentCounters(view.counters),
+    nextFlushAt: iso(view.alarmAt),
+    dedupeWindowIds: view.dedupeWindowIds,
+  };
+}
