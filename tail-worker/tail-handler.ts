@@ -1,4 +1,4 @@
-import { loadConfig } from "../schemas/config/config";
+import { loadConfig, type Config } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import type { WireEvent } from "../schemas/ingest-batch";
 import { classifyImportance } from "./classify/importance";
@@ -28,20 +28,8 @@ export interface TailSummary {
  */
 export async function handleTail(items: readonly unknown[], env: Env, policy?: DeliveryPolicy): Promise<TailSummary> {
   const config = loadConfig(env);
-  const now = Date.now();
-  const wire: WireEvent[] = [];
   const list: readonly unknown[] = Array.isArray(items) ? items : [];
-  for (const raw of list) {
-    const parsed = parseSafely(raw, now);
-    const classified = parsed.events as ClassifiedEvent[];
-    for (const event of classified) {
-      event.importance = classifyImportance(event, config.importanceRules);
-      event.namespace = namespaceOf(event.type)?.namespace ?? null;
-      printEvent(event, config.logLevel);
-    }
-    wire.push(...buildWireEvents(parsed, classified, config.maxEventBytes));
-  }
-
+  const wire = toWireEvents(list, config, Date.now());
   const batches = chunkIntoBatches(wire, config.batchSize, config.maxBatchBytes);
   const summary: TailSummary = { traceItems: list.length, events: wire.length, batches: batches.length, accepted: 0, duplicates: 0, undelivered: 0, errors: [] };
   for (const batch of batches) {
@@ -56,6 +44,22 @@ export async function handleTail(items: readonly unknown[], env: Env, policy?: D
     }
   }
   return summary;
+}
+
+/** parse → classify → serialise: the events of TraceItems as the collector receives them. */
+export function toWireEvents(items: readonly unknown[], config: Config, now: number): WireEvent[] {
+  const wire: WireEvent[] = [];
+  for (const raw of items) {
+    const parsed = parseSafely(raw, now);
+    const classified = parsed.events as ClassifiedEvent[];
+    for (const event of classified) {
+      event.importance = classifyImportance(event, config.importanceRules);
+      event.namespace = namespaceOf(event.type)?.namespace ?? null;
+      printEvent(event, config.logLevel);
+    }
+    wire.push(...buildWireEvents(parsed, classified, config.maxEventBytes));
+  }
+  return wire;
 }
 
 /** A TraceItem the parser cannot read still becomes an event holding what could be rendered of it. */

@@ -1,0 +1,44 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../schemas/config/config";
+import type { EventEnvelope } from "../schemas/event-envelope";
+import { utf8ByteLength } from "../schemas/utf8";
+import { toWireEvents } from "../tail-worker/tail-handler";
+import { log, traceItem } from "./helpers/trace-items";
+
+const config = loadConfig(env);
+
+function archivedLog(...message: unknown[]): EventEnvelope {
+  const [, event] = toWireEvents([traceItem({ logs: [log("log", ...message)] })], config, Date.now());
+  expect(utf8ByteLength(event!.json)).toBeLessThanOrEqual(config.maxEventBytes);
+  return JSON.parse(event!.json) as EventEnvelope;
+}
+
+// One event larger than MAX_EVENT_BYTES (default 128 KiB) is cut, marked, and still archived.
+describe("event size limit", () => {
+  it("defaults to 128 KiB", () => {
+    expect(config.maxEventBytes).toBe(128 * 1024);
+  });
+
+  it("truncates a large named event, keeping its type and saying how large it was", () => {
+    const blob = "é".repeat(300_000);
+    const event = archivedLog(JSON.stringify({ _event: "report_generated", blob }));
+    expect(event.type).toBe("report_generated");
+    expect(event.truncated).toEqual({ originalBytes: expect.any(Number), maxBytes: config.maxEventBytes });
+    expect(event.truncated!.originalBytes).toBeGreaterThan(600_000);
+    expect(event.text!.startsWith('{"type":"report_generated"')).toBe(true);
+    expect(event.data).toEqual({});
+  });
+
+  it("truncates a huge plain-text log the same way", () => {
+    const event = archivedLog("z".repeat(2 * 1024 * 1024));
+    expect(event.truncated!.originalBytes).toBeGreaterThan(2 * 1024 * 1024);
+    expect(event.text!.length).toBeGreaterThan(1000);
+  });
+
+  it("leaves an event under the limit untouched", () => {
+    const event = archivedLog(JSON.stringify({ _event: "small", note: "n".repeat(1000) }));
+    expect(event.truncated).toBeUndefined();
+    expect(event.data.note).toBe("n".repeat(1000));
+  });
+});
