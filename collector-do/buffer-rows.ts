@@ -1,6 +1,7 @@
 import { IMPORTANCE_LEVELS, type Importance } from "../schemas/importance";
 import type { WireEvent } from "../schemas/ingest-batch";
 import { utf8ByteLength } from "../schemas/utf8";
+import { addCount } from "./bounded-counts";
 import { partitionTime, utcDay } from "./day-partition";
 
 /** What one importance contributes to a buffer row. */
@@ -17,6 +18,12 @@ export interface ImportanceSlice {
 export interface RowTally {
   text: number;
   namespaces: Record<string, number>;
+  /** Events whose fields failed their catalog schema, by type; absent in rows without any. */
+  invalidByType?: Record<string, number>;
+  /** Reported by the tail worker with this batch (first row only): events it dropped by sampling, by type. */
+  sampledOut?: Record<string, number>;
+  /** Reported by the tail worker with this batch (first row only): events it could not deliver earlier. */
+  undelivered?: number;
 }
 
 export interface BufferRow {
@@ -58,6 +65,7 @@ export function buildBufferRows(events: readonly WireEvent[], receivedAt: number
     current.row.ids.push(event.id);
     if (event.asText) current.row.tally.text++;
     if (event.namespace !== null) current.row.tally.namespaces[event.namespace] = (current.row.tally.namespaces[event.namespace] ?? 0) + 1;
+    if (event.invalid === true) addCount((current.row.tally.invalidByType ??= {}), event.type, 1);
   }
   for (const current of open.values()) seal(current);
   return rows;

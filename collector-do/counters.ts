@@ -1,5 +1,7 @@
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
+import { addCounts } from "./bounded-counts";
 import type { BufferRow, RowTally } from "./buffer-rows";
+import { emptyForwardCounts, type ForwardCounts } from "./forward/forward-counts";
 import type { ShedCounts } from "./overflow";
 
 type PerImportance = Record<Importance, number>;
@@ -12,6 +14,12 @@ export interface Counters {
   archivedByImportance: PerImportance;
   keptAsText: number;
   byNamespace: Record<string, number>;
+  /** Events archived with a validation mark, by type (at most MAX_TYPE_KEYS types). */
+  invalidByType: Record<string, number>;
+  /** Dropped by tail sampling, by type (at most MAX_TYPE_KEYS types). */
+  sampledOut: Record<string, number>;
+  /** Analytics forwarding; persisted with the state, so counts since the last save die with an eviction. */
+  analytics: ForwardCounts;
   duplicates: number;
   rejected: number;
   /** Reported by tail workers: events they could not hand over after every retry. */
@@ -33,6 +41,9 @@ export function emptyCounters(): Counters {
     archivedByImportance: { 0: 0, 1: 0, 2: 0, 3: 0 },
     keptAsText: 0,
     byNamespace: {},
+    invalidByType: {},
+    sampledOut: {},
+    analytics: emptyForwardCounts(),
     duplicates: 0,
     rejected: 0,
     undelivered: 0,
@@ -52,6 +63,9 @@ export function countReceived(counters: Counters, perImportance: PerImportance, 
   }
   counters.keptAsText += tally.text;
   for (const [ns, count] of Object.entries(tally.namespaces)) counters.byNamespace[ns] = (counters.byNamespace[ns] ?? 0) + count;
+  addCounts(counters.invalidByType, tally.invalidByType);
+  addCounts(counters.sampledOut, tally.sampledOut);
+  counters.undelivered += tally.undelivered ?? 0;
 }
 
 export function countRows(counters: Counters, rows: readonly BufferRow[]): void {
@@ -76,6 +90,9 @@ export function presentCounters(counters: Counters) {
     receivedByImportance: byName(counters.receivedByImportance),
     archivedByImportance: byName(counters.archivedByImportance),
     byNamespace: counters.byNamespace,
+    invalidByType: counters.invalidByType,
+    sampledOut: counters.sampledOut,
+    analytics: { ...counters.analytics, lastError: counters.analytics.lastError === null ? null : { at: new Date(counters.analytics.lastError.at).toISOString(), message: counters.analytics.lastError.message } },
     objectsWritten: counters.objectsWritten,
     bytesWritten: counters.bytesWritten,
     flushFailures: counters.flushFailures,

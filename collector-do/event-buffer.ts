@@ -100,6 +100,28 @@ export class EventBuffer {
     return freed;
   }
 
+  /**
+   * Unflushed events of every importance as JSON array text, oldest rows first, stopping before
+   * `maxBytes`: what a query adds to the archive so that it sees events still buffered.
+   */
+  unflushed(watermarks: Watermarks, maxBytes: number): { json: string; events: number; truncated: boolean } {
+    const parts: string[] = [];
+    let bytes = 0;
+    let events = 0;
+    const lowest = Math.min(...IMPORTANCE_LEVELS.map((i) => watermarks[i]));
+    for (const row of this.sql.exec(`SELECT seq, ${IMPORTANCE_LEVELS.map((i) => `n${i}, b${i}, body${i}`).join(", ")} FROM buffer WHERE seq > ? ORDER BY seq`, lowest)) {
+      for (const level of IMPORTANCE_LEVELS) {
+        if (Number(row[`n${level}`]) === 0 || Number(row.seq) <= watermarks[level]) continue;
+        const size = Number(row[`b${level}`]);
+        if (bytes + size > maxBytes) return { json: `[${parts.join(",")}]`, events, truncated: true };
+        parts.push(String(row[`body${level}`]));
+        bytes += size;
+        events += Number(row[`n${level}`]);
+      }
+    }
+    return { json: `[${parts.join(",")}]`, events, truncated: false };
+  }
+
   /** Deletes rows whose every importance is flushed; answers the ids they held. */
   sweep(watermarks: Watermarks): string[] {
     const condition = IMPORTANCE_LEVELS.map((i) => `(n${i} = 0 OR seq <= ${Math.floor(watermarks[i])})`).join(" AND ");
@@ -113,21 +135,15 @@ export class EventBuffer {
     return this.sql.exec("SELECT ids FROM buffer").toArray().flatMap((r) => String(r.ids).split(","));
   }
 
-  /** Counter deltas of the rows after `seq`: what was received since counters were last persisted. */
-  tallySince(seq: number): { perImportance: Record<Importance, number>; tally: RowTally } {
-    const perImportance: Record<Importance, number> = { 0: 0, 1: 0, 2: 0, 3: 0 };
-    const tally: RowTally = { text: 0, namespaces: {} };
+  /** Counter deltas of each row after `seq`: what was received since counters were last persisted. */
+  *talliesSince(seq: number): Generator<{ perImportance: Record<Importance, number>; tally: RowTally }> {
     for (const row of this.sql.exec(`SELECT tally, n0, n1, n2, n3 FROM buffer WHERE seq > ?`, seq)) {
-      for (const level of IMPORTANCE_LEVELS) perImportance[level] += Number(row[`n${level}`]);
-      addTally(tally, JSON.parse(String(row.tally)) as RowTally);
+      const perImportance = { 0: 0, 1: 0, 2: 0, 3: 0 } as Record<Importance, number>;
+      for (const level of IMPORTANCE_LEVELS) perImportance[level] = Number(row[`n${level}`]);
+      yield { perImportance, tally: JSON.parse(String(row.tally)) as RowTally };
     }
-    return { perImportance, tally };
   }
-}
 
-export function addTally(into: RowTally, from: RowTally): void {
-  into.text += from.text;
-  for (const [ns, count] of Object.entries(from.namespaces)) into.namespaces[ns] = (into.namespaces[ns] ?? 0) + count;
 }
 
 const COLUMN_LIST = IMPORTANCE_LEVELS.map((i) => `n${i}, b${i}, t${i}, u${i}, body${i}`).join(", ");

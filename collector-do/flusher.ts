@@ -29,6 +29,8 @@ export interface FlushDeps {
   /** Read at every write, so a test can wrap the binding to inject faults. */
   bucket: () => R2Bucket;
   state: CollectorState;
+  /** Goes into every key this collector writes (see archiveKey). */
+  collectorTag: string;
   /** The highest buffer seq ever assigned: everything up to it is in the counters. */
   lastSeq: () => number;
   /** Called inside the commit transaction with the ids of rows it deleted. */
@@ -91,7 +93,7 @@ export class Flusher {
 
   private newPlan(level: Importance, after: number): Plan {
     const upTo = this.deps.buffer.maxSeq();
-    const objects = this.deps.buffer.dayGroups(level, after, upTo).map((group) => ({ ...group, key: archiveKey(group.day, group.first, level) }));
+    const objects = this.deps.buffer.dayGroups(level, after, upTo).map((group) => ({ ...group, key: archiveKey(group.day, group.first, level, this.deps.collectorTag) }));
     if (objects.length === 0) return { objects, upTo: undefined };
     this.deps.storage.transactionSync(() => {
       for (const o of objects) {

@@ -3,7 +3,8 @@ import { loadConfig, type Config } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, Importance } from "../schemas/importance";
 import type { IngestBatch, IngestResult, WireEvent } from "../schemas/ingest-batch";
-import { buildBufferRows } from "./buffer-rows";
+import { collectorTag } from "./archive-key";
+import { buildBufferRows, type RowTally } from "./buffer-rows";
 import { describeCollector } from "./collector-stats";
 import { loadState, saveState, type CollectorState } from "./collector-state";
 import { countReceived, countRows } from "./counters";
@@ -14,7 +15,8 @@ import { Flusher, type FlushedObject } from "./flusher";
 import { dueLevels, nextDueAt, retryDelayMs } from "./flush-schedule";
 import { addShed, applyBufferCaps, type ShedReason } from "./overflow";
 import { shedReportEvent } from "./shed-report";
-import { acceptWireEvents } from "./wire-validation";
+import { Forwarder } from "./forward/forwarder";
+import { acceptReport, acceptWireEvents } from "./wire-validation";
 
 export interface FlushReport {
   objects: FlushedObject[];
@@ -41,11 +43,14 @@ export class TailCollector extends DurableObject<Env> {
   private consecutiveFailures = 0;
   /** Where flushes write. A field rather than env.ARCHIVE so fault-injection tests can wrap it. */
   archive: R2Bucket;
+  /** Where data points go once a batch is stored. A field so tests can observe the sinks. */
+  forwarder: Forwarder;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
     this.archive = env.ARCHIVE;
+    this.forwarder = Forwarder.fromEnv(env, this.config);
     this.buffer = new EventBuffer(ctx.storage.sql);
     this.flushedIds = new FlushedIdsLog(ctx.storage.sql, DEDUPE_WINDOW_MS);
     void ctx.blockConcurrencyWhile(() => this.restore());
@@ -60,13 +65,15 @@ export class TailCollector extends DurableObject<Env> {
     const counters = this.state.counters;
     counters.duplicates += events.length - fresh.length;
     counters.rejected += rejected;
-    counters.undelivered += typeof batch.undelivered === "number" && batch.undelivered > 0 ? batch.undelivered : 0;
 
     const caps = applyBufferCaps(fresh, this.totals, this.config.bufferCaps);
     let shed = 0;
     for (const level of IMPORTANCE_LEVELS) shed += this.recordShed("over_buffer_cap", level, caps.shed[level], now);
     if (caps.roomNeeded > 0) shed += this.makeRoom(caps.roomNeeded, now);
-    this.store(caps.kept, now);
+    this.store(caps.kept, now, acceptReport(batch));
+    // After storing, and not awaited: analytics never delays or fails the acknowledgement.
+    const forwarding = this.forwarder.forward(fresh, counters.analytics);
+    if (forwarding) this.ctx.waitUntil(forwarding);
     // Shed events are acknowledged too: remember their ids so a retry does not count them twice.
     this.dedupe.add([...seen], now);
     if (shed > 0) saveState(this.ctx.storage.sql, this.state, this.nextSeq - 1);
@@ -102,6 +109,11 @@ export class TailCollector extends DurableObject<Env> {
     });
   }
 
+  /** Events not yet flushed, as JSON array text, at most `maxBytes` of them (queries read these). */
+  async bufferedEvents(maxBytes: number): Promise<{ json: string; events: number; truncated: boolean }> {
+    return this.buffer.unflushed(this.state.watermarks, maxBytes);
+  }
+
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     const due = new Set(dueLevels(this.totals, this.config.thresholds, this.config.flushIntervalSeconds * 1000, Date.now()));
@@ -124,9 +136,15 @@ export class TailCollector extends DurableObject<Env> {
     }
   }
 
-  private store(events: readonly WireEvent[], now: number): void {
-    if (events.length === 0) return;
+  /**
+   * Buffers events. The tail worker's report rides in the first row's tally, so that it survives a
+   * restart like the rest of the counters; with no row to carry it, it goes to memory only.
+   */
+  private store(events: readonly WireEvent[], now: number, report: Pick<RowTally, "sampledOut" | "undelivered"> = {}): void {
     const rows = buildBufferRows(events, now);
+    if (rows[0]) Object.assign(rows[0].tally, report);
+    else countReceived(this.state.counters, { 0: 0, 1: 0, 2: 0, 3: 0 }, { text: 0, namespaces: {}, ...report });
+    if (rows.length === 0) return;
     this.buffer.insert(rows, now, this.nextSeq);
     this.nextSeq += rows.length;
     countRows(this.state.counters, rows);
@@ -211,14 +229,14 @@ export class TailCollector extends DurableObject<Env> {
       storage: this.ctx.storage,
       buffer: this.buffer,
       bucket: () => this.archive,
+      collectorTag: collectorTag(this.ctx.id.toString()),
       state: this.state,
       lastSeq: () => this.nextSeq - 1,
       onRowsDeleted: (ids, now) => this.flushedIds.append(ids, now),
     });
     const { watermarks } = this.state;
     this.nextSeq = Math.max(this.buffer.maxSeq(), ...IMPORTANCE_LEVELS.map((l) => watermarks[l]), this.state.countersSeq) + 1;
-    const since = this.buffer.tallySince(this.state.countersSeq);
-    countReceived(this.state.counters, since.perImportance, since.tally);
+    for (const row of this.buffer.talliesSince(this.state.countersSeq)) countReceived(this.state.counters, row.perImportance, row.tally);
     for (const level of IMPORTANCE_LEVELS) this.totals[level] = this.buffer.totals(level, watermarks[level]);
     const now = Date.now();
     this.dedupe.add([...this.flushedIds.recent(now), ...this.buffer.allIds()], now);

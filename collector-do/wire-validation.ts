@@ -25,3 +25,15 @@ function isWireEvent(value: unknown): value is WireEvent {
     (e.namespace === null || typeof e.namespace === "string")
   );
 }
+
+/** The tail worker's counts riding along with a batch, keeping only well-formed numbers. */
+export function acceptReport(batch: IngestBatch): { undelivered?: number; sampledOut?: Record<string, number> } {
+  const report: { undelivered?: number; sampledOut?: Record<string, number> } = {};
+  if (Number.isSafeInteger(batch?.undelivered) && batch.undelivered! > 0) report.undelivered = batch.undelivered;
+  const sampledOut = batch?.sampledOut;
+  if (sampledOut !== null && typeof sampledOut === "object") {
+    const counts = Object.entries(sampledOut).filter(([, n]) => Number.isSafeInteger(n) && n > 0);
+    if (counts.length > 0) report.sampledOut = Object.fromEntries(counts);
+  }
+  return report;
+}

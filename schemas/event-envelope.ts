@@ -37,6 +37,8 @@ export const EventEnvelope = v.object({
   truncated: v.optional(v.object({ originalBytes: v.number(), maxBytes: v.number() })),
   /** Present when the event's name is in the catalog and its fields fail that schema; it is archived anyway. */
   validation: v.optional(ValidationMark),
+  /** How many events this one stands for (the producer's head sampling times tail sampling); absent in old archives: 1. */
+  sampleRate: v.optional(v.pipe(v.number(), v.minValue(1))),
   data: v.record(v.string(), v.unknown()),
 });
 

@@ -1,3 +1,4 @@
+import type { ForwardDecision } from "./analytics/data-point";
 import type { EventKind } from "./event-envelope";
 import type { Importance } from "./importance";
 
@@ -13,6 +14,10 @@ export interface WireEvent {
   asText: boolean;
   /** The archived event, serialized once by the tail worker: the collector never re-parses it. */
   json: string;
+  /** Its name is in the catalog and its fields fail that schema: archived anyway, counted by type. */
+  invalid?: boolean;
+  /** The tail worker's analytics decision; absent when forwarding is off or the event has no mapping. */
+  analytics?: ForwardDecision;
 }
 
 export interface IngestBatch {
@@ -22,6 +27,8 @@ export interface IngestBatch {
    * exhausted), reported late so that /stats shows them rather than losing them silently.
    */
   undelivered?: number;
+  /** Events tail sampling dropped since the last report, by type. */
+  sampledOut?: Record<string, number>;
 }
 
 export interface IngestResult {

@@ -3,13 +3,21 @@ import type { Env } from "../schemas/config/env";
 import type { WireEvent } from "../schemas/ingest-batch";
 import { classifyImportance } from "./classify/importance";
 import { namespaceOf } from "./classify/namespaces";
+import { forwardDecision } from "./analytics/forward-decision";
 import { printEvent } from "./console-view";
 import { errorMessage, formatArg } from "./parse/format-args";
 import type { ParsedTraceItem } from "./parse/parsed-event";
 import { parseTraceItem } from "./parse/trace-item";
 import { chunkIntoBatches } from "./route/batches";
+import { shardOf } from "./route/collector-stub";
 import { deliverBatch, type DeliveryPolicy } from "./route/deliver";
 import { buildWireEvents, type ClassifiedEvent } from "./route/envelope";
+import { redactEvent } from "./redact/redact-event";
+import { recordSampledOut } from "./route/pending-report";
+import { decideSample, sampleDraw } from "./sample/tail-sampler";
+import { redactorFor } from "./redact/redact-fields";
+import { isOwnInvocation } from "./self-invocation";
+import { validateEvent } from "./validate/validate-event";
 
 export interface TailSummary {
   traceItems: number;
@@ -19,6 +27,8 @@ export interface TailSummary {
   duplicates: number;
   /** Events that could not be handed to the collector after every retry. */
   undelivered: number;
+  /** TraceItems of do-tail's own invocations, skipped so that no loop forms. */
+  ownInvocations: number;
   errors: string[];
 }
 
@@ -28,12 +38,24 @@ export interface TailSummary {
  */
 export async function handleTail(items: readonly unknown[], env: Env, policy?: DeliveryPolicy): Promise<TailSummary> {
   const config = loadConfig(env);
-  const list: readonly unknown[] = Array.isArray(items) ? items : [];
+  const all: readonly unknown[] = Array.isArray(items) ? items : [];
+  const list = all.filter((item) => !isOwnInvocation(item));
   const wire = toWireEvents(list, config, Date.now());
   const batches = chunkIntoBatches(wire, config.batchSize, config.maxBatchBytes);
-  const summary: TailSummary = { traceItems: list.length, events: wire.length, batches: batches.length, accepted: 0, duplicates: 0, undelivered: 0, errors: [] };
+  // A tail invocation reports one producer invocation: it goes to one shard whole.
+  const shard = wire.length > 0 ? shardOf(wire[0]!.id, config.shardCount) : 0;
+  const summary: TailSummary = {
+    traceItems: all.length,
+    events: wire.length,
+    batches: batches.length,
+    accepted: 0,
+    duplicates: 0,
+    undelivered: 0,
+    ownInvocations: all.length - list.length,
+    errors: [],
+  };
   for (const batch of batches) {
-    const outcome = await deliverBatch(env, batch, policy);
+    const outcome = await deliverBatch(env, batch, shard, policy);
     if (outcome.ok) {
       summary.accepted += outcome.result.accepted;
       summary.duplicates += outcome.result.duplicates;
@@ -46,18 +68,26 @@ export async function handleTail(items: readonly unknown[], env: Env, policy?: D
   return summary;
 }
 
-/** parse → classify → serialise: the events of TraceItems as the collector receives them. */
+/** parse → redact → classify → validate → sample → serialise: the events of TraceItems as the collector receives them. */
 export function toWireEvents(items: readonly unknown[], config: Config, now: number): WireEvent[] {
   const wire: WireEvent[] = [];
+  const redactor = redactorFor(config.security);
   for (const raw of items) {
     const parsed = parseSafely(raw, now);
-    const classified = parsed.events as ClassifiedEvent[];
-    for (const event of classified) {
+    const kept: ClassifiedEvent[] = [];
+    (parsed.events as ClassifiedEvent[]).forEach((event, position) => {
+      redactEvent(event, redactor);
       event.importance = classifyImportance(event, config.importanceRules);
       event.namespace = namespaceOf(event.type)?.namespace ?? null;
+      event.validation = validateEvent(event);
+      const sample = decideSample(event, config.sampling, () => sampleDraw(parsed.fingerprint, position));
+      if (!sample.keep) return recordSampledOut(event.type);
+      event.sampleRate = sample.sampleRate;
+      event.analytics = forwardDecision(event, event.validation, parsed.script, config);
       printEvent(event, config.logLevel);
-    }
-    wire.push(...buildWireEvents(parsed, classified, config.maxEventBytes));
+      kept.push(event);
+    });
+    wire.push(...buildWireEvents(parsed, kept, config.maxEventBytes));
   }
   return wire;
 }

@@ -56,7 +56,6 @@ describe("tail worker delivery to the collector", () => {
 
   it("never throws out of tail(), whatever the collector does", async () => {
     const broken = { ...env, TAIL_COLLECTOR: { idFromName: () => { throw new Error("binding gone"); } } } as unknown as Env;
-    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-    await expect(worker.tail!(items() as unknown as TraceItem[], broken, ctx)).resolves.toBeUndefined();
+        await expect(worker.tail(items() as unknown as TraceItem[], broken)).resolves.toBeUndefined();
   });
 });

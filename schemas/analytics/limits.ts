@@ -2,18 +2,14 @@ import { utf8ByteLength } from "../utf8";
 import { AE_LIMITS, type DataPoint } from "./data-point";
 
 /** Why a data point cannot be written as it is; each reason is a counter in /stats. */
-export type LimitViolation = "malformed" | "tooManyBlobs" | "tooManyDoubles" | "tooManyIndexes" | "indexTooLong" | "blobsTooLarge";
-
-export const LIMIT_VIOLATIONS: readonly LimitViolation[] = ["malformed", "tooManyBlobs", "tooManyDoubles", "tooManyIndexes", "indexTooLong", "blobsTooLarge"];
+export type LimitViolation = "tooManyBlobs" | "tooManyDoubles" | "tooManyIndexes" | "indexTooLong" | "blobsTooLarge";
 
 /**
- * Checks one data point against Analytics Engine's per-point limits. The point crossed an RPC
- * boundary, so its shape is checked too. Answers the first violation, or undefined when it fits.
- * Points are checked whole rather than trimmed: a cut blob or index would silently change what a
- * dashboard groups by.
+ * Checks one data point against Analytics Engine's per-point limits. Answers the first violation,
+ * or undefined when it fits. Points are checked whole rather than trimmed: a cut blob or index
+ * would silently change what a dashboard groups by.
  */
-export function limitViolation(point: unknown): LimitViolation | undefined {
-  if (!isDataPoint(point)) return "malformed";
+export function limitViolation(point: DataPoint): LimitViolation | undefined {
   if (point.blobs.length > AE_LIMITS.blobs) return "tooManyBlobs";
   if (point.doubles.length > AE_LIMITS.doubles) return "tooManyDoubles";
   if (point.indexes.length > AE_LIMITS.indexes) return "tooManyIndexes";
@@ -24,7 +20,8 @@ export function limitViolation(point: unknown): LimitViolation | undefined {
   return undefined;
 }
 
-function isDataPoint(value: unknown): value is DataPoint {
+/** Points cross an RPC boundary: their shape is checked before anything is sent. */
+export function isDataPoint(value: unknown): value is DataPoint {
   if (value === null || typeof value !== "object") return false;
   const p = value as Record<string, unknown>;
   return (

@@ -1,6 +1,9 @@
 import * as v from "valibot";
+import { MappingSwitchesSchema } from "../analytics/mapping-switches";
 import type { Importance } from "../importance";
 import type { Env } from "./env";
+import { DEFAULT_REDACT_FIELDS, normalizeFieldName } from "./redaction";
+import { SamplingSchema, type SamplingConfig } from "./sampling";
 import { DEFAULT_IMPORTANCE_RULES, ImportanceRuleSchema, type ImportanceRule } from "./importance-rules";
 import { BufferCapOverrideSchema, DEFAULT_BUFFER_CAPS, DEFAULT_THRESHOLDS, ThresholdOverrideSchema, type BufferThreshold } from "./thresholds";
 
@@ -13,15 +16,34 @@ export interface Config {
   environment: "development" | "production";
   flushIntervalSeconds: number;
   batchSize: number;
+  /** TailCollector shards; each tail invocation goes to one of them whole. */
+  shardCount: number;
   /** Upper bound on one collector call's payload, so one RPC stays far below the 32 MiB limit. */
   maxBatchBytes: number;
   analyticsEnabled: boolean;
   analyticsEndpoint: string | undefined;
+  /** Event names whose Analytics Engine mapping is switched off. */
+  analyticsMappingsDisabled: ReadonlySet<string>;
   logLevel: LogLevel;
   maxEventBytes: number;
   thresholds: Record<Importance, BufferThreshold>;
   bufferCaps: Record<Importance, number>;
   importanceRules: readonly ImportanceRule[];
+  security: SecurityConfig;
+  /** What one query (/query, /insights) may read; decided from the listing before reading anything. */
+  query: { maxObjects: number; maxBytes: number };
+  sampling: SamplingConfig;
+}
+
+export interface SecurityConfig {
+  /** Bearer token for every route but /health; undefined leaves them open in development only. */
+  adminToken: string | undefined;
+  /** Key of the IP hash; without one, IPs are redacted outright rather than hashed. */
+  ipHashSalt: string | undefined;
+  /** Normalised names (see normalizeFieldName) whose values are replaced by [REDACTED]. */
+  redactFields: readonly string[];
+  /** Largest request body a POST route reads. */
+  maxBodyBytes: number;
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
@@ -49,11 +71,26 @@ const SETTINGS = {
   BATCH_SIZE: { schema: intSetting(1, 10_000), fallback: "1000" },
   ANALYTICS_ENABLED: { schema: v.pipe(v.picklist(["true", "false"], 'must be "true" or "false"'), v.transform((s) => s === "true")), fallback: "false" },
   ANALYTICS_ENDPOINT: { schema: v.optional(v.pipe(v.string(), v.url("must be an absolute URL"))), fallback: undefined },
+  ANALYTICS_MAPPINGS_DISABLED: { schema: MappingSwitchesSchema, fallback: "" },
   LOG_LEVEL: { schema: v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), fallback: "info" },
   MAX_EVENT_BYTES: { schema: intSetting(1024, 1024 * 1024), fallback: "131072" },
   IMPORTANCE_RULES: { schema: jsonSetting(v.array(ImportanceRuleSchema)), fallback: "[]" },
   BUFFER_THRESHOLDS: { schema: jsonSetting(ThresholdOverrideSchema), fallback: "{}" },
   BUFFER_CAPS: { schema: jsonSetting(BufferCapOverrideSchema), fallback: "{}" },
+  ADMIN_TOKEN: { schema: v.optional(v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"))), fallback: undefined },
+  IP_HASH_SALT: { schema: v.optional(v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"))), fallback: undefined },
+  REDACT_FIELDS: {
+    schema: v.pipe(
+      v.string(),
+      v.transform((list) => list.split(",").map(normalizeFieldName).filter((name) => name !== "")),
+    ),
+    fallback: "",
+  },
+  MAX_BODY_BYTES: { schema: intSetting(1024, 10 * 1024 * 1024), fallback: "65536" },
+  QUERY_MAX_OBJECTS: { schema: intSetting(1, 100_000), fallback: "500" },
+  QUERY_MAX_BYTES: { schema: intSetting(1024, 1024 * 1024 * 1024), fallback: "67108864" },
+  SHARD_COUNT: { schema: intSetting(1, 256), fallback: "1" },
+  SAMPLING: { schema: jsonSetting(SamplingSchema), fallback: "{}" },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -104,14 +141,24 @@ export function loadConfig(env: Env): Config {
     environment: readSetting(env, "ENVIRONMENT"),
     flushIntervalSeconds: readSetting(env, "FLUSH_INTERVAL_SECONDS"),
     batchSize: readSetting(env, "BATCH_SIZE"),
+    shardCount: readSetting(env, "SHARD_COUNT"),
+    sampling: readSetting(env, "SAMPLING"),
     maxBatchBytes: 8 * 1024 * 1024,
     analyticsEnabled: readSetting(env, "ANALYTICS_ENABLED"),
     analyticsEndpoint: readSetting(env, "ANALYTICS_ENDPOINT"),
+    analyticsMappingsDisabled: readSetting(env, "ANALYTICS_MAPPINGS_DISABLED"),
     logLevel: readSetting(env, "LOG_LEVEL"),
     maxEventBytes: readSetting(env, "MAX_EVENT_BYTES"),
     thresholds: mergeThresholds(readSetting(env, "BUFFER_THRESHOLDS")),
     bufferCaps: { ...DEFAULT_BUFFER_CAPS, ...readSetting(env, "BUFFER_CAPS") },
     importanceRules: [...readSetting(env, "IMPORTANCE_RULES"), ...DEFAULT_IMPORTANCE_RULES],
+    security: {
+      adminToken: readSetting(env, "ADMIN_TOKEN"),
+      ipHashSalt: readSetting(env, "IP_HASH_SALT"),
+      redactFields: [...DEFAULT_REDACT_FIELDS, ...readSetting(env, "REDACT_FIELDS")],
+      maxBodyBytes: readSetting(env, "MAX_BODY_BYTES"),
+    },
+    query: { maxObjects: readSetting(env, "QUERY_MAX_OBJECTS"), maxBytes: readSetting(env, "QUERY_MAX_BYTES") },
   };
   cache.set(env, config);
   return config;

@@ -6,11 +6,21 @@ export interface Env {
   ENVIRONMENT?: string;
   FLUSH_INTERVAL_SECONDS?: string;
   BATCH_SIZE?: string;
+  SHARD_COUNT?: string;
+  SAMPLING?: string;
   ANALYTICS_ENABLED?: string;
   ANALYTICS_ENDPOINT?: string;
+  ANALYTICS_MAPPINGS_DISABLED?: string;
   LOG_LEVEL?: string;
   MAX_EVENT_BYTES?: string;
   IMPORTANCE_RULES?: string;
   BUFFER_THRESHOLDS?: string;
   BUFFER_CAPS?: string;
+  /** Secrets: set with `wrangler secret put NAME -c wrangler.tail.toml`. */
+  ADMIN_TOKEN?: string;
+  IP_HASH_SALT?: string;
+  REDACT_FIELDS?: string;
+  MAX_BODY_BYTES?: string;
+  QUERY_MAX_OBJECTS?: string;
+  QUERY_MAX_BYTES?: string;
 }

@@ -1,14 +1,20 @@
 import type { IRequest } from "itty-router";
 import { ARCHIVE_PREFIX } from "../../collector-do/archive-key";
 import type { Env } from "../../schemas/config/env";
+import * as v from "valibot";
 import { json, problem } from "./json";
+import { parseQuery } from "./query-params";
 
 /** GET /archives?prefix=P&cursor=C: one page of R2's listing (at most 1,000 keys). */
 export async function listArchives(request: IRequest, env: Env): Promise<Response> {
-  const prefix = typeof request.query.prefix === "string" ? request.query.prefix : ARCHIVE_PREFIX;
-  const cursor = typeof request.query.cursor === "string" && request.query.cursor !== "" ? request.query.cursor : undefined;
-  if (!isArchiveKey(prefix)) return problem(400, `prefix must start with "${ARCHIVE_PREFIX}" and must not contain ".."`);
-  const listing = await env.ARCHIVE.list({ prefix, cursor, limit: 1000, include: ["customMetadata"] });
+  const query = parseQuery(request.url, {
+    prefix: v.optional(v.pipe(v.string(), v.maxLength(MAX_KEY_LENGTH)), ARCHIVE_PREFIX),
+    cursor: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+  });
+  if ("problem" in query) return query.problem;
+  const { prefix, cursor } = query.params;
+  if (!isArchiveKey(prefix)) return problem(400, `prefix must start with "${ARCHIVE_PREFIX}" and must not contain "." or ".." segments`);
+  const listing = await env.ARCHIVE.list({ prefix, cursor: cursor || undefined, limit: 1000, include: ["customMetadata"] });
   return json({
     objects: listing.objects.map((o) => ({ key: o.key, size: o.size, uploaded: o.uploaded.toISOString(), customMetadata: o.customMetadata ?? {} })),
     truncated: listing.truncated,
@@ -18,8 +24,13 @@ export async function listArchives(request: IRequest, env: Env): Promise<Respons
 
 /** GET /archives/<key>: the stored object as it is. */
 export async function getArchive(request: IRequest, env: Env): Promise<Response> {
-  const key = decodeURIComponent(String(request.params.key ?? ""));
-  if (!isArchiveKey(key)) return problem(400, `archive keys start with "${ARCHIVE_PREFIX}" and must not contain ".."`);
+  let key: string;
+  try {
+    key = decodeURIComponent(String(request.params.key ?? ""));
+  } catch {
+    return problem(400, "the archive key is not valid percent-encoding");
+  }
+  if (!isArchiveKey(key)) return problem(400, `archive keys start with "${ARCHIVE_PREFIX}" and must not contain "." or ".." segments`);
   const object = await env.ARCHIVE.get(key);
   if (!object) return problem(404, `no archive object at ${key}`);
   const headers = new Headers({ "content-type": "application/json; charset=utf-8", etag: object.httpEtag });
@@ -27,7 +38,10 @@ export async function getArchive(request: IRequest, env: Env): Promise<Response>
   return new Response(object.body, { headers });
 }
 
-/** Keeps browsing inside the archive prefix. */
+const MAX_KEY_LENGTH = 1024;
+
+/** Keeps browsing inside the archive prefix: no dot segments, no control characters, R2's key length. */
 function isArchiveKey(key: string): boolean {
-  return key.startsWith(ARCHIVE_PREFIX) && !key.split("/").includes("..");
+  if (!key.startsWith(ARCHIVE_PREFIX) || key.length > MAX_KEY_LENGTH || /[\u0000-\u001f\\]/.test(key)) return false;
+  return !key.split("/").some((segment) => segment === "." || segment === "..");
 }

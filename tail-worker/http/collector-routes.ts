@@ -1,7 +1,8 @@
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
-import { collectorStub } from "../route/collector-stub";
+import { allCollectorShards } from "../route/collector-stub";
 import { json } from "./json";
+import { mergeFlushReports, mergeShardStats } from "./merge-shards";
 
 export function health(_request: Request, env: Env): Response {
   const config = loadConfig(env);
@@ -10,11 +11,12 @@ export function health(_request: Request, env: Env): Response {
 
 export async function stats(_request: Request, env: Env): Promise<Response> {
   const config = loadConfig(env);
-  const collector = await collectorStub(env).stats();
+  const collector = mergeShardStats(await Promise.all(allCollectorShards(env).map((shard) => shard.stats())));
   return json({
     ...collector,
     config: {
       environment: config.environment,
+      shardCount: config.shardCount,
       flushIntervalSeconds: config.flushIntervalSeconds,
       batchSize: config.batchSize,
       analyticsEnabled: config.analyticsEnabled,
@@ -25,6 +27,6 @@ export async function stats(_request: Request, env: Env): Promise<Response> {
 }
 
 export async function flush(_request: Request, env: Env): Promise<Response> {
-  const report = await collectorStub(env).flush();
+  const report = mergeFlushReports(await Promise.all(allCollectorShards(env).map((shard) => shard.flush())));
   return json(report, report.errors.length > 0 ? 502 : 200);
 }

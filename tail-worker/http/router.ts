@@ -2,12 +2,15 @@ import { Router } from "itty-router";
 import type { Env } from "../../schemas/config/env";
 import { errorMessage } from "../parse/format-args";
 import { getArchive, listArchives } from "./archive-routes";
+import { requireAdmin } from "./auth";
+import { limitBodySize } from "./body-limit";
 import { flush, health, stats } from "./collector-routes";
 import { problem } from "./json";
 import { testEvents } from "./test-events-route";
 
 /** The HTTP API: it only reads the pipeline's state or triggers it; data flows through tail(). */
 export const router = Router<Request, [Env, ExecutionContext]>({
+  before: [limitBodySize, requireAdmin],
   catch: (error) => problem(500, errorMessage(error)),
 });
 

@@ -1,5 +1,6 @@
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
+import { describeTrigger } from "../parse/invocation";
 import { handleTail } from "../tail-handler";
 import { sampleTraceItems } from "../test-events/sample-trace-items";
 import { json, problem } from "./json";
@@ -14,7 +15,7 @@ export async function testEvents(_request: Request, env: Env): Promise<Response>
   return json({
     generated: items.map((item) => ({
       script: item.scriptName,
-      trigger: Object.keys(item.event ?? {})[0] ?? null,
+      trigger: describeTrigger(item.event).trigger,
       outcome: item.outcome,
       logs: item.logs.length,
       exceptions: item.exceptions.length,

@@ -4,6 +4,7 @@ export function formatArg(arg: unknown): string {
   if (arg === undefined) return "undefined";
   if (typeof arg === "bigint") return `${arg}n`;
   if (typeof arg !== "object" || arg === null) return String(arg);
+  if (arg instanceof Error) return `${arg.name}: ${arg.message}`;
   try {
     return JSON.stringify(arg) ?? String(arg);
   } catch (error) {

@@ -28,7 +28,8 @@ export function parseInvocation(item: Record<string, unknown>, timestamp: number
   return { type: "invocation", kind: "invocation", timestamp, named: false, data };
 }
 
-function describeTrigger(event: unknown): Record<string, unknown> {
+/** The trigger of an invocation and its details (method, URL and status for fetch, cron, queue, …). */
+export function describeTrigger(event: unknown): Record<string, unknown> {
   if (!isPlainObject(event)) return { trigger: "none" };
   if (isPlainObject(event.request)) {
     const request = event.request;

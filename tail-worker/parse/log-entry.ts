@@ -11,8 +11,12 @@ export interface LogEntryResult {
   scriptHint?: string;
 }
 
-/** Turns one console call into one event; never throws, never drops the call. */
-export function parseLogEntry(log: unknown, fallbackTime: number): LogEntryResult {
+/**
+ * Turns one console call into one event; never throws, never drops the call. `localDev` (the item
+ * has no scriptName) is the only case where a leading "[name]" argument is the runtime's prefix
+ * rather than the producer's own text.
+ */
+export function parseLogEntry(log: unknown, fallbackTime: number, localDev: boolean): LogEntryResult {
   const entry = isPlainObject(log) ? log : {};
   const level = asString(entry.level) ?? "log";
   const timestamp = timeOr(entry.timestamp, fallbackTime);
@@ -20,7 +24,7 @@ export function parseLogEntry(log: unknown, fallbackTime: number): LogEntryResul
 
   let scriptHint: string | undefined;
   const first = args[0];
-  if (args.length > 1 && typeof first === "string") {
+  if (localDev && args.length > 1 && typeof first === "string") {
     const prefix = LOCAL_SCRIPT_PREFIX.exec(first);
     if (prefix) {
       scriptHint = prefix[1];
@@ -32,17 +36,20 @@ export function parseLogEntry(log: unknown, fallbackTime: number): LogEntryResul
 
 function eventFromArgs(args: unknown[], level: string, timestamp: number): ParsedEvent {
   const base = { kind: "log" as const, level, timestamp };
-  const objects = args.filter(isPlainObject);
-
   if (args.length === 1 && typeof args[0] === "string") {
     return fromString(args[0], base);
   }
-  if (objects.length === 1) {
-    const data = objects[0] as Record<string, unknown>;
-    const rest = args.filter((a) => a !== data);
-    return named(data, { ...base, data, ...(rest.length > 0 ? { text: formatArgs(rest) } : {}) });
+  // Plain objects and arrays stay structured, so that redaction and queries reach inside them.
+  const structured: unknown[] = args.filter((a) => isPlainObject(a) || Array.isArray(a));
+  const rest = args.filter((a) => !structured.includes(a));
+  // An empty call is kept as an empty text event rather than as nothing.
+  const text = rest.length > 0 || structured.length === 0 ? { text: formatArgs(rest) } : {};
+  const [only] = structured;
+  if (structured.length === 1 && isPlainObject(only)) {
+    return named(only, { ...base, data: only, ...text });
   }
-  return { ...base, type: `console.${level}`, named: false, text: formatArgs(args), data: {} };
+  const data = structured.length > 0 ? { args: structured } : {};
+  return { ...base, type: `console.${level}`, named: false, ...text, data };
 }
 
 function fromString(line: string, base: { kind: "log"; level: string; timestamp: number }): ParsedEvent {

@@ -18,8 +18,9 @@ export function parseTraceItem(raw: unknown, now: number): ParsedTraceItem {
 
   const events: ParsedEvent[] = [parseInvocation(item, started)];
   let scriptHint: string | undefined;
+  const localDev = asString(item.scriptName) === undefined;
   for (const log of logs) {
-    const result = parseLogEntry(log, started);
+    const result = parseLogEntry(log, started, localDev);
     scriptHint ??= result.scriptHint;
     events.push(result.event);
   }

@@ -1,3 +1,5 @@
+import type { ForwardDecision } from "../../schemas/analytics/data-point";
+import type { ValidationMark } from "../../schemas/event-envelope";
 import type { Importance } from "../../schemas/importance";
 import type { WireEvent } from "../../schemas/ingest-batch";
 import { utf8ByteLength } from "../../schemas/utf8";
@@ -8,6 +10,12 @@ import { Hash64 } from "./hash";
 export interface ClassifiedEvent extends ParsedEvent {
   importance: Importance;
   namespace: string | null;
+  /** Set when the event fails its catalog schema; archived beside its data. */
+  validation?: ValidationMark;
+  /** How many events this one stands for (head sampling times tail sampling); 1 when unsampled. */
+  sampleRate?: number;
+  /** Whether and how the event is forwarded to analytics; travels to the collector, not archived. */
+  analytics?: ForwardDecision;
 }
 
 /**
@@ -34,6 +42,8 @@ export function buildWireEvents(item: ParsedTraceItem, events: readonly Classifi
       asText: body.asText,
       // The body always starts with `{"type":`, so splicing the ids in keeps valid JSON.
       json: `{"id":"${id}","invocationId":"${invocationId}",${body.json.slice(1)}`,
+      ...(event.validation ? { invalid: true } : {}),
+      ...(event.analytics ? { analytics: event.analytics } : {}),
     };
   });
 }
@@ -55,6 +65,8 @@ function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBy
     channel: event.channel,
     text: event.text,
     parseError: event.parseError,
+    validation: event.validation,
+    sampleRate: event.sampleRate ?? 1,
     data: event.data,
   };
   let json: string;

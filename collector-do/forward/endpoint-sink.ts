@@ -1,0 +1,125 @@
+import { recordForwardError, type ForwardCounts } from "./forward-counts";
+import type { AnalyticsSink, ForwardItem } from "./sink";
+
+export interface EndpointOptions {
+  /** How requests leave; tests point it at a local endpoint. */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Attempts per batch, the first included. */
+  attempts?: number;
+  /** Delay before the first retry; doubled for each further one. */
+  baseDelayMs?: number;
+  timeoutMs?: number;
+  /** A batch is closed once its body passes this size (a single larger event still goes alone). */
+  maxBatchBytes?: number;
+  /** Events waiting while the endpoint is slow; past it new events are counted as failed. */
+  maxQueued?: number;
+}
+
+const DEFAULTS: Required<Omit<EndpointOptions, "fetch">> = {
+  attempts: 4,
+  baseDelayMs: 250,
+  timeoutMs: 10_000,
+  maxBatchBytes: 1024 * 1024,
+  maxQueued: 10_000,
+};
+
+/**
+ * POSTs selected events to ANALYTICS_ENDPOINT as JSON batches:
+ * `{"events":[{"id","type","timestamp","dataPoint":{"blobs","doubles","indexes"},"event":{…}}]}`.
+ * One sender drains a queue, so a slow endpoint gets fewer, larger batches instead of a pile of
+ * concurrent requests. Network errors, 429 and 5xx are retried with exponential backoff; other
+ * answers are final. Every response body is read, so connections are released.
+ */
+export class HttpEndpointSink implements AnalyticsSink {
+  private readonly options: Required<Omit<EndpointOptions, "fetch">>;
+  private readonly fetcher: (request: Request) => Promise<Response>;
+  private readonly queue: ForwardItem[] = [];
+  private draining: Promise<void> | null = null;
+  private counts: ForwardCounts | null = null;
+
+  constructor(
+    private readonly url: string,
+    options: EndpointOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.fetcher = options.fetch ?? ((request) => fetch(request));
+  }
+
+  send(items: readonly ForwardItem[], counts: ForwardCounts): Promise<void> {
+    this.counts = counts;
+    const room = Math.max(0, this.options.maxQueued - this.queue.length);
+    if (items.length > room) {
+      counts.endpoint.failed += items.length - room;
+      recordForwardError(counts, `analytics endpoint: ${items.length - room} events dropped, ${this.queue.length} already waiting`);
+    }
+    this.queue.push(...items.slice(0, room));
+    // The drain ends only with an empty queue, and its `finally` runs before any other ingest
+    // call can enqueue, so nothing is left waiting without a sender.
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.takeBatch();
+      await this.post(batch.body, batch.size);
+    }
+  }
+
+  private takeBatch(): { body: string; size: number } {
+    const parts: string[] = [];
+    let bytes = 0;
+    while (this.queue.length > 0 && (parts.length === 0 || bytes < this.options.maxBatchBytes)) {
+      const item = this.queue.shift() as ForwardItem;
+      const part = `{"id":${JSON.stringify(item.id)},"type":${JSON.stringify(item.type)},"timestamp":${item.timestamp},"dataPoint":${JSON.stringify(item.point)},"event":${item.json}}`;
+      parts.push(part);
+      bytes += part.length;
+    }
+    return { body: `{"events":[${parts.join(",")}]}`, size: parts.length };
+  }
+
+  private async post(body: string, size: number): Promise<void> {
+    const counts = this.counts as ForwardCounts;
+    let problem = "";
+    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
+      const outcome = await this.attempt(body);
+      if (outcome.ok) {
+        counts.endpoint.forwarded += size;
+        counts.endpoint.batches++;
+        return;
+      }
+      problem = outcome.problem;
+      if (!outcome.retryable || attempt === this.options.attempts) break;
+      counts.endpoint.retries++;
+      await sleep(this.options.baseDelayMs * 2 ** (attempt - 1));
+    }
+    counts.endpoint.failed += size;
+    recordForwardError(counts, `analytics endpoint: ${problem}`);
+  }
+
+  private async attempt(body: string): Promise<{ ok: true } | { ok: false; retryable: boolean; problem: string }> {
+    let response: Response;
+    try {
+      const request = new Request(this.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      response = await this.fetcher(request);
+    } catch (error) {
+      return { ok: false, retryable: true, problem: error instanceof Error ? error.message : String(error) };
+    }
+    // Read the body whatever the status: an unread body keeps the connection busy.
+    await response.arrayBuffer().catch(() => undefined);
+    if (response.ok) return { ok: true };
+    const retryable = response.status === 429 || response.status >= 500;
+    return { ok: false, retryable, problem: `HTTP ${response.status}` };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,56 @@
+import type { Config } from "../../schemas/config/config";
+import type { Env } from "../../schemas/config/env";
+import { isDataPoint } from "../../schemas/analytics/limits";
+import type { WireEvent } from "../../schemas/ingest-batch";
+import { AnalyticsEngineSink } from "./engine-sink";
+import { HttpEndpointSink } from "./endpoint-sink";
+import { recordForwardError, type ForwardCounts } from "./forward-counts";
+import type { AnalyticsSink, ForwardItem } from "./sink";
+
+/**
+ * Hands the data points of freshly stored events to every sink, right after the batch is stored,
+ * so Analytics Engine lags producers by seconds rather than by a flush interval. What to forward
+ * was decided by the tail worker (ANALYTICS_ENABLED, the mapping table and its switches), where
+ * events are still parsed; the collector only knows where points go and enforces the limits.
+ */
+export class Forwarder {
+  constructor(private readonly sinks: readonly AnalyticsSink[]) {}
+
+  /** Sinks from the bindings and settings: the ANALYTICS dataset, and ANALYTICS_ENDPOINT if set. */
+  static fromEnv(env: Env, config: Config): Forwarder {
+    const sinks: AnalyticsSink[] = [];
+    if (env.ANALYTICS) sinks.push(new AnalyticsEngineSink(env.ANALYTICS));
+    if (config.analyticsEndpoint) sinks.push(new HttpEndpointSink(config.analyticsEndpoint));
+    return new Forwarder(sinks);
+  }
+
+  /**
+   * Counts the tail worker's decisions and sends the selected points. Never throws; answers the
+   * deliveries still under way (for waitUntil), or undefined when there are none.
+   */
+  forward(events: readonly WireEvent[], counts: ForwardCounts): Promise<void> | undefined {
+    const items: ForwardItem[] = [];
+    for (const event of events) {
+      const decision: unknown = event.analytics;
+      if (decision === undefined || decision === null) continue;
+      const { skipped, point } = decision as { skipped?: unknown; point?: unknown };
+      if (skipped === "disabled" || skipped === "invalid") counts.skipped[skipped]++;
+      else if (!isDataPoint(point)) counts.skipped.malformed++;
+      else {
+        counts.selected++;
+        items.push({ id: event.id, type: event.type, timestamp: event.timestamp, point, json: event.json });
+      }
+    }
+    if (items.length === 0 || this.sinks.length === 0) return undefined;
+    const pending: Promise<void>[] = [];
+    for (const sink of this.sinks) {
+      try {
+        const delivery = sink.send(items, counts);
+        if (delivery) pending.push(delivery.catch((error: unknown) => recordForwardError(counts, String(error))));
+      } catch (error) {
+        recordForwardError(counts, error instanceof Error ? error.message : String(error));
+      }
+    }
+    return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
+  }
+}

@@ -1,0 +1,64 @@
+import type { FlushReport } from "../../collector-do/tail-collector";
+
+type ShardStats = Awaited<ReturnType<import("../../collector-do/tail-collector").TailCollector["stats"]>>;
+
+/**
+ * One view of every shard's stats: buffered rows and bytes and every counter added up; the
+ * earliest pending flush and oldest buffered event; the latest flush and error.
+ */
+export function mergeShardStats(shards: readonly ShardStats[]) {
+  const [first, ...rest] = shards;
+  if (!first) throw new Error("no collector shard answered");
+  let merged = structuredClone(first);
+  for (const shard of rest) {
+    for (const [name, view] of Object.entries(shard.buffered) as [keyof typeof merged.buffered, ShardStats["buffered"][keyof ShardStats["buffered"]]][]) {
+      const into = merged.buffered[name];
+      into.rows += view.rows;
+      into.bytes += view.bytes;
+      into.oldestReceivedAt = earliest(into.oldestReceivedAt, view.oldestReceivedAt);
+    }
+    const lastError = latestError(merged.counters.lastError, shard.counters.lastError);
+    merged = {
+      ...merged,
+      counters: { ...(addUp(merged.counters, shard.counters) as typeof merged.counters), lastError },
+      nextFlushAt: earliest(merged.nextFlushAt, shard.nextFlushAt),
+      dedupeWindowIds: merged.dedupeWindowIds + shard.dedupeWindowIds,
+    };
+  }
+  return merged;
+}
+
+export function mergeFlushReports(reports: readonly FlushReport[]): FlushReport {
+  return {
+    objects: reports.flatMap((r) => r.objects),
+    events: reports.reduce((sum, r) => sum + r.events, 0),
+    bytes: reports.reduce((sum, r) => sum + r.bytes, 0),
+    errors: reports.flatMap((r, shard) => r.errors.map((error) => `shard ${shard}: ${error}`)),
+  };
+}
+
+/** Numbers add up at any depth; for ISO times (strings) the later one is kept. */
+function addUp(a: unknown, b: unknown): unknown {
+  if (typeof a === "number" && typeof b === "number") return a + b;
+  if (typeof a === "string" && typeof b === "string") return a > b ? a : b;
+  if (a === null || a === undefined) return b;
+  if (b === null || b === undefined) return a;
+  if (typeof a === "object" && typeof b === "object" && !Array.isArray(a)) {
+    const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(b as Record<string, unknown>)) out[key] = addUp(out[key], value);
+    return out;
+  }
+  return a;
+}
+
+function earliest(a: string | null, b: string | null): string | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
+}
+
+function latestError<T extends { at: string } | null>(a: T, b: T): T {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.at >= b.at ? a : b;
+}

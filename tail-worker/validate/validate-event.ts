@@ -1,0 +1,30 @@
+import * as v from "valibot";
+import { schemaFor } from "../../schemas/catalog/registry";
+import type { ValidationMark } from "../../schemas/event-envelope";
+import { errorMessage } from "../parse/format-args";
+import type { ParsedEvent } from "../parse/parsed-event";
+
+/** A hostile event can fail on every field; the mark keeps the first few, each message shortened. */
+export const MAX_ISSUES = 10;
+export const MAX_ISSUE_MESSAGE_CHARS = 300;
+
+/**
+ * Checks a named event against its catalog schema. Answers the issues found, or undefined when the
+ * event is valid or its name is not in the catalog (unknown names pass unvalidated). Never throws,
+ * and never changes the event: a failing event is archived as it came, with the mark beside it.
+ */
+export function validateEvent(event: ParsedEvent): ValidationMark | undefined {
+  if (!event.named) return undefined;
+  const schema = schemaFor(event.type);
+  if (!schema) return undefined;
+  let issues: ValidationMark["issues"];
+  try {
+    const result = v.safeParse(schema, event.data);
+    if (result.success) return undefined;
+    issues = result.issues.slice(0, MAX_ISSUES).map((issue) => ({ path: v.getDotPath(issue) ?? "", message: issue.message }));
+  } catch (error) {
+    // Data odd enough to break the validator is itself worth marking; the event is still archived.
+    issues = [{ path: "", message: `could not be validated: ${errorMessage(error)}` }];
+  }
+  return { schema: event.type, issues: issues.map((i) => ({ path: i.path, message: i.message.slice(0, MAX_ISSUE_MESSAGE_CHARS) })) };
+}
