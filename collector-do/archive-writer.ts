@@ -24,21 +24,36 @@ export async function writeArchiveObject(
   let total = 0;
   let upload: R2MultipartUpload | undefined;
   const uploaded: R2UploadedPart[] = [];
+  const sendPart = async () => {
+    upload ??= await bucket.createMultipartUpload(key, options);
+    // Awaited before the buffer is refilled, so one buffer serves every part.
+    uploaded.push(await upload.uploadPart(uploaded.length + 1, part));
+    filled = 0;
+  };
 
   try {
     for (const chunk of chunks) {
-      const bytes = encoder.encode(chunk);
-      let offset = 0;
-      while (offset < bytes.length) {
-        const n = Math.min(bytes.length - offset, PART_BYTES - filled);
-        part.set(bytes.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        total += n;
+      let rest = chunk;
+      while (rest.length > 0) {
+        // Encoding straight into the part buffer: no copy of the object is ever made.
+        const { read, written } = encoder.encodeInto(rest, part.subarray(filled));
+        filled += written;
+        total += written;
+        rest = read === rest.length ? "" : rest.slice(read);
         if (filled === PART_BYTES) {
-          upload ??= await bucket.createMultipartUpload(key, options);
-          uploaded.push(await upload.uploadPart(uploaded.length + 1, part));
-          filled = 0;
+          await sendPart();
+        } else if (rest.length > 0) {
+          // The next character's bytes do not fit whole: split them across the two parts.
+          const width = rest.codePointAt(0)! > 0xffff ? 2 : 1;
+          const bytes = encoder.encode(rest.slice(0, width));
+          rest = rest.slice(width);
+          const head = PART_BYTES - filled;
+          part.set(bytes.subarray(0, head), filled);
+          filled = PART_BYTES;
+          await sendPart();
+          part.set(bytes.subarray(head), 0);
+          filled = bytes.length - head;
+          total += bytes.length;
         }
       }
     }

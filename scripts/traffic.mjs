@@ -1,12 +1,14 @@
 import { parseArgs } from "node:util";
 import { assertLoopback, Budget, Client, PRODUCERS, sleep, Tally } from "./traffic/client.mjs";
+import { catalogTour } from "./traffic/catalog-tour.mjs";
 import { agentSocket, burst, codeRunner, doFramework, sessionLifecycle, uptimeRound } from "./traffic/http-scenarios.mjs";
 import { liveSession, strayPlayer } from "./traffic/live-session.mjs";
 
 /**
  * `npm run traffic`: drives the example producers of `npm run dev` with varied, realistic traffic
  * for a while (HTTP sessions, live WebSocket sessions, code runs, agent work, monitoring rounds),
- * some of it deliberately invalid or failing, then prints what it sent. Loopback only; the number
+ * some of it deliberately invalid or failing, then prints what it sent. A catalog tour asks once
+ * for every outcome the producers offer, so every catalog's events reach the archive. Loopback only; the number
  * of requests (WebSocket messages included) is capped.
  *
  *   npm run traffic -- --duration 60 --concurrency 4 --max-requests 3000
@@ -89,6 +91,12 @@ async function main() {
   }
   console.log(`traffic: ${values.duration} s, ${concurrency} workers, at most ${budget.left} requests, to ${up.join(", ")}`);
   const workers = Array.from({ length: concurrency }, () => worker(available));
+  workers.push(
+    catalogTour(new Client({ host: values.host, tally, budget }), up).then(
+      () => scenarios.count("catalog-tour", "done"),
+      (error) => scenarios.count("catalog-tour", `failed: ${error.message}`),
+    ),
+  );
   // Once per run, one client goes past the session API's rate limit.
   if (up.includes("session-api")) workers.push(burst(new Client({ host: values.host, tally, budget })));
   await Promise.all(workers);

@@ -13,7 +13,7 @@ import { shardOf } from "./route/collector-stub";
 import { deliverBatch, type DeliveryPolicy } from "./route/deliver";
 import { buildWireEvents, type ClassifiedEvent } from "./route/envelope";
 import { redactEvent } from "./redact/redact-event";
-import { recordSampledOut } from "./route/pending-report";
+import { countInto, recordSampledOut } from "./route/pending-report";
 import { decideSample, sampleDraw } from "./sample/tail-sampler";
 import { redactorFor } from "./redact/redact-fields";
 import { isOwnInvocation } from "./self-invocation";
@@ -40,7 +40,9 @@ export async function handleTail(items: readonly unknown[], env: Env, policy?: D
   const config = loadConfig(env);
   const all: readonly unknown[] = Array.isArray(items) ? items : [];
   const list = all.filter((item) => !isOwnInvocation(item));
-  const wire = toWireEvents(list, config, Date.now());
+  const sampledOut: Record<string, number> = {};
+  const wire = toWireEvents(list, config, Date.now(), sampledOut);
+  for (const [type, count] of Object.entries(sampledOut)) recordSampledOut(type, count);
   const batches = chunkIntoBatches(wire, config.batchSize, config.maxBatchBytes);
   // A tail invocation reports one producer invocation: it goes to one shard whole.
   const shard = wire.length > 0 ? shardOf(wire[0]!.id, config.shardCount) : 0;
@@ -68,8 +70,11 @@ export async function handleTail(items: readonly unknown[], env: Env, policy?: D
   return summary;
 }
 
-/** parse → redact → classify → validate → sample → serialise: the events of TraceItems as the collector receives them. */
-export function toWireEvents(items: readonly unknown[], config: Config, now: number): WireEvent[] {
+/**
+ * parse → redact → classify → validate → sample → serialise: the events of TraceItems as the
+ * collector receives them. Events tail sampling dropped are counted into `sampledOut` by type.
+ */
+export function toWireEvents(items: readonly unknown[], config: Config, now: number, sampledOut: Record<string, number> = {}): WireEvent[] {
   const wire: WireEvent[] = [];
   const redactor = redactorFor(config.security);
   for (const raw of items) {
@@ -81,9 +86,12 @@ export function toWireEvents(items: readonly unknown[], config: Config, now: num
       event.namespace = namespaceOf(event.type)?.namespace ?? null;
       event.validation = validateEvent(event);
       const sample = decideSample(event, config.sampling, () => sampleDraw(parsed.fingerprint, position));
-      if (!sample.keep) return recordSampledOut(event.type);
+      if (!sample.keep) {
+        countInto(sampledOut, event.type);
+        return;
+      }
       event.sampleRate = sample.sampleRate;
-      event.analytics = forwardDecision(event, event.validation, parsed.script, config);
+      event.analytics = forwardDecision(event, event.validation, parsed.script, config, sample.sampleRate);
       printEvent(event, config.logLevel);
       kept.push(event);
     });

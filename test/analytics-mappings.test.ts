@@ -14,28 +14,28 @@ const T = Date.UTC(2031, 2, 14, 9, 0, 0);
 
 /** Sample fields (valid for the catalog) → the data point the document describes for them. */
 const RUNTIME_EXPECTED: Record<string, DataPoint> = {
-  import: { blobs: ["import", "success", "pro", "ok"], doubles: [52_000, 7, 1], indexes: ["user_1"] },
-  publish: { blobs: ["publish", "success", "free", "ok", "cap_1"], doubles: [9_000, 2, 0], indexes: ["user_2"] },
-  artifact_compile: { blobs: ["artifact_compile", "failed", "python", "syntax_error", "art_1"], doubles: [4_000, 2_300, 2], indexes: ["python"] },
-  artifact_compile_queued: { blobs: ["artifact_compile_queued"], doubles: [], indexes: [] },
-  artifact_compile_success: { blobs: ["artifact_compile_success"], doubles: [], indexes: [] },
-  artifact_compile_failed: { blobs: ["artifact_compile_failed"], doubles: [], indexes: [] },
-  run_start: { blobs: ["run_start", "started", "pro", "cap_1", "post_1", "", "run_1"], doubles: [0], indexes: ["cap_1"] },
-  run_complete: { blobs: ["run_complete", "failed", "pro", "cap_1", "post_1", "TypeError", "run_1"], doubles: [1_234], indexes: ["cap_1"] },
-  run_quota_observation: { blobs: ["run_quota_observation", "free", "user_1"], doubles: [150, 75], indexes: [] },
-  player_console_log: { blobs: ["player_console_log", "warn", "console", "deprecated", "cap_1", "post_1", "run_1"], doubles: [T, 0.5], indexes: ["cap_1"] },
+  import: { blobs: ["import", "success", "pro", "ok"], doubles: [52_000, 7, 1, 1], indexes: ["user_1"] },
+  publish: { blobs: ["publish", "success", "free", "ok", "cap_1"], doubles: [9_000, 2, 0, 1], indexes: ["user_2"] },
+  artifact_compile: { blobs: ["artifact_compile", "failed", "python", "syntax_error", "art_1"], doubles: [4_000, 2_300, 2, 1], indexes: ["python"] },
+  artifact_compile_queued: { blobs: ["artifact_compile_queued"], doubles: [1], indexes: [] },
+  artifact_compile_success: { blobs: ["artifact_compile_success"], doubles: [1], indexes: [] },
+  artifact_compile_failed: { blobs: ["artifact_compile_failed"], doubles: [1], indexes: [] },
+  run_start: { blobs: ["run_start", "started", "pro", "cap_1", "post_1", "", "run_1"], doubles: [0, 1], indexes: ["cap_1"] },
+  run_complete: { blobs: ["run_complete", "failed", "pro", "cap_1", "post_1", "TypeError", "run_1"], doubles: [1_234, 1], indexes: ["cap_1"] },
+  run_quota_observation: { blobs: ["run_quota_observation", "free", "user_1"], doubles: [150, 75, 1], indexes: [] },
+  player_console_log: { blobs: ["player_console_log", "warn", "console", "deprecated", "cap_1", "post_1", "run_1"], doubles: [T, 0.5, 1], indexes: ["cap_1"] },
   runtime_event: {
     blobs: ["runtime_error", "cap_1", "art_1", "react", "2026.11.0", "E_UNCAUGHT", "boom", "runtime_event"],
-    doubles: [T, 1],
+    doubles: [T, 1, 1],
     indexes: ["art_1"],
   },
   safety_verdict: {
     blobs: ["safety_verdict", "index.html", "high", "block", "eval,cookies", "dynamic code evaluation; reads cookies"],
-    doubles: [],
+    doubles: [1],
     indexes: ["c0ffee"],
   },
-  live_waitlist: { blobs: ["live_waitlist", "creator", "sess_1"], doubles: [], indexes: [] },
-  do_status: { blobs: ["do_status"], doubles: [1], indexes: [] },
+  live_waitlist: { blobs: ["live_waitlist", "creator", "sess_1"], doubles: [1], indexes: [] },
+  do_status: { blobs: ["do_status"], doubles: [1, 1], indexes: [] },
 };
 
 const doNames = Object.entries(DO_FRAMEWORK_NAMESPACES).flatMap(([ns, events]) => events.map((e) => `${ns}.${e}`));
@@ -58,7 +58,7 @@ describe("runtime analytics layouts (Workers API document)", () => {
   it("keeps the document's blob and double order for run_complete: [event, status, plan, capsuleId, postId, error], [durationMs]", () => {
     expect(mappingFor("run_complete")!.describe).toEqual({
       blobs: ["_event", "status", "plan", "capsuleId", "postId", "error", "runId"],
-      doubles: ["durationMs"],
+      doubles: ["durationMs", "sampleRate"],
       index: "capsuleId",
     });
   });
@@ -80,14 +80,14 @@ describe("heartbeat layout (uptime % and p95 latency per monitor and region)", (
   it("puts monitor, org, region, status, dispatch and error in blobs, latency and availability in doubles", () => {
     expect(point("heartbeat", HEARTBEAT_SAMPLE)).toEqual({
       blobs: ["heartbeat", "mon_search", "org_globex", "apac", "down", "disp_1", "timed out after 10000 ms"],
-      doubles: [10_000, 0, 0],
+      doubles: [10_000, 0, 0, 1],
       indexes: ["mon_search"],
     });
   });
 
   it("counts up and degraded checks as available", () => {
     for (const [status, available] of [["up", 1], ["degraded", 1], ["down", 0]] as const) {
-      expect(point("heartbeat", { ...HEARTBEAT_SAMPLE, status, statusCode: 200 }).doubles).toEqual([10_000, available, 200]);
+      expect(point("heartbeat", { ...HEARTBEAT_SAMPLE, status, statusCode: 200 }).doubles).toEqual([10_000, available, 200, 1]);
     }
   });
 });
@@ -99,7 +99,7 @@ describe("DO-framework layout", () => {
     const result = point(type, { duration: 42, ...(failed ? { error: "boom" } : {}) });
     expect(result).toEqual({
       blobs: [type, namespace, failed ? "failed" : "ok", failed ? "boom" : "", "", "producer"],
-      doubles: [42, failed ? 1 : 0, 0],
+      doubles: [42, failed ? 1 : 0, 0, 1],
       indexes: [namespace],
     });
   });
@@ -107,11 +107,11 @@ describe("DO-framework layout", () => {
   it("carries each namespace's own subject and quantity", () => {
     expect(point("AI.Generation.completed", { model: "llama", tokens: 1500, duration: 2340 })).toEqual({
       blobs: ["AI.Generation.completed", "AI", "ok", "", "llama", "producer"],
-      doubles: [2340, 0, 1500],
+      doubles: [2340, 0, 1500, 1],
       indexes: ["AI"],
     });
     expect(point("Financial.Payment.completed", { amount: 12.5, currency: "eur" }, null).blobs).toEqual(["Financial.Payment.completed", "Financial", "ok", "", "eur", ""]);
-    expect(point("CDC.Buffer.flushed", { table: "messages", count: 17 }).doubles).toEqual([0, 0, 17]);
+    expect(point("CDC.Buffer.flushed", { table: "messages", count: 17 }).doubles).toEqual([0, 0, 17, 1]);
   });
 
   it("counts an event carrying an error as failed, whatever its name", () => {
@@ -135,6 +135,6 @@ describe("every mapping fits Analytics Engine's limits", () => {
 
   it("turns odd values into blobs and doubles without throwing", () => {
     const odd = point("run_complete", { status: 3, plan: true, capsuleId: null, postId: { a: 1 }, error: ["x", "y"], durationMs: Number.NaN });
-    expect(odd).toEqual({ blobs: ["run_complete", "3", "true", "", '{"a":1}', "x,y", ""], doubles: [0], indexes: [] });
+    expect(odd).toEqual({ blobs: ["run_complete", "3", "true", "", '{"a":1}', "x,y", ""], doubles: [0, 1], indexes: [] });
   });
 });

@@ -29,17 +29,13 @@ export class Forwarder {
    * deliveries still under way (for waitUntil), or undefined when there are none.
    */
   forward(events: readonly WireEvent[], counts: ForwardCounts): Promise<void> | undefined {
-    const items: ForwardItem[] = [];
-    for (const event of events) {
-      const decision: unknown = event.analytics;
-      if (decision === undefined || decision === null) continue;
-      const { skipped, point } = decision as { skipped?: unknown; point?: unknown };
-      if (skipped === "disabled" || skipped === "invalid") counts.skipped[skipped]++;
-      else if (!isDataPoint(point)) counts.skipped.malformed++;
-      else {
-        counts.selected++;
-        items.push({ id: event.id, type: event.type, timestamp: event.timestamp, point, json: event.json });
-      }
+    let items: ForwardItem[];
+    try {
+      items = select(events, counts);
+    } catch (error) {
+      // Only counters of an unexpected shape can get here; the batch is stored whatever happens.
+      recordForwardError(counts, error instanceof Error ? error.message : String(error));
+      return undefined;
     }
     if (items.length === 0 || this.sinks.length === 0) return undefined;
     const pending: Promise<void>[] = [];
@@ -53,4 +49,21 @@ export class Forwarder {
     }
     return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
   }
+}
+
+/** The events with a well-formed data point; the others are counted by why they have none. */
+function select(events: readonly WireEvent[], counts: ForwardCounts): ForwardItem[] {
+  const items: ForwardItem[] = [];
+  for (const event of events) {
+    const decision: unknown = event.analytics;
+    if (decision === undefined || decision === null) continue;
+    const { skipped, point } = decision as { skipped?: unknown; point?: unknown };
+    if (skipped === "disabled" || skipped === "invalid") counts.skipped[skipped]++;
+    else if (!isDataPoint(point)) counts.skipped.malformed++;
+    else {
+      counts.selected++;
+      items.push({ id: event.id, type: event.type, timestamp: event.timestamp, point, json: event.json });
+    }
+  }
+  return items;
 }

@@ -5,6 +5,8 @@ export interface MappingInput {
   type: string;
   data: Record<string, unknown>;
   script: string | null;
+  /** How many events this one stands for (tail sampling); 1 when unsampled. */
+  sampleRate?: number;
 }
 
 /**
@@ -38,19 +40,23 @@ export interface EventMapping {
  */
 export const MAX_BLOB_CHARS = 1000;
 
+/** Every data point's last double: how many events it stands for, as the archive's `sampleRate`. */
+export const SAMPLE_RATE_COLUMN = "sampleRate";
+
 export function defineMapping(event: string, layout: Layout): EventMapping {
   return {
     event,
     describe: {
       blobs: layout.blobs.map(columnName),
-      doubles: layout.doubles.map(columnName),
+      doubles: [...layout.doubles.map(columnName), SAMPLE_RATE_COLUMN],
       index: layout.index === undefined ? null : columnName(layout.index),
     },
     toDataPoint(input) {
       const index = layout.index === undefined ? "" : asBlob(read(layout.index, input));
       return {
         blobs: layout.blobs.map((column) => asBlob(read(column, input))),
-        doubles: layout.doubles.map((column) => asDouble(read(column, input))),
+        // After the layout's own doubles, so the documented order is untouched: queries weight by it.
+        doubles: [...layout.doubles.map((column) => asDouble(read(column, input))), input.sampleRate ?? 1],
         // An empty index is no index: Analytics Engine then samples the point with every unindexed one.
         indexes: index === "" ? [] : [index],
       };

@@ -1,28 +1,57 @@
 /**
  * A small client of the do-tail HTTP API for scripts: JSON in and out, the admin token when one is
- * given (--token or DO_TAIL_TOKEN), and errors that say what went wrong.
+ * given (--token or DO_TAIL_TOKEN), and errors that say what went wrong. Every error it throws is a
+ * DoTailError whose `kind` is "unreachable", "unauthorised", "not_found" or "http".
  */
+export class DoTailError extends Error {
+  constructor(kind, message, status) {
+    super(message);
+    this.name = "DoTailError";
+    this.kind = kind;
+    this.status = status;
+  }
+}
+
 export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
   const headers = token ? { authorization: `Bearer ${token}` } : {};
 
-  async function request(method, path) {
+  async function request(method, path, body) {
     let response;
     try {
-      response = await fetch(new URL(path, baseUrl), { method, headers });
+      response = await fetch(new URL(path, baseUrl), {
+        method,
+        headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (error) {
-      throw new Error(`do-tail is unreachable at ${baseUrl} (${error.cause?.code ?? error.message}); is \`npm run dev\` running?`);
+      throw new DoTailError("unreachable", `do-tail is unreachable at ${baseUrl} (${error.cause?.code ?? error.message}); is \`npm run dev\` running?`);
     }
     const text = await response.text();
-    if (response.status === 401 || response.status === 403) throw new Error(`${method} ${path}: not authorised (${response.status}); pass --token or set DO_TAIL_TOKEN`);
-    if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+    if (response.status === 401 || response.status === 403) {
+      throw new DoTailError("unauthorised", `${method} ${path}: not authorised (${response.status}); pass --token or set DO_TAIL_TOKEN`, response.status);
+    }
+    if (!response.ok) {
+      throw new DoTailError(response.status === 404 ? "not_found" : "http", `${method} ${path}: HTTP ${response.status}: ${problemMessage(text)}`, response.status);
+    }
     return JSON.parse(text);
   }
 
   return {
     stats: () => request("GET", "/stats"),
     flush: () => request("POST", "/flush"),
-    listArchives: (prefix, cursor) => request("GET", `/archives?prefix=${encodeURIComponent(prefix)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`),
-    getArchive: (key) => request("GET", `/archives/${key}`),
+    listArchives: (prefix, cursor, delimiter) =>
+      request("GET", `/archives?prefix=${encodeURIComponent(prefix)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}${delimiter ? `&delimiter=${encodeURIComponent(delimiter)}` : ""}`),
+    /** An archive object's events; a missing key is a DoTailError of kind "not_found" naming it. */
+    async getArchive(key) {
+      try {
+        return await request("GET", `/archives/${encodeURI(key)}`);
+      } catch (error) {
+        if (error.kind === "not_found") throw new DoTailError("not_found", `no such archive object: ${key}`, 404);
+        throw error;
+      }
+    },
+    /** POST /query: answers { rows, scanned, truncated }. */
+    query: (body) => request("POST", "/query", body),
     /** Every object under `prefix`, following R2's cursor past 1,000 keys. */
     async *archives(prefix) {
       let cursor;
@@ -32,5 +61,27 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
         cursor = page.truncated ? page.cursor : undefined;
       } while (cursor);
     },
+    /** The "folders" right under `prefix` (e.g. dates under tail-events/), every page. */
+    async prefixes(prefix) {
+      const found = [];
+      let cursor;
+      do {
+        const page = await this.listArchives(prefix, cursor, "/");
+        found.push(...(page.prefixes ?? []));
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+      return found;
+    },
   };
+}
+
+/** The message of a do-tail problem response ({ error: { message } }), or the start of the text. */
+function problemMessage(text) {
+  try {
+    const message = JSON.parse(text)?.error?.message;
+    if (typeof message === "string") return message;
+  } catch {
+    // not JSON: fall through
+  }
+  return text.slice(0, 300);
 }

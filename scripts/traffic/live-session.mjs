@@ -45,7 +45,24 @@ async function play(client, sessionId, delayMs) {
     client.tally.count("session-api WS message", typeof message === "string" ? "garbage" : message.type);
     await sleep(between(120, 600));
   }
-  const code = pick([1000, 1000, 1000, 1000, 1000, 1000, 1001, 4008, 4500]);
+  await leave(client, ws, pick([1000, 1000, 1000, 1000, 1000, 1000, 1000, 4008, 4500]));
+}
+
+/** One player sending exactly `messages`, then leaving with close `code` (the catalog tour's). */
+export async function scriptedPlayer(client, sessionId, messages, code = 1000) {
+  const ws = await connect(client, sessionId);
+  if (!ws) return;
+  for (const message of messages) {
+    if (!client.budget.take()) break;
+    ws.send(JSON.stringify(message));
+    client.tally.count("session-api WS message", message.type);
+    await sleep(60);
+  }
+  await leave(client, ws, code);
+}
+
+/** 1000 leaves normally (a browser may only send 1000 or 3000-4999); 4008 says the client timed out, 4500 that it crashed. */
+async function leave(client, ws, code) {
   const closed = new Promise((resolve) => ws.addEventListener("close", resolve, { once: true }));
   ws.close(code, code === 4008 ? "client timed out" : code === 4500 ? "client crashed" : "bye");
   await Promise.race([closed, sleep(3_000)]);

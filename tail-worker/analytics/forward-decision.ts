@@ -16,6 +16,7 @@ export function forwardDecision(
   validation: ValidationMark | undefined,
   script: string | null,
   config: Config,
+  sampleRate = 1,
 ): ForwardDecision | undefined {
   if (!config.analyticsEnabled || !event.named) return undefined;
   const mapping = mappingFor(event.type);
@@ -23,7 +24,7 @@ export function forwardDecision(
   if (config.analyticsMappingsDisabled.has(event.type)) return { mapping: mapping.event, skipped: "disabled" };
   if (validation) return { mapping: mapping.event, skipped: "invalid" };
   try {
-    return { mapping: mapping.event, point: mapping.toDataPoint({ type: event.type, data: event.data, script }) };
+    return { mapping: mapping.event, point: mapping.toDataPoint({ type: event.type, data: event.data, script, sampleRate }) };
   } catch (error) {
     // Mappings read validated fields and cannot throw on them; if one ever does, the event is still archived.
     console.error(`do-tail: mapping ${mapping.event} failed: ${errorMessage(error)}`);

@@ -4,27 +4,51 @@ import type { ParsedEvent } from "../parse/parsed-event";
 
 type Matcher = (event: ParsedEvent) => boolean;
 
-interface CompiledRule {
-  matches: Matcher;
-  importance: Importance;
+interface CompiledTable {
+  rules: { matches: Matcher; importance: Importance }[];
+  /**
+   * Importance by kind, type, level and naming, for events whose outcome the table decides from
+   * those alone (every event but invocations, unless a rule reads data for other kinds too).
+   */
+  memo: Map<string, Importance> | undefined;
 }
 
-const compiledTables = new WeakMap<readonly ImportanceRule[], CompiledRule[]>();
+const MAX_MEMO = 10_000;
+const compiledTables = new WeakMap<readonly ImportanceRule[], CompiledTable>();
 
 /** The producer's `_importance` wins; otherwise the first matching rule; otherwise NORMAL. */
 export function classifyImportance(event: ParsedEvent, rules: readonly ImportanceRule[]): Importance {
   const override = toImportance(event.data._importance);
   if (override !== undefined) return override;
-  for (const rule of compile(rules)) {
+  const table = compile(rules);
+  if (!table.memo || event.kind === "invocation") return firstMatch(table, event);
+  const key = `${event.kind}\u0000${event.type}\u0000${event.level}\u0000${event.named}`;
+  let importance = table.memo.get(key);
+  if (importance === undefined) {
+    importance = firstMatch(table, event);
+    if (table.memo.size >= MAX_MEMO) table.memo.clear();
+    table.memo.set(key, importance);
+  }
+  return importance;
+}
+
+function firstMatch(table: CompiledTable, event: ParsedEvent): Importance {
+  for (const rule of table.rules) {
     if (rule.matches(event)) return rule.importance;
   }
   return Importance.NORMAL;
 }
 
-function compile(rules: readonly ImportanceRule[]): CompiledRule[] {
+function compile(rules: readonly ImportanceRule[]): CompiledTable {
   let compiled = compiledTables.get(rules);
   if (!compiled) {
-    compiled = rules.map((rule) => ({ matches: compileWhen(rule.when), importance: rule.importance }));
+    const readsDataOfOtherKinds = rules.some(
+      ({ when }) => (when.minStatus !== undefined || when.truncated !== undefined) && (!when.kind || when.kind.some((k) => k !== "invocation")),
+    );
+    compiled = {
+      rules: rules.map((rule) => ({ matches: compileWhen(rule.when), importance: rule.importance })),
+      memo: readsDataOfOtherKinds ? undefined : new Map(),
+    };
     compiledTables.set(rules, compiled);
   }
   return compiled;

@@ -43,12 +43,16 @@ export const DEFAULT_HANDLER: NamespaceHandler = {
 /** Longest prefix first, so that "DO.Lifecycle.created" is not read as a "DO" namespace. */
 const BY_PREFIX = [...NAMESPACE_HANDLERS].sort((a, b) => b.namespace.length - a.namespace.length);
 
+const MAX_MEMO = 10_000;
+const memo = new Map<string, NamespaceHandler | null>();
+
 /** The handler of the namespace `type` belongs to, or undefined for names outside every namespace. */
 export function namespaceOf(type: string): NamespaceHandler | undefined {
-  for (const handler of BY_PREFIX) {
-    if (type.length > handler.namespace.length && type.startsWith(handler.namespace) && type[handler.namespace.length] === ".") {
-      return handler;
-    }
+  let handler = memo.get(type);
+  if (handler === undefined) {
+    handler = BY_PREFIX.find((h) => type.length > h.namespace.length && type.startsWith(h.namespace) && type[h.namespace.length] === ".") ?? null;
+    if (memo.size >= MAX_MEMO) memo.clear();
+    memo.set(type, handler);
   }
-  return undefined;
+  return handler ?? undefined;
 }

@@ -5,18 +5,23 @@ import * as v from "valibot";
 import { json, problem } from "./json";
 import { parseQuery } from "./query-params";
 
-/** GET /archives?prefix=P&cursor=C: one page of R2's listing (at most 1,000 keys). */
+/**
+ * GET /archives?prefix=P&cursor=C: one page of R2's listing (at most 1,000 keys). With
+ * `delimiter=/` it also answers `prefixes`, the "folders" under P (dates, importances).
+ */
 export async function listArchives(request: IRequest, env: Env): Promise<Response> {
   const query = parseQuery(request.url, {
     prefix: v.optional(v.pipe(v.string(), v.maxLength(MAX_KEY_LENGTH)), ARCHIVE_PREFIX),
     cursor: v.optional(v.pipe(v.string(), v.maxLength(4096))),
+    delimiter: v.optional(v.literal("/", 'must be "/"')),
   });
   if ("problem" in query) return query.problem;
-  const { prefix, cursor } = query.params;
+  const { prefix, cursor, delimiter } = query.params;
   if (!isArchiveKey(prefix)) return problem(400, `prefix must start with "${ARCHIVE_PREFIX}" and must not contain "." or ".." segments`);
-  const listing = await env.ARCHIVE.list({ prefix, cursor: cursor || undefined, limit: 1000, include: ["customMetadata"] });
+  const listing = await env.ARCHIVE.list({ prefix, cursor: cursor || undefined, limit: 1000, include: ["customMetadata"], ...(delimiter ? { delimiter } : {}) });
   return json({
     objects: listing.objects.map((o) => ({ key: o.key, size: o.size, uploaded: o.uploaded.toISOString(), customMetadata: o.customMetadata ?? {} })),
+    ...(delimiter ? { prefixes: listing.delimitedPrefixes } : {}),
     truncated: listing.truncated,
     ...(listing.truncated ? { cursor: listing.cursor } : {}),
   });

@@ -5,7 +5,9 @@ import { getArchive, listArchives } from "./archive-routes";
 import { requireAdmin } from "./auth";
 import { limitBodySize } from "./body-limit";
 import { flush, health, stats } from "./collector-routes";
+import { fleetInsightRoute, monitorInsightRoute } from "./insight-routes";
 import { problem } from "./json";
+import { getQuery, postQuery } from "./query-routes";
 import { testEvents } from "./test-events-route";
 
 /** The HTTP API: it only reads the pipeline's state or triggers it; data flows through tail(). */
@@ -21,4 +23,8 @@ router
   .post("/test-events", testEvents)
   .get("/archives", listArchives)
   .get("/archives/:key+", getArchive)
+  .get("/query", getQuery)
+  .post("/query", postQuery)
+  .get("/insights/fleet", fleetInsightRoute)
+  .get("/insights/monitors/:id", monitorInsightRoute)
   .all("*", (request) => problem(404, `no route for ${request.method} ${new URL(request.url).pathname}`));

@@ -64,6 +64,7 @@ export function describeTrigger(event: unknown): Record<string, unknown> {
 
 function cleanCf(cf: unknown): Record<string, unknown> | null {
   if (!isPlainObject(cf)) return null;
+  if (!Object.hasOwn(cf, "tlsClientAuth") && !Object.hasOwn(cf, "tlsExportedAuthenticator")) return cf;
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(cf)) {
     // defineProperty, because assigning a "__proto__" key would replace the prototype instead.

@@ -35,46 +35,47 @@ export function parseLogEntry(log: unknown, fallbackTime: number, localDev: bool
 }
 
 function eventFromArgs(args: unknown[], level: string, timestamp: number): ParsedEvent {
-  const base = { kind: "log" as const, level, timestamp };
   if (args.length === 1 && typeof args[0] === "string") {
-    return fromString(args[0], base);
+    return fromString(args[0], level, timestamp);
   }
   // Plain objects and arrays stay structured, so that redaction and queries reach inside them.
   const structured: unknown[] = args.filter((a) => isPlainObject(a) || Array.isArray(a));
   const rest = args.filter((a) => !structured.includes(a));
   // An empty call is kept as an empty text event rather than as nothing.
-  const text = rest.length > 0 || structured.length === 0 ? { text: formatArgs(rest) } : {};
+  const text = rest.length > 0 || structured.length === 0 ? formatArgs(rest) : undefined;
   const [only] = structured;
   if (structured.length === 1 && isPlainObject(only)) {
-    return named(only, { ...base, data: only, ...text });
+    return fromObject(only, level, timestamp, text, undefined);
   }
-  const data = structured.length > 0 ? { args: structured } : {};
-  return { ...base, type: `console.${level}`, named: false, ...text, data };
+  const event: ParsedEvent = { type: `console.${level}`, kind: "log", level, timestamp, named: false, data: structured.length > 0 ? { args: structured } : {} };
+  if (text !== undefined) event.text = text;
+  return event;
 }
 
-function fromString(line: string, base: { kind: "log"; level: string; timestamp: number }): ParsedEvent {
-  const text: ParsedEvent = { ...base, type: `console.${base.level}`, named: false, text: line, data: {} };
-  if (!line.trimStart().startsWith("{")) return text;
+function fromString(line: string, level: string, timestamp: number): ParsedEvent {
+  const text = (): ParsedEvent => ({ type: `console.${level}`, kind: "log", level, timestamp, named: false, text: line, data: {} });
+  if (!line.trimStart().startsWith("{")) return text();
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch (error) {
-    return { ...text, parseError: `invalid JSON: ${errorMessage(error)}` };
+    const broken = text();
+    broken.parseError = `invalid JSON: ${errorMessage(error)}`;
+    return broken;
   }
-  if (!isPlainObject(parsed)) return text;
-  return named(parsed, { ...base, data: parsed, raw: line });
+  return isPlainObject(parsed) ? fromObject(parsed, level, timestamp, undefined, line) : text();
 }
 
 /** Longer names are kept in `data` but not used as a type, so keys and stats stay bounded. */
 export const MAX_EVENT_NAME_LENGTH = 256;
 
-/** Types the event by its `_event` name when the producer gave a usable one. */
-function named(data: Record<string, unknown>, event: Omit<ParsedEvent, "type" | "named">): ParsedEvent {
+/** A structured event, typed by its `_event` name when the producer gave a usable one. */
+function fromObject(data: Record<string, unknown>, level: string, timestamp: number, text: string | undefined, raw: string | undefined): ParsedEvent {
   const name = data._event;
-  const unnamed = { ...event, type: `console.${event.level ?? "log"}`, named: false };
-  if (typeof name !== "string" || name.trim() === "") return unnamed;
-  if (name.length > MAX_EVENT_NAME_LENGTH) {
-    return { ...unnamed, parseError: `_event is longer than ${MAX_EVENT_NAME_LENGTH} characters` };
-  }
-  return { ...event, type: name, named: true };
+  const usable = typeof name === "string" && name.trim() !== "" && name.length <= MAX_EVENT_NAME_LENGTH;
+  const event: ParsedEvent = { type: usable ? name : `console.${level}`, kind: "log", level, timestamp, named: usable, data };
+  if (text !== undefined) event.text = text;
+  if (raw !== undefined) event.raw = raw;
+  if (typeof name === "string" && name.length > MAX_EVENT_NAME_LENGTH) event.parseError = `_event is longer than ${MAX_EVENT_NAME_LENGTH} characters`;
+  return event;
 }

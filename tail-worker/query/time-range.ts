@@ -16,6 +16,15 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
 
 /** Epoch ms of a time input, or an error message saying what is accepted. */
 export function resolveTime(input: TimeInput, now: number): number | { error: string } {
+  const ms = resolveTimeUnchecked(input, now);
+  if (typeof ms === "number" && !(Math.abs(ms) <= MAX_DATE_MS)) return { error: `"${input}" is outside the range of dates` };
+  return ms;
+}
+
+/** JavaScript dates end 8.64e15 ms either side of the epoch. */
+const MAX_DATE_MS = 8.64e15;
+
+function resolveTimeUnchecked(input: TimeInput, now: number): number | { error: string } {
   if (typeof input === "number") {
     return Number.isFinite(input) ? input : { error: "must be a finite number of epoch milliseconds" };
   }

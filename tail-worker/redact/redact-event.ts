@@ -2,10 +2,9 @@ import type { ParsedEvent } from "../parse/parsed-event";
 import type { Redactor } from "./redact-fields";
 
 /**
- * Redacts one event before anything stores or forwards it. A JSON log whose text has no candidate
- * key skips the walk; once something was redacted, the original text is dropped with it.
+ * Redacts one event before anything stores or forwards it. Once something was redacted, the
+ * original log line is dropped too, so no fallback can archive it.
  */
 export function redactEvent(event: ParsedEvent, redactor: Redactor): void {
-  if (event.raw !== undefined && !redactor.mayNeedRedaction(event.raw)) return;
   if (redactor.redact(event.data)) event.raw = undefined;
 }

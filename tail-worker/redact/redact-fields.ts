@@ -7,11 +7,14 @@ export const REDACTED = "[REDACTED]";
 export interface Redactor {
   /** Redacts secrets and hashes IPs in place, at any depth; answers whether anything changed. */
   redact(root: unknown): boolean;
-  /** A cheap first look at raw JSON text: false means no key in it can need redaction. */
-  mayNeedRedaction(json: string): boolean;
 }
 
 const IP_FIELD_SET = new Set(IP_FIELDS);
+const PLAIN = 0;
+const SECRET = 1;
+const IP = 2;
+type Verdict = typeof PLAIN | typeof SECRET | typeof IP;
+const MAX_VERDICTS = 10_000;
 const redactors = new WeakMap<SecurityConfig, Redactor>();
 
 export function redactorFor(security: SecurityConfig): Redactor {
@@ -26,9 +29,19 @@ export function redactorFor(security: SecurityConfig): Redactor {
 function createRedactor(security: SecurityConfig): Redactor {
   const names = security.redactFields.map(escapeRegExp).join("|");
   const secretKey = new RegExp(`(?:${names})$`);
-  // A quoted key that, ignoring separators and case, could end in a secret name or be an IP field.
-  const loose = (list: readonly string[]) => list.map((name) => name.split("").map(escapeRegExp).join('[^a-z0-9"]*')).join("|");
-  const candidateKey = new RegExp(`(?:${loose(security.redactFields)})"\\s*:|"(?:${loose(IP_FIELDS)})"\\s*:`, "i");
+
+  // Keys repeat across events: remember what each one is rather than normalising it every time.
+  const verdicts = new Map<string, Verdict>();
+  function verdictOf(key: string): Verdict {
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      const normalized = normalizeFieldName(key);
+      verdict = secretKey.test(normalized) ? SECRET : IP_FIELD_SET.has(normalized) ? IP : PLAIN;
+      if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+      verdicts.set(key, verdict);
+    }
+    return verdict;
+  }
 
   function redact(root: unknown): boolean {
     let changed = false;
@@ -45,10 +58,10 @@ function createRedactor(security: SecurityConfig): Redactor {
       const record = node as Record<string, unknown>;
       for (const key of Object.keys(record)) {
         const value = record[key];
-        const normalized = normalizeFieldName(key);
-        if (secretKey.test(normalized)) {
+        const verdict = verdictOf(key);
+        if (verdict === SECRET) {
           if (value !== REDACTED) changed = setOwn(record, key, REDACTED);
-        } else if (IP_FIELD_SET.has(normalized) && typeof value === "string") {
+        } else if (verdict === IP && typeof value === "string") {
           changed = setOwn(record, key, hashIp(value, security.ipHashSalt));
         } else if (value !== null && typeof value === "object") {
           stack.push(value);
@@ -58,7 +71,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     return changed;
   }
 
-  return { redact, mayNeedRedaction: (json) => candidateKey.test(json) };
+  return { redact };
 }
 
 /** defineProperty, because assigning to a key named "__proto__" would change the prototype. */

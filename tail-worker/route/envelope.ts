@@ -20,13 +20,17 @@ export interface ClassifiedEvent extends ParsedEvent {
 
 /**
  * Serializes the events of one TraceItem into archived JSON and gives them ids. The invocation id
- * hashes the item's fingerprint and every serialized event, so the same TraceItem always gets the
- * same ids and a retried delivery can be recognised by the collector.
+ * hashes the item's fingerprint and the content of every event, so the same TraceItem always gets
+ * the same ids and a retried delivery can be recognised by the collector.
  */
 export function buildWireEvents(item: ParsedTraceItem, events: readonly ClassifiedEvent[], maxEventBytes: number): WireEvent[] {
   const bodies = events.map((event) => serializeBody(item.script, event, maxEventBytes));
+  // Identity is the producer's content: the log line as it came when there is one, else the
+  // event's JSON. The invocation event is derived from the fingerprint, which is hashed already.
   const hash = new Hash64().update(item.fingerprint);
-  for (const body of bodies) hash.update(body.json);
+  events.forEach((event, position) => {
+    if (event.kind !== "invocation") hash.update(event.raw ?? (bodies[position] as Body).json);
+  });
   const invocationId = hash.hex();
 
   return bodies.map((body, position) => {

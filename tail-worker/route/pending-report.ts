@@ -14,10 +14,14 @@ export function recordUndelivered(events: number): void {
   pending.undelivered += events;
 }
 
-export function recordSampledOut(type: string, count = 1): void {
-  const sampledOut = pending.sampledOut;
+export function recordSampledOut(type: string, count: number): void {
+  countInto(pending.sampledOut, type, count);
+}
+
+/** Adds to a count keyed by event type. */
+export function countInto(counts: Record<string, number>, type: string, count = 1): void {
   // defineProperty, because assigning a "__proto__" key would replace the prototype instead.
-  Object.defineProperty(sampledOut, type, { value: (Object.hasOwn(sampledOut, type) ? sampledOut[type]! : 0) + count, enumerable: true, writable: true, configurable: true });
+  Object.defineProperty(counts, type, { value: (Object.hasOwn(counts, type) ? counts[type]! : 0) + count, enumerable: true, writable: true, configurable: true });
 }
 
 /** Hands the pending report over; `restore` puts it back if the call carrying it failed. */

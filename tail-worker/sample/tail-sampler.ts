@@ -15,11 +15,11 @@ export interface SampleDecision {
  */
 export function decideSample(event: ClassifiedEvent, sampling: SamplingConfig, draw: () => number): SampleDecision {
   const headRate = producerSampleRate(event.data);
-  if (event.importance <= 1 || isSlow(event, sampling) || sampling.anomalies.some((p) => matches(p, event))) {
+  const rate = Object.hasOwn(sampling.rates, event.type) ? (sampling.rates[event.type] as number) : sampling.defaultRate;
+  // A rate of 1 keeps the event whatever else holds: the usual case costs no further checks.
+  if (rate >= 1 || event.importance <= 1 || isSlow(event, sampling) || sampling.anomalies.some((p) => matches(p, event))) {
     return { keep: true, sampleRate: headRate };
   }
-  const rate = Object.hasOwn(sampling.rates, event.type) ? (sampling.rates[event.type] as number) : sampling.defaultRate;
-  if (rate >= 1) return { keep: true, sampleRate: headRate };
   if (rate <= 0 || draw() >= rate) return { keep: false, sampleRate: headRate };
   return { keep: true, sampleRate: headRate / rate };
 }

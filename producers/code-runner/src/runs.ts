@@ -1,6 +1,6 @@
 import { WideEvent, type Correlation } from "../../lib/wide-event";
 import { between, chance, latency, pick, shortId } from "../../lib/random";
-import { PLANS } from "./domain";
+import { PLANS, type Simulate } from "./domain";
 
 export interface RunBody {
   capsuleId?: string;
@@ -27,10 +27,12 @@ const LOG_SAMPLE_RATE = 0.5;
 
 /**
  * POST /runs: `run_start`, a sample of the player's console as `player_console_log`, `run_complete`
- * and the user's `run_quota_observation`. `invalid` makes `run_complete.durationMs` a string, a
- * deliberately invalid event that do-tail archives with its validation issues.
+ * and the user's `run_quota_observation`. `simulate: "invalid"` makes `run_complete.durationMs` a
+ * string, a deliberately invalid event that do-tail archives with its validation issues;
+ * `simulate: "fail"` makes the run fail.
  */
-export function runCapsule(body: RunBody, correlation: Correlation, invalid: boolean): Response {
+export function runCapsule(body: RunBody, correlation: Correlation, simulate?: Simulate): Response {
+  const invalid = simulate === "invalid";
   const runId = shortId("run");
   const capsuleId = body.capsuleId ?? shortId("cap");
   const postId = body.postId ?? "";
@@ -58,7 +60,7 @@ export function runCapsule(body: RunBody, correlation: Correlation, invalid: boo
   }
 
   const killed = chance(0.03);
-  const status = killed ? "killed" : sawError && chance(0.6) ? "failed" : "success";
+  const status = killed ? "killed" : simulate === "fail" || (sawError && chance(0.6)) ? "failed" : "success";
   const durationMs = killed ? 30_000 : latency(plan === "pro" ? 800 : 1500);
   new WideEvent("run_complete", correlation, {
     ...base,

@@ -1,6 +1,6 @@
 import { WideEvent, type Correlation } from "../../lib/wide-event";
 import { between, chance, latency, pick, shortId } from "../../lib/random";
-import { PLANS, RUNTIMES, sha256Hex } from "./domain";
+import { PLANS, RUNTIMES, sha256Hex, type Simulate } from "./domain";
 
 /** What a client uploads: files by path and size, and (for publish) the entry file's source. */
 export interface UploadBody {
@@ -41,9 +41,10 @@ export function importProject(body: UploadBody, correlation: Correlation): Respo
 
 /**
  * POST /capsules/:id/publish: `publish`, the entry's `safety_verdict`, then the artifact build as
- * `artifact_compile_queued`, `artifact_compile` and `artifact_compile_success|failed`.
+ * `artifact_compile_queued`, `artifact_compile` and `artifact_compile_success|failed`
+ * (`simulate: "fail"` makes the build fail).
  */
-export async function publishCapsule(capsuleId: string, body: UploadBody, correlation: Correlation): Promise<Response> {
+export async function publishCapsule(capsuleId: string, body: UploadBody, correlation: Correlation, simulate?: Simulate): Promise<Response> {
   const plan = body.plan ?? pick(PLANS);
   const userId = body.userId ?? shortId("user");
   const check = checkUpload(body);
@@ -57,7 +58,7 @@ export async function publishCapsule(capsuleId: string, body: UploadBody, correl
   const runtimeType = body.runtimeType ?? pick(RUNTIMES);
   new WideEvent("artifact_compile_queued", correlation, { artifactId, runtimeType, capsuleId }).emit();
   const compile = new WideEvent("artifact_compile", correlation, { artifactId, runtimeType, capsuleId });
-  const failed = chance(runtimeType === "python" ? 0.15 : 0.06);
+  const failed = simulate === "fail" || chance(runtimeType === "python" ? 0.15 : 0.06);
   compile
     .set({
       outcome: failed ? "failed" : "success",

@@ -7,10 +7,13 @@ const MODELS = ["@cf/meta/llama-3.1-8b-instruct", "@cf/mistral/mistral-7b-instru
 const TOOLS = ["search_docs", "create_ticket", "lookup_order", "send_summary"] as const;
 const WORKFLOW_STEPS = ["fetch_context", "generate", "validate", "persist"] as const;
 
+export type Simulate = "invalid" | "fail" | "unavailable";
+
 /**
  * An agent of the DO framework: one Durable Object per agent, holding its conversation. It
  * reports what the framework would (lifecycle, RPC, agent, AI, storage, CDC, workflow, schedule,
- * connection events), each as a namespaced event. `invalid` requests a deliberately invalid one.
+ * connection events), each as a namespaced event. `simulate` asks for an outcome on purpose: a
+ * deliberately `invalid` event, a `fail`ure of the work, or an `unavailable` agent (RPC fails).
  */
 export class AgentObject extends DurableObject {
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
@@ -26,8 +29,9 @@ export class AgentObject extends DurableObject {
     });
   }
 
-  async chat(text: string, correlation: Correlation, invalid: boolean): Promise<{ reply: string; tokens: number } | { error: string }> {
-    return this.rpc("chat", correlation, async () => {
+  async chat(text: string, correlation: Correlation, simulate?: Simulate): Promise<{ reply: string; tokens: number } | { error: string }> {
+    const invalid = simulate === "invalid";
+    return this.rpc("chat", correlation, simulate, async () => {
       const messages = ((await this.ctx.storage.get<number>("messages")) ?? 0) + 1;
       await this.ctx.storage.put("messages", messages);
       const agentId = this.ctx.id.toString().slice(0, 16);
@@ -37,7 +41,7 @@ export class AgentObject extends DurableObject {
 
       const model = pick(MODELS);
       reportFramework("AI.Generation.started", correlation, { model });
-      const generation = frameworkEvent(chance(0.08) ? "AI.Generation.failed" : "AI.Generation.completed", correlation, { model, agentId });
+      const generation = frameworkEvent(simulate === "fail" || chance(0.08) ? "AI.Generation.failed" : "AI.Generation.completed", correlation, { model, agentId });
       const duration = latency(1800);
       if (generation.name === "AI.Generation.failed") {
         // An invalid failure leaves out the required `error`.
@@ -53,14 +57,14 @@ export class AgentObject extends DurableObject {
     });
   }
 
-  async runWorkflow(correlation: Correlation): Promise<{ status: string }> {
-    return this.rpc("runWorkflow", correlation, async () => {
+  async runWorkflow(correlation: Correlation, simulate?: Simulate): Promise<{ status: string }> {
+    return this.rpc("runWorkflow", correlation, simulate, async () => {
       const workflowId = shortId("wf");
       reportFramework("Workflow.Execution.started", correlation, { workflowId });
       reportFramework("Workflow.State.changed", correlation, { workflowId, from: "queued", to: "running" });
       const started = Date.now();
       for (const step of WORKFLOW_STEPS) {
-        if (chance(0.05)) {
+        if ((simulate === "fail" && step === "validate") || chance(0.05)) {
           reportFramework("Workflow.Step.failed", correlation, { workflowId, step, error: `${step} timed out`, duration: latency(3000) });
           reportFramework("Workflow.Execution.failed", correlation, { workflowId, step, error: `step ${step} failed`, duration: Date.now() - started });
           return { status: "failed" };
@@ -73,11 +77,11 @@ export class AgentObject extends DurableObject {
     });
   }
 
-  async execute(language: string, correlation: Correlation): Promise<{ status: string }> {
-    return this.rpc("execute", correlation, async () => {
+  async execute(language: string, correlation: Correlation, simulate?: Simulate): Promise<{ status: string }> {
+    return this.rpc("execute", correlation, simulate, async () => {
       const executionId = shortId("exec");
       reportFramework("Execution.Code.started", correlation, { id: executionId, language });
-      if (chance(0.1)) {
+      if (simulate === "fail" || chance(0.1)) {
         reportFramework("Execution.Code.failed", correlation, { id: executionId, language, error: "SyntaxError: unexpected token", duration: latency(40) });
         return { status: "failed" };
       }
@@ -88,7 +92,7 @@ export class AgentObject extends DurableObject {
 
   /** Schedules the agent's digest task; the alarm reports it. */
   async schedule(correlation: Correlation): Promise<{ at: number }> {
-    return this.rpc("schedule", correlation, async () => {
+    return this.rpc("schedule", correlation, undefined, async () => {
       const at = Date.now() + 1000;
       await this.ctx.storage.put("scheduledBy", correlation);
       await this.ctx.storage.setAlarm(at);
@@ -141,12 +145,12 @@ export class AgentObject extends DurableObject {
   }
 
   /** RPC.Request.received, then RPC.Response.sent or RPC.Request.failed, around one call. */
-  private async rpc<T>(method: string, correlation: Correlation, call: () => Promise<T>): Promise<T> {
+  private async rpc<T>(method: string, correlation: Correlation, simulate: Simulate | undefined, call: () => Promise<T>): Promise<T> {
     reportFramework("RPC.Request.received", correlation, { method });
     const started = Date.now();
     try {
       // Now and then storage is briefly unavailable, as it is in production.
-      if (chance(0.02)) throw new Error("agent storage unavailable");
+      if (simulate === "unavailable" || chance(0.02)) throw new Error("agent storage unavailable");
       const result = await call();
       reportFramework("RPC.Response.sent", correlation, { method, duration: Date.now() - started });
       return result;

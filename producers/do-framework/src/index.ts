@@ -1,5 +1,5 @@
 import { correlationFrom, correlationHeaders } from "../../lib/wide-event";
-import type { AgentObject } from "./agent-object";
+import type { AgentObject, Simulate } from "./agent-object";
 import { call, notify, payment, type IntegrationBody } from "./integrations";
 
 export { AgentObject } from "./agent-object";
@@ -8,12 +8,15 @@ interface Env {
   AGENT: DurableObjectNamespace<AgentObject>;
 }
 
+const SIMULATIONS: readonly Simulate[] = ["invalid", "fail", "unavailable"];
+
 const AGENT_PATH = /^\/agents\/([\w-]{1,64})(?:\/(messages|workflows|execute|schedule|hibernate|ws))?$/;
 
 /**
  * DO-framework example producer: agents as Durable Objects plus a few integrations, reporting
  * the framework's namespaced events (some on its diagnostics channel, see framework-events.ts).
- * `x-simulate: invalid` on a message asks for a deliberately invalid AI.Generation event.
+ * `x-simulate` asks for an outcome on purpose: `invalid` (a deliberately invalid AI.Generation
+ * event), `fail` (the generation, workflow or code fails) or `unavailable` (the agent's RPC fails).
  */
 export default {
   async fetch(request, env): Promise<Response> {
@@ -39,9 +42,10 @@ export default {
       if (action === undefined && request.method === "DELETE") return Response.json(await agent.remove(correlation));
       if (request.method !== "POST") return Response.json({ error: "method not allowed" }, { status: 405 });
       const text = typeof body.text === "string" ? body.text : "hello";
-      if (action === "messages") return Response.json(await agent.chat(text, correlation, request.headers.get("x-simulate") === "invalid"));
-      if (action === "workflows") return Response.json(await agent.runWorkflow(correlation));
-      if (action === "execute") return Response.json(await agent.execute(typeof body.language === "string" ? body.language : "javascript", correlation));
+      const simulate = SIMULATIONS.find((s) => s === request.headers.get("x-simulate"));
+      if (action === "messages") return Response.json(await agent.chat(text, correlation, simulate));
+      if (action === "workflows") return Response.json(await agent.runWorkflow(correlation, simulate));
+      if (action === "execute") return Response.json(await agent.execute(typeof body.language === "string" ? body.language : "javascript", correlation, simulate));
       if (action === "schedule") return Response.json(await agent.schedule(correlation));
       if (action === "hibernate") return Response.json(await agent.hibernate(correlation));
       return Response.json({ error: "not found" }, { status: 404 });

@@ -1,0 +1,22 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+// The benchmark runs in workerd like the tests, but separately (`npm run bench`): timing figures
+// never belong in the test suite.
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: `${root}wrangler.tail.toml` },
+      miniflare: { bindings: { ENVIRONMENT: "development", LOG_LEVEL: "error" } },
+    }),
+  ],
+  test: {
+    root,
+    include: ["bench/**/*.bench.ts"],
+    testTimeout: 600_000,
+    fileParallelism: false,
+  },
+});

@@ -1,0 +1,31 @@
+/** Reading /query result rows. */
+
+/** A group-by or aggregate value of a row, whether the API names it by full path or last segment. */
+export function field(row, path) {
+  if (row === null || typeof row !== "object") return undefined;
+  if (path in row) return row[path];
+  const last = path.split(".").pop();
+  if (last in row) return row[last];
+  return undefined;
+}
+
+/** The default name of an aggregate: "count", otherwise `${fn}_${last path segment}`. */
+export function aggregateName(fn, path) {
+  return fn === "count" && path === undefined ? "count" : `${fn}_${String(path).split(".").pop()}`;
+}
+
+export function numeric(value) {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) ? n : undefined;
+}
+
+/** "rows x, scanned n objects (bytes), e events, b buffered" for a result's meta line. */
+export function describeScan(result, formatBytes, formatCount) {
+  const scanned = result?.scanned ?? {};
+  const parts = [`${formatCount(result?.rows?.length ?? 0)} rows`];
+  if (scanned.events !== undefined) parts.push(`${formatCount(scanned.events)} events scanned`);
+  if (scanned.objects !== undefined) parts.push(`${formatCount(scanned.objects)} objects (${formatBytes(scanned.bytes)})`);
+  if (scanned.buffered !== undefined) parts.push(`${formatCount(scanned.buffered)} buffered`);
+  if (result?.truncated) parts.push("truncated");
+  return parts.join(" · ");
+}

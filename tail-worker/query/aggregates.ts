@@ -1,0 +1,149 @@
+import { numericValue } from "./fields";
+import { compileWhere } from "./filters";
+import type { AggregateSpec } from "./query-schema";
+
+/**
+ * One aggregate of one group. Every event counts with its weight (`sampleRate`, absent = 1) in
+ * count, sum, avg, rate and the percentiles; count_distinct, min and max ignore weights.
+ *
+ * - `count`: the weight of the group's events (with a field: of those where it is present, not null);
+ * - `sum` / `avg`: over numeric values (booleans count as 1/0, so `avg` of a boolean is a share);
+ * - `p50` / `p95` / `p99`: weighted nearest rank, the smallest value whose cumulative weight
+ *   reaches q × the total weight (no interpolation: always a value that occurred);
+ * - `rate` (extension): weight of the events matching the aggregate's `where` / weight of all;
+ * - an aggregate's own `where` (extension) narrows the events it sees, like COUNTIF.
+ *
+ * An aggregate over no values answers 0 (count, sum, count_distinct) or null (the others).
+ */
+export interface Accumulator {
+  add(event: unknown, weight: number): void;
+  result(): number | null;
+}
+
+export function accumulator(spec: AggregateSpec): Accumulator {
+  const matches = compileWhere(spec.where);
+  const read = spec.field ? spec.field.read : () => true;
+  const inner = baseAccumulator(spec);
+  if (spec.fn === "rate") {
+    let all = 0;
+    let hits = 0;
+    return {
+      add(event, weight) {
+        all += weight;
+        if (matches(event)) hits += weight;
+      },
+      result: () => (all === 0 ? null : hits / all),
+    };
+  }
+  if (spec.where.length === 0) return { add: (event, weight) => inner.add(read(event), weight), result: inner.result };
+  return {
+    add(event, weight) {
+      if (matches(event)) inner.add(read(event), weight);
+    },
+    result: inner.result,
+  };
+}
+
+interface ValueAccumulator {
+  add(value: unknown, weight: number): void;
+  result(): number | null;
+}
+
+function baseAccumulator(spec: AggregateSpec): ValueAccumulator {
+  switch (spec.fn) {
+    case "count": {
+      let total = 0;
+      return {
+        add(value, weight) {
+          if (value !== undefined && value !== null) total += weight;
+        },
+        result: () => total,
+      };
+    }
+    case "sum": {
+      let total = 0;
+      return {
+        add(value, weight) {
+          const n = numericValue(value);
+          if (n !== undefined) total += n * weight;
+        },
+        result: () => total,
+      };
+    }
+    case "avg": {
+      let total = 0;
+      let weights = 0;
+      return {
+        add(value, weight) {
+          const n = numericValue(value);
+          if (n === undefined) return;
+          total += n * weight;
+          weights += weight;
+        },
+        result: () => (weights === 0 ? null : total / weights),
+      };
+    }
+    case "min":
+    case "max": {
+      const better = spec.fn === "min" ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
+      let best: number | null = null;
+      return {
+        add(value) {
+          const n = numericValue(value);
+          if (n !== undefined && (best === null || better(n, best))) best = n;
+        },
+        result: () => best,
+      };
+    }
+    case "count_distinct": {
+      const seen = new Set<string>();
+      return {
+        add(value) {
+          if (value !== undefined && value !== null) seen.add(typeof value === "string" ? value : `\u0000${JSON.stringify(value)}`);
+        },
+        result: () => seen.size,
+      };
+    }
+    case "p50":
+    case "p95":
+    case "p99":
+      return weightedPercentile(Number(spec.fn.slice(1)) / 100);
+    case "rate":
+      // Handled by accumulator(): it needs the whole event, not one field.
+      return { add() {}, result: () => null };
+  }
+}
+
+function weightedPercentile(q: number): ValueAccumulator {
+  const values: number[] = [];
+  const weights: number[] = [];
+  let uniform = true;
+  return {
+    add(value, weight) {
+      const n = numericValue(value);
+      if (n === undefined) return;
+      values.push(n);
+      weights.push(weight);
+      if (weight !== 1) uniform = false;
+    },
+    result: () => percentileOf(values, uniform ? undefined : weights, q),
+  };
+}
+
+/** Weighted nearest-rank percentile; `weights` undefined means every weight is 1. */
+export function percentileOf(values: readonly number[], weights: readonly number[] | undefined, q: number): number | null {
+  if (values.length === 0) return null;
+  if (weights === undefined) {
+    const sorted = Float64Array.from(values).sort();
+    return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length - 1e-9))) - 1]!;
+  }
+  const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  const target = q * total - 1e-9 * total;
+  let cumulative = 0;
+  for (const i of order) {
+    cumulative += weights[i]!;
+    if (cumulative >= target) return values[i]!;
+  }
+  return values[order[order.length - 1]!]!;
+}

@@ -1,0 +1,141 @@
+import { accumulator, type Accumulator } from "./aggregates";
+import { fieldPath, weightOf, type FieldPath } from "./fields";
+import type { AggregateSpec, OrderSpec } from "./query-schema";
+
+export type Row = Record<string, unknown>;
+
+/** What a query answers: its rows, and whether the limit cut some off. */
+export interface RowSet {
+  rows: Row[];
+  /** Groups (or matching events) before the limit. */
+  total: number;
+  truncated: boolean;
+}
+
+/** A consumer of the scan: every matching event is given to it once. */
+export interface EventSink {
+  add(event: unknown): void;
+}
+
+/**
+ * Groups events by the groupBy fields (a missing field groups as null) and folds each group into
+ * its aggregates. Without groupBy there is one group, so one row even when nothing matched.
+ */
+export class Aggregator implements EventSink {
+  private readonly groups = new Map<string, { key: unknown[]; accumulators: Accumulator[] }>();
+
+  constructor(
+    private readonly groupBy: readonly FieldPath[],
+    private readonly aggregates: readonly AggregateSpec[],
+  ) {
+    if (groupBy.length === 0) this.group([]);
+  }
+
+  add(event: unknown): void {
+    const key = this.groupBy.map((field) => normaliseKey(field.read(event)));
+    const weight = weightOf(event);
+    for (const acc of this.group(key).accumulators) acc.add(event, weight);
+  }
+
+  /**
+   * Rows ordered by `orderBy` (default: the first aggregate, descending, then the group fields
+   * ascending), at most `limit` of them.
+   */
+  rows(orderBy: readonly OrderSpec[], limit: number): RowSet {
+    const rows: Row[] = [];
+    for (const { key, accumulators } of this.groups.values()) {
+      const row: Row = {};
+      this.groupBy.forEach((field, i) => (row[field.name] = key[i]));
+      this.aggregates.forEach((spec, i) => (row[spec.name] = accumulators[i]!.result()));
+      rows.push(row);
+    }
+    const order: OrderSpec[] =
+      orderBy.length > 0 ? [...orderBy] : [...this.aggregates.slice(0, 1).map((a) => ({ field: a.name, dir: "desc" as const })), ...this.groupBy.map((g) => ({ field: g.name, dir: "asc" as const }))];
+    rows.sort(rowComparator(order.map((o) => ({ read: (row: Row) => row[o.field], dir: o.dir }))));
+    return { rows: rows.slice(0, limit), total: rows.length, truncated: rows.length > limit };
+  }
+
+  private group(key: unknown[]) {
+    const id = JSON.stringify(key);
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { key, accumulators: this.aggregates.map(accumulator) };
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+}
+
+/**
+ * Keeps the first `limit` matching events in `orderBy` order (default: newest first), holding at
+ * most about twice the limit at any time.
+ */
+export class EventsCollector implements EventSink {
+  private kept: unknown[] = [];
+  private seen = 0;
+  private readonly compare: (a: unknown, b: unknown) => number;
+
+  constructor(
+    orderBy: readonly OrderSpec[],
+    private readonly limit: number,
+  ) {
+    const order = orderBy.length > 0 ? orderBy : [{ field: "timestamp", dir: "desc" as const }];
+    const byId = fieldPath("id");
+    this.compare = rowComparator([...order.map((o) => ({ read: fieldPath(o.field).read, dir: o.dir })), { read: byId.read, dir: "asc" as const }]);
+  }
+
+  add(event: unknown): void {
+    this.seen++;
+    this.kept.push(event);
+    if (this.kept.length >= this.limit * 2 + 100) this.trim();
+  }
+
+  rows(): RowSet {
+    this.trim();
+    return { rows: this.kept as Row[], total: this.seen, truncated: this.seen > this.limit };
+  }
+
+  private trim(): void {
+    this.kept.sort(this.compare);
+    if (this.kept.length > this.limit) this.kept.length = this.limit;
+  }
+}
+
+/** Group keys: objects and arrays group by their JSON; undefined groups with null. */
+function normaliseKey(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+/**
+ * Orders by each key in turn: numbers before strings before booleans before other values; null
+ * and missing values last whatever the direction.
+ */
+function rowComparator<T>(keys: readonly { read: (row: T) => unknown; dir: "asc" | "desc" }[]): (a: T, b: T) => number {
+  return (a, b) => {
+    for (const { read, dir } of keys) {
+      const x = read(a);
+      const y = read(b);
+      const xMissing = x === undefined || x === null;
+      const yMissing = y === undefined || y === null;
+      if (xMissing || yMissing) {
+        if (xMissing && yMissing) continue;
+        return xMissing ? 1 : -1;
+      }
+      const c = compareValues(x, y);
+      if (c !== 0) return dir === "asc" ? c : -c;
+    }
+    return 0;
+  };
+}
+
+const TYPE_RANK: Record<string, number> = { number: 0, string: 1, boolean: 2 };
+
+function compareValues(x: unknown, y: unknown): number {
+  const tx = TYPE_RANK[typeof x] ?? 3;
+  const ty = TYPE_RANK[typeof y] ?? 3;
+  if (tx !== ty) return tx - ty;
+  if (typeof x === "number" && typeof y === "number") return x - y;
+  const sx = typeof x === "string" ? x : JSON.stringify(x);
+  const sy = typeof y === "string" ? y : JSON.stringify(y);
+  return sx < sy ? -1 : sx > sy ? 1 : 0;
+}

@@ -1,0 +1,164 @@
+import * as v from "valibot";
+import { fieldPath, lastSegment, type FieldPath } from "./fields";
+import { resolveTime, type TimeInput, type TimeRange } from "./time-range";
+
+/**
+ * The body of `POST /query` (and the `q` parameter of `GET /query`), validated with valibot. Every
+ * problem is answered as one message that names the bad part, e.g. `aggregates[0].fn: …`.
+ */
+export const OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "exists", "in"] as const;
+export type Op = (typeof OPS)[number];
+
+/** `rate` (an extension) is the weighted share of a group's events for which the aggregate's `where` holds. */
+export const AGGREGATE_FNS = ["count", "sum", "avg", "min", "max", "count_distinct", "p50", "p95", "p99", "rate"] as const;
+export type AggregateFn = (typeof AGGREGATE_FNS)[number];
+const FIELDLESS_FNS: ReadonlySet<AggregateFn> = new Set(["count", "rate"]);
+
+export const MAX_LIMIT = 10_000;
+export const DEFAULT_LIMIT = 100;
+
+const FieldName = v.pipe(
+  v.string("must be a field path such as \"type\" or \"data.durationMs\""),
+  v.minLength(1, "must not be empty"),
+  v.maxLength(200, "must be at most 200 characters"),
+  v.regex(/^[^.\s]+(\.[^.\s]+)*$/, "must be a dot path such as \"data.durationMs\": no spaces, no empty segments"),
+);
+
+const Time = v.union([v.string(), v.number()], 'must be an ISO string, epoch milliseconds or a relative time like "-1h"');
+
+const ConditionSchema = v.pipe(
+  v.strictObject({ field: FieldName, op: v.picklist(OPS, `must be one of ${OPS.join(", ")}`), value: v.optional(v.unknown()) }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { op, value } = dataset.value;
+    const fail = (message: string) => addIssue({ message, path: [{ type: "object", origin: "value", input: dataset.value, key: "value", value }] });
+    if (op === "exists") {
+      if (value !== undefined && typeof value !== "boolean") fail("exists takes true (the default) or false");
+    } else if (value === undefined) fail(`op "${op}" needs a value`);
+    else if (op === "in") {
+      if (!Array.isArray(value) || value.length === 0 || value.length > 1000) fail("op \"in\" takes an array of 1 to 1,000 values");
+    } else if (["gt", "gte", "lt", "lte"].includes(op)) {
+      if (typeof value !== "number" && typeof value !== "string") fail(`op "${op}" compares with a number or a string`);
+    } else if (op === "contains" && typeof value === "object" && value !== null) fail("op \"contains\" takes a string, number or boolean");
+  }),
+);
+
+const AggregateSchema = v.pipe(
+  v.strictObject({
+    fn: v.picklist(AGGREGATE_FNS, `must be one of ${AGGREGATE_FNS.join(", ")}`),
+    field: v.optional(FieldName),
+    as: v.optional(v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"), v.maxLength(100, "must be at most 100 characters"))),
+    /** Extension: only the group's events for which these hold count in this aggregate (like COUNTIF). */
+    where: v.optional(v.pipe(v.array(ConditionSchema, "must be an array of conditions"), v.maxLength(20, "at most 20 conditions"))),
+  }),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const { fn, field, where } = dataset.value;
+    const at = (key: string): [v.IssuePathItem] => [{ type: "object", origin: "value", input: dataset.value, key, value: undefined }];
+    if (!FIELDLESS_FNS.has(fn) && field === undefined) addIssue({ message: `${fn} needs a field, e.g. {"fn":"${fn}","field":"data.durationMs"}`, path: at("field") });
+    if (fn === "rate" && (where === undefined || where.length === 0)) addIssue({ message: "rate needs where: the share of events for which it holds", path: at("where") });
+  }),
+);
+
+const OrderSchema = v.strictObject({
+  field: v.pipe(v.string("must be a group field or aggregate name"), v.minLength(1, "must not be empty")),
+  dir: v.optional(v.picklist(["asc", "desc"], 'must be "asc" or "desc"'), "desc"),
+});
+
+export const QuerySchema = v.strictObject({
+  from: v.optional(Time, "-1h"),
+  to: v.optional(Time, "now"),
+  where: v.optional(v.pipe(v.array(ConditionSchema, "must be an array of conditions"), v.maxLength(50, "at most 50 conditions")), []),
+  groupBy: v.optional(v.pipe(v.array(FieldName, "must be an array of field paths"), v.maxLength(10, "at most 10 fields")), []),
+  aggregates: v.optional(v.pipe(v.array(AggregateSchema, "must be an array of aggregates"), v.maxLength(50, "at most 50 aggregates"))),
+  orderBy: v.optional(v.pipe(v.array(OrderSchema, "must be an array of {field, dir}"), v.maxLength(10, "at most 10 orderings")), []),
+  limit: v.optional(v.pipe(v.number("must be a number"), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)), DEFAULT_LIMIT),
+  includeBuffered: v.optional(v.boolean("must be true or false"), true),
+  /** `events` answers the matching events themselves; `aggregates` (the default) answers groups. */
+  select: v.optional(v.picklist(["aggregates", "events"], 'must be "aggregates" or "events"'), "aggregates"),
+});
+export type QueryInput = v.InferInput<typeof QuerySchema>;
+
+export interface Condition {
+  field: string;
+  op: Op;
+  value?: unknown;
+}
+
+export interface AggregateSpec {
+  fn: AggregateFn;
+  field?: FieldPath;
+  /** The row key of its value. */
+  name: string;
+  where: readonly Condition[];
+}
+
+export interface OrderSpec {
+  field: string;
+  dir: "asc" | "desc";
+}
+
+/** A valid query, with its time range resolved and its names checked. */
+export interface CompiledQuery {
+  range: TimeRange;
+  where: readonly Condition[];
+  includeBuffered: boolean;
+  limit: number;
+  select: "aggregates" | "events";
+  groupBy: readonly FieldPath[];
+  aggregates: readonly AggregateSpec[];
+  orderBy: readonly OrderSpec[];
+}
+
+/** Validates and compiles a query, or answers the message of its first problem. */
+export function compileQuery(input: unknown, now: number = Date.now()): { query: CompiledQuery } | { error: string } {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) return { error: 'query: must be a JSON object such as {"from":"-1h","aggregates":[{"fn":"count"}]}' };
+  const parsed = v.safeParse(QuerySchema, input);
+  if (!parsed.success) return { error: describeIssue(parsed.issues[0]) };
+  const q = parsed.output;
+
+  const from = resolveTime(q.from as TimeInput, now);
+  if (typeof from !== "number") return { error: `from: ${from.error}` };
+  const to = resolveTime(q.to as TimeInput, now);
+  if (typeof to !== "number") return { error: `to: ${to.error}` };
+  if (from > to) return { error: `from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()})` };
+
+  const where = q.where as Condition[];
+  if (q.select === "events") {
+    if (q.aggregates !== undefined && q.aggregates.length > 0) return { error: 'aggregates: a query with select "events" answers events, not aggregates; leave aggregates out' };
+    if (q.groupBy.length > 0) return { error: 'groupBy: a query with select "events" answers events, not groups; leave groupBy out' };
+    return { query: { range: { from, to }, where, includeBuffered: q.includeBuffered, limit: q.limit, select: "events", groupBy: [], aggregates: [], orderBy: q.orderBy } };
+  }
+
+  const groupBy = q.groupBy.map(fieldPath);
+  const aggregates: AggregateSpec[] = (q.aggregates ?? [{ fn: "count" as const }]).map((a) => ({
+    fn: a.fn,
+    ...(a.field === undefined ? {} : { field: fieldPath(a.field) }),
+    name: a.as ?? (a.field === undefined ? a.fn : `${a.fn}_${lastSegment(a.field)}`),
+    where: (a.where ?? []) as Condition[],
+  }));
+  if (aggregates.length === 0) return { error: "aggregates: give at least one aggregate, or leave aggregates out for a count" };
+  const names = new Set<string>();
+  for (const [i, name] of [...q.groupBy, ...aggregates.map((a) => a.name)].entries()) {
+    if (names.has(name)) {
+      const where = i < q.groupBy.length ? `groupBy[${i}]` : `aggregates[${i - q.groupBy.length}]`;
+      return { error: `${where}: the name "${name}" is used twice in a row; give the aggregate another name with "as"` };
+    }
+    names.add(name);
+  }
+  for (const [i, order] of q.orderBy.entries()) {
+    if (!names.has(order.field)) return { error: `orderBy[${i}].field: "${order.field}" is neither a groupBy field nor an aggregate name (${[...names].join(", ")})` };
+  }
+  return { query: { range: { from, to }, where, includeBuffered: q.includeBuffered, limit: q.limit, select: "aggregates", groupBy, aggregates, orderBy: q.orderBy } };
+}
+
+/** `aggregates[0].fn: must be one of …` from a valibot issue. */
+export function describeIssue(issue: v.BaseIssue<unknown>): string {
+  let path = "";
+  for (const item of issue.path ?? []) {
+    const key = (item as { key?: unknown }).key;
+    path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`;
+  }
+  const message = issue.type === "strict_object" && issue.expected === "never" ? "unknown key" : issue.message;
+  return path === "" ? `query: ${message}` : `${path}: ${message}`;
+}

@@ -1,0 +1,153 @@
+import { spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ROOT, WRANGLER_BIN } from "../../../scripts/lib/wrangler.mjs";
+
+/**
+ * The local pipeline for browser tests: do-tail (with an admin token, fresh state in a temporary
+ * directory, no timed flush) and some producers, each in its own `wrangler dev`. Every process
+ * started here is in its own process group and is stopped by `stop()`, or when this process exits.
+ */
+export const TAIL_PORT = 8788;
+export const PRODUCERS = {
+  "example-api": { config: "producers/example-api/wrangler.toml", port: 8790 },
+  "uptime-monitor": { config: "producers/uptime-monitor/wrangler.toml", port: 8794 },
+};
+const STARTUP_TIMEOUT_MS = 120_000;
+const PORT_WAIT_MS = Number(process.env.E2E_PORT_WAIT_MS ?? 180_000);
+// Two `wrangler dev` started at the same instant have failed with "Address already in use".
+const STAGGER_MS = 3_000;
+
+const started = new Set();
+process.on("exit", () => {
+  for (const child of started) killGroup(child, "SIGKILL");
+});
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function portAnswers(port, host) {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    socket.setTimeout(1_000);
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function portBusy(port) {
+  return (await portAnswers(port, "127.0.0.1")) || (await portAnswers(port, "::1"));
+}
+
+/** Waits while someone else's `npm run dev` holds the ports; never touches their processes. */
+async function waitForFreePorts(ports, log) {
+  const deadline = Date.now() + PORT_WAIT_MS;
+  for (;;) {
+    const busy = [];
+    for (const port of ports) if (await portBusy(port)) busy.push(port);
+    if (busy.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`port(s) ${busy.join(", ")} still in use after ${PORT_WAIT_MS / 1000} s: stop the other \`npm run dev\` (or wrangler dev) and run again`);
+    log(`port(s) ${busy.join(", ")} in use (another npm run dev?); waiting…`);
+    await sleep(5_000);
+  }
+}
+
+/** Starts `wrangler dev`; resolves once it prints "Ready on" (and every `waitFor` line was seen). */
+function startWrangler(name, args, logDir, waitFor = []) {
+  const out = createWriteStream(join(logDir, `${name}.log`));
+  const child = spawn(process.execPath, [WRANGLER_BIN, "dev", ...args], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+  });
+  started.add(child);
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve(signal ?? code)));
+  const ready = new Promise((resolve, reject) => {
+    const pending = new Set(waitFor);
+    let url;
+    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${STARTUP_TIMEOUT_MS / 1000} s (see ${name}.log)`)), STARTUP_TIMEOUT_MS);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (raw) => {
+        const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
+        out.write(`${line}\n`);
+        for (const text of pending) if (line.includes(text)) pending.delete(text);
+        url ??= /Ready on (http:\/\/\S+)/.exec(line)?.[1];
+        if (url && pending.size === 0) {
+          clearTimeout(timer);
+          resolve(url);
+        }
+      });
+    }
+    exited.then((how) => {
+      clearTimeout(timer);
+      reject(new Error(`${name}: wrangler exited (${how}) before it was ready (see ${name}.log)`));
+    });
+  });
+  return { name, child, ready, exited, out };
+}
+
+async function stopWrangler(proc) {
+  if (proc.child.exitCode === null && proc.child.signalCode === null) {
+    killGroup(proc.child, "SIGTERM");
+    const done = await Promise.race([proc.exited.then(() => true), sleep(10_000).then(() => false)]);
+    if (!done) killGroup(proc.child, "SIGKILL");
+  }
+  // workerd children may outlive wrangler for a moment: the whole group gets a final SIGKILL.
+  killGroup(proc.child, "SIGKILL");
+  started.delete(proc.child);
+  proc.out.end();
+}
+
+async function waitForHealth(url) {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return;
+    await sleep(500);
+  }
+  throw new Error(`${url}/health did not answer`);
+}
+
+/** Starts do-tail, then each named producer; answers their URLs and `stop()`, which never throws. */
+export async function startLocalPipeline({ adminToken, logDir, producers = ["example-api"], log = console.log }) {
+  mkdirSync(logDir, { recursive: true });
+  await waitForFreePorts([TAIL_PORT, ...producers.map((name) => PRODUCERS[name].port)], log);
+  const state = mkdtempSync(join(tmpdir(), "do-tail-e2e-state-"));
+  const procs = [];
+  const stop = async () => {
+    for (const proc of procs.reverse()) await stopWrangler(proc);
+    rmSync(state, { recursive: true, force: true });
+  };
+  try {
+    const tail = startWrangler(
+      "do-tail",
+      ["-c", "wrangler.tail.toml", "--port", String(TAIL_PORT), "--persist-to", state, "--var", "ENVIRONMENT:development", "--var", `ADMIN_TOKEN:${adminToken}`, "--var", "FLUSH_INTERVAL_SECONDS:3600"],
+      logDir,
+    );
+    procs.push(tail);
+    const tailUrl = await tail.ready;
+    await waitForHealth(tailUrl);
+    const urls = {};
+    for (const name of producers) {
+      await sleep(STAGGER_MS);
+      const { config, port } = PRODUCERS[name];
+      const producer = startWrangler(name, ["-c", config, "--port", String(port), "--persist-to", state], logDir, ["do-tail [connected]"]);
+      procs.push(producer);
+      urls[name] = await producer.ready;
+    }
+    return { tailUrl, producers: urls, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
