@@ -67,10 +67,10 @@ describe("tail sampling", () => {
     const runs = Array.from({ length: 40 }, (_, n) =>
       traceItem({ eventTimestamp: 1_800_000_000_000 + n, logs: [log("log", JSON.stringify({ _event: "run_complete", timestamp: 1, runId: `r${n}`, status: "ok", plan: "pro", capsuleId: "c", durationMs: 5 }))] }),
     );
-    const points = toWireEvents(runs, config, Date.now()).filter((e) => e.type === "run_complete").map((e) => e.analytics?.point);
+    const points = toWireEvents(runs, config, Date.now()).filter((e) => e.type === "run_complete").map((e) => e.analytics);
     expect(points.length).toBeGreaterThan(0);
     expect(points.length).toBeLessThan(40);
-    for (const point of points) expect(point!.doubles.at(-1)).toBe(4);
+    for (const decision of points) expect(decision && "point" in decision ? decision.point.doubles.at(-1) : undefined).toBe(4);
   });
 
   it("counts what it dropped, by type, in /stats", async () => {

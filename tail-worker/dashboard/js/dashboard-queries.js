@@ -8,8 +8,9 @@ export function eventsOverTime(from) {
   return { from, groupBy: ["timestamp", "importance"], aggregates: [{ fn: "count" }], orderBy: [{ field: "timestamp", dir: "desc" }], limit: 10_000 };
 }
 
-export function topBy(from, fieldPath, limit = 8) {
-  return { from, groupBy: [fieldPath], aggregates: [{ fn: "count" }], orderBy: [{ field: "count", dir: "desc" }], limit };
+/** Counts by type and script: one scan serves both top lists. */
+export function countsByTypeAndScript(from) {
+  return { from, groupBy: ["type", "script"], aggregates: [{ fn: "count" }], orderBy: [{ field: "count", dir: "desc" }], limit: 10_000 };
 }
 
 const INVOCATIONS = [{ field: "kind", op: "eq", value: "invocation" }];

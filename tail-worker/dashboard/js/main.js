@@ -6,48 +6,47 @@ import { createInvocations } from "./panels/invocations.js";
 import { createQueryBox } from "./panels/query-box.js";
 import { createRecentErrors } from "./panels/recent-errors.js";
 import { createTimeline } from "./panels/timeline.js";
-import { createTopList } from "./panels/top-lists.js";
+import { createTopLists } from "./panels/top-lists.js";
 import { createUptime } from "./panels/uptime.js";
 import { windowOf } from "./time-window.js";
 
-/** Wires the panels together and refreshes them every 10 s while the tab is visible. */
-const REFRESH_MS = 10_000;
+/**
+ * Wires the panels together. While the tab is visible the cards (GET /stats, cheap) refresh every
+ * 10 s; the panels that scan archives through /query every 30 s, since each scan reads R2 objects.
+ * Refresh and a new window refresh everything at once.
+ */
+const TICK_MS = 10_000;
+const SCAN_EVERY_MS = 30_000;
 
-const panels = [
-  createCards(),
-  createTimeline(),
-  createTopList("types-panel", "type", "(none)"),
-  createTopList("scripts-panel", "script", "(no script name)"),
-  createInvocations(),
-  createUptime(),
-  createRecentErrors(),
-];
+const cards = createCards();
+const scanning = [createTimeline(), createTopLists(), createInvocations(), createUptime(), createRecentErrors()];
 createQueryBox();
 
 const windowSelect = byId("window");
 const autoRefresh = byId("auto-refresh");
 const status = byId("refresh-status");
 let inFlight = null;
-let lastRefresh = 0;
+let lastScan = 0;
 
 function setStatus(text, state = "ok") {
   status.textContent = text;
   status.dataset.state = state;
 }
 
-/** One refresh of every panel; panels fail on their own, the status line counts the failures. */
-function refresh() {
+/** One refresh of the cards and, when due or asked for, of every scanning panel. */
+function refresh({ all = true } = {}) {
   if (inFlight) return inFlight;
   const now = Date.now();
   const windowName = windowSelect.value;
   const window = windowOf(windowName);
   const ctx = { now, windowName, window, from: now - window.ms };
+  const panels = all || now - lastScan >= SCAN_EVERY_MS ? [cards, ...scanning] : [cards];
+  if (panels.length > 1) lastScan = now;
   setStatus("Refreshing…");
   inFlight = Promise.allSettled(panels.map((p) => p.refresh(ctx)))
     .then((results) => {
       const failed = results.filter((r) => r.status === "rejected").length;
-      lastRefresh = Date.now();
-      document.body.dataset.refreshedAt = String(lastRefresh);
+      document.body.dataset.refreshedAt = String(Date.now());
       setStatus(failed === 0 ? `Updated ${clock()}` : `Updated ${clock()} · ${failed} of ${panels.length} panels failed`, failed === 0 ? "ok" : "error");
     })
     .finally(() => {
@@ -56,13 +55,9 @@ function refresh() {
   return inFlight;
 }
 
-setInterval(() => {
-  if (autoRefresh.checked && document.visibilityState === "visible" && !byId("token-dialog").open) refresh();
-}, REFRESH_MS);
-
-document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible" && autoRefresh.checked && Date.now() - lastRefresh > REFRESH_MS) refresh();
-});
+const autoRefreshing = () => autoRefresh.checked && document.visibilityState === "visible" && !byId("token-dialog").open;
+setInterval(() => autoRefreshing() && refresh({ all: false }), TICK_MS);
+document.addEventListener("visibilitychange", () => autoRefreshing() && refresh({ all: false }));
 windowSelect.addEventListener("change", () => refresh());
 byId("refresh").addEventListener("click", () => refresh());
 byId("token-button").addEventListener("click", () => {

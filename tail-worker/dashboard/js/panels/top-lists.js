@@ -1,9 +1,22 @@
 import { runQuery } from "../api.js";
 import { el } from "../dom.js";
-import { topBy } from "../dashboard-queries.js";
+import { countsByTypeAndScript } from "../dashboard-queries.js";
 import { formatCount } from "../format.js";
 import { panel } from "../panel.js";
 import { field, numeric } from "../rows.js";
+
+const SHOWN = 8;
+
+/** The largest `SHOWN` totals of one group-by field, from rows grouped by several fields. */
+export function topOf(rows, fieldPath, emptyName) {
+  const totals = new Map();
+  for (const row of rows) {
+    const value = field(row, fieldPath);
+    const name = value === null || value === undefined || value === "" ? emptyName : String(value);
+    totals.set(name, (totals.get(name) ?? 0) + (numeric(field(row, "count")) ?? 0));
+  }
+  return [...totals].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)).slice(0, SHOWN);
+}
 
 /** A ranked list: name, count and a bar proportional to the largest count. */
 function rankedList(items) {
@@ -20,20 +33,26 @@ function rankedList(items) {
   );
 }
 
-/** "Top event types" or "Top scripts": counts grouped by one field of the envelope. */
-export function createTopList(panelId, fieldPath, emptyName) {
-  const view = panel(panelId);
+/** "Top event types" and "Top scripts", from one query grouped by both. */
+export function createTopLists() {
+  const types = panel("types-panel");
+  const scripts = panel("scripts-panel");
   return {
     async refresh(ctx) {
-      await view.run(async () => {
-        const result = await runQuery(topBy(ctx.from, fieldPath));
-        const items = (result.rows ?? []).map((row) => {
-          const value = field(row, fieldPath);
-          return { name: value === null || value === undefined || value === "" ? emptyName : String(value), count: numeric(field(row, "count")) ?? 0 };
-        });
-        view.body.replaceChildren(rankedList(items));
-        view.setMeta(`last ${ctx.windowName}`);
-      });
+      const answer = runQuery(countsByTypeAndScript(ctx.from));
+      const meta = (result) => `last ${ctx.windowName}${result.truncated ? " · truncated" : ""}`;
+      await Promise.all([
+        types.run(async () => {
+          const result = await answer;
+          types.body.replaceChildren(rankedList(topOf(result.rows ?? [], "type", "(none)")));
+          types.setMeta(meta(result));
+        }),
+        scripts.run(async () => {
+          const result = await answer;
+          scripts.body.replaceChildren(rankedList(topOf(result.rows ?? [], "script", "(no script name)")));
+          scripts.setMeta(meta(result));
+        }),
+      ]);
     },
   };
 }
