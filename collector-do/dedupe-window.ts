@@ -1,8 +1,9 @@
 /**
  * Event ids seen recently, so that a batch delivered twice (the tail worker retrying a call whose
- * answer it did not get) is stored once. The window holds every id still buffered plus those
- * flushed within `windowMs`, up to `maxIds` (oldest forgotten first). Retries arrive within
- * seconds, so the defaults (10 minutes, 200,000 ids) leave a wide margin.
+ * answer it did not get) is stored once. The window holds the ids ingested within `windowMs`, up
+ * to `maxIds` (oldest forgotten first); after a restart it is rebuilt from the ids still buffered
+ * and those flushed within the window. Retries arrive within seconds, so the defaults (10 minutes,
+ * 200,000 ids) leave a wide margin.
  */
 export class DedupeWindow {
   private readonly seen = new Set<string>();

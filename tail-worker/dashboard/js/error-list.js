@@ -37,6 +37,11 @@ function requestOf(event) {
   }
 }
 
+function resultOf(invocation) {
+  const data = invocation.data ?? {};
+  return `${data.status ?? "no response"}${data.outcome && data.outcome !== "ok" ? ` ${data.outcome}` : ""}`;
+}
+
 /** Where a non-request event happened, when its fields say (a heartbeat's URL, a wide event's path). */
 function where(event) {
   const data = event.data ?? {};
@@ -72,13 +77,9 @@ export function errorEntries(events, limit = 15) {
     const invocation = group.find(failedInvocation);
     const exceptions = group.filter((e) => e.kind === "exception");
     const cause = invocation && exceptions.length === 0 ? group.find((e) => e.kind !== "invocation" && errorText(e) !== undefined) : undefined;
-    const request = invocation ? requestOf(invocation) : undefined;
+    const request = invocation ? `${requestOf(invocation)} → ${resultOf(invocation)}` : undefined;
     for (const e of exceptions) entries.push(entry(e, describe(e), request));
-    if (invocation && exceptions.length === 0) {
-      const data = invocation.data ?? {};
-      const result = `${data.status ?? "no response"}${data.outcome && data.outcome !== "ok" ? ` ${data.outcome}` : ""}`;
-      entries.push(entry(invocation, cause ? errorText(cause) : `${request} → ${result}`, `${request} → ${result}`));
-    }
+    if (invocation && exceptions.length === 0) entries.push(entry(invocation, cause ? errorText(cause) : request, request));
     // A wide event that repeats an exception's message says nothing new.
     const explained = new Set(exceptions.map((e) => e.data?.message).filter((m) => typeof m === "string" && m !== ""));
     for (const e of group) {

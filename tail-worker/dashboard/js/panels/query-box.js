@@ -1,32 +1,15 @@
 import { runQuery } from "../api.js";
+import { chartColumns } from "../chart-columns.js";
 import { barOptions, ChartSlot } from "../charts.js";
 import { byId, el } from "../dom.js";
 import { formatBytes, formatCount, formatMs } from "../format.js";
 import { panel } from "../panel.js";
 import { PRESETS } from "../query-presets.js";
-import { aggregateName, describeScan, numeric } from "../rows.js";
-import { columnsOf, resultTable } from "../table.js";
+import { describeScan, numeric } from "../rows.js";
+import { resultTable } from "../table.js";
 
 const TABLE_ROWS = 500;
 const CHART_BARS = 40;
-
-/**
- * Label and value columns for a bar chart: the query's first aggregate, labelled by its group-by
- * fields; for other rows, the first numeric column labelled by the others.
- */
-export function chartColumns(rows, query) {
-  const columns = columnsOf(rows);
-  const first = Array.isArray(query?.aggregates) ? query.aggregates[0] : undefined;
-  const named = first ? (first.as ?? aggregateName(first.fn, first.field)) : undefined;
-  if (named !== undefined && columns.includes(named)) {
-    const groups = Array.isArray(query.groupBy) ? query.groupBy.filter((g) => columns.includes(g)) : [];
-    return { value: named, labels: groups };
-  }
-  const isNumeric = (c) => rows.some((r) => numeric(r?.[c]) !== undefined) && rows.every((r) => r?.[c] === null || r?.[c] === undefined || numeric(r[c]) !== undefined);
-  const value = columns.find((c) => isNumeric(c) && c !== "timestamp" && c !== "importance");
-  const labels = columns.filter((c) => c !== value && rows.some((r) => typeof r?.[c] !== "object" || r[c] === null));
-  return value === undefined ? undefined : { value, labels };
-}
 
 /** The query box: a JSON editor with examples; runs POST /query and shows a table or a chart. */
 export function createQueryBox() {
