@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { percentileOf } from "../tail-worker/query/aggregates";
 import { fieldPath } from "../tail-worker/query/fields";
+import { Aggregator } from "../tail-worker/query/grouping";
+import { QueryTooLargeError } from "../tail-worker/query/refusal";
 import { compileCondition, looseEqual } from "../tail-worker/query/filters";
 import { JsonArraySplitter } from "../tail-worker/query/json-array-stream";
 import type { Condition } from "../tail-worker/query/query-schema";
@@ -135,5 +137,14 @@ describe("times", () => {
     expect(resolveTime(1e300, now)).toHaveProperty("error");
     expect(parseDuration("24h")).toBe(86_400_000);
     expect(parseDuration("-1h")).toBeUndefined();
+  });
+});
+
+describe("Aggregator", () => {
+  it("refuses a query that makes more groups than it may hold", () => {
+    const aggregator = new Aggregator([fieldPath("id")], [{ fn: "count", name: "count", where: [] }], 3);
+    for (const id of ["a", "b", "c", "a"]) aggregator.add({ id });
+    expect(() => aggregator.add({ id: "d" })).toThrow(QueryTooLargeError);
+    expect(aggregator.rows([], 10).rows).toHaveLength(3);
   });
 });

@@ -2,7 +2,7 @@ import type { IRequest } from "itty-router";
 import * as v from "valibot";
 import type { Env } from "../../schemas/config/env";
 import { fleetInsight, monitorInsight } from "../insights/heartbeat-insights";
-import { QueryTooLargeError } from "../query/scan";
+import { QueryTooLargeError } from "../query/refusal";
 import { parseDuration } from "../query/time-range";
 import { json, problem } from "./json";
 import { parseQuery } from "./query-params";

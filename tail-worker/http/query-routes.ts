@@ -2,7 +2,7 @@ import * as v from "valibot";
 import type { Env } from "../../schemas/config/env";
 import { compileQuery } from "../query/query-schema";
 import { runQuery } from "../query/run-query";
-import { QueryTooLargeError } from "../query/scan";
+import { QueryTooLargeError } from "../query/refusal";
 import { readJsonBody } from "./body-limit";
 import { json, problem } from "./json";
 import { parseQuery } from "./query-params";

@@ -1,6 +1,7 @@
 import { accumulator, type Accumulator } from "./aggregates";
 import { fieldPath, weightOf, type FieldPath } from "./fields";
 import type { AggregateSpec, OrderSpec } from "./query-schema";
+import { MAX_GROUPS, QueryTooLargeError } from "./refusal";
 
 export type Row = Record<string, unknown>;
 
@@ -27,6 +28,7 @@ export class Aggregator implements EventSink {
   constructor(
     private readonly groupBy: readonly FieldPath[],
     private readonly aggregates: readonly AggregateSpec[],
+    private readonly maxGroups = MAX_GROUPS,
   ) {
     if (groupBy.length === 0) this.group([]);
   }
@@ -59,6 +61,9 @@ export class Aggregator implements EventSink {
     const id = JSON.stringify(key);
     let group = this.groups.get(id);
     if (!group) {
+      if (this.groups.size >= this.maxGroups) {
+        throw new QueryTooLargeError(`this query makes more than ${this.maxGroups} groups; group by fewer or coarser fields, or narrow the time range or the where clause`, { maxGroups: this.maxGroups });
+      }
       group = { key, accumulators: this.aggregates.map(accumulator) };
       this.groups.set(id, group);
     }

@@ -4,8 +4,9 @@ import { allCollectorShards } from "../route/collector-stub";
 import { compileWhere, importanceMayMatch } from "./filters";
 import type { EventSink } from "./grouping";
 import { forEachArrayElement, forEachArrayElementOfText } from "./json-array-stream";
-import { selectObjects, type SelectedObject } from "./object-selection";
+import { selectObjects, type SelectedObject, type Selection } from "./object-selection";
 import type { Condition } from "./query-schema";
+import { formatBytes, QueryTooLargeError } from "./refusal";
 import type { TimeRange } from "./time-range";
 
 /** What to read: events of a time range for which every condition holds. */
@@ -34,27 +35,17 @@ export interface ScanResult {
   unreadable: { key: string; message: string }[];
 }
 
-/** The query would read more than QUERY_MAX_OBJECTS / QUERY_MAX_BYTES: refused before reading. */
-export class QueryTooLargeError extends Error {
-  constructor(
-    message: string,
-    readonly details: { objects: number; bytes: number; atLeast: boolean; maxObjects: number; maxBytes: number },
-  ) {
-    super(message);
-    this.name = "QueryTooLargeError";
-  }
-}
-
 /** Most bytes of buffered events read from one collector shard (one RPC answer, far below 32 MiB). */
 export const BUFFERED_BYTES_PER_SHARD = 16 * 1024 * 1024;
 /** Archive objects read at the same time. */
 const READ_CONCURRENCY = 4;
 
 /**
- * Feeds every matching event to every sink once. Buffered events come first (every shard's
- * `bufferedEvents`); then archive objects chosen from the listing alone, refused with
- * QueryTooLargeError when they exceed the limits, are streamed one event at a time. An archived
- * event whose id was among the buffered ones (flushed while the query ran) is not counted twice.
+ * Feeds every matching event to every sink once. The archive objects are chosen from the listing
+ * alone and the query refused (QueryTooLargeError) when they pass the limits, before anything is
+ * read; then every shard's buffered events are read, and the objects streamed one event at a
+ * time. An archived event whose id was among the buffered ones (flushed while the query ran) is
+ * not counted twice.
  */
 export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]): Promise<ScanResult> {
   const limits = loadConfig(env).query;
@@ -65,8 +56,21 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
     return typeof timestamp === "number" && timestamp >= from && timestamp <= to && where(event);
   };
   const result: ScanResult = { scanned: { objects: 0, bytes: 0, events: 0, buffered: 0 }, bufferedTruncated: false, unreadable: [] };
-  const bufferedIds = new Set<string>();
+  const select = async () => {
+    const selection = await selectObjects(env.ARCHIVE, {
+      range: plan.range,
+      importanceMayMatch: (importance) => importanceMayMatch(plan.where, importance),
+      stopAfter: limits.maxObjects * 10 + 1,
+      maxListed: Math.max(limits.maxObjects * 100, 10_000),
+    });
+    refuseIfTooLarge(selection, plan.range, limits);
+    return selection;
+  };
 
+  // Decided from the listing before anything is read.
+  let selection = await select();
+
+  const bufferedIds = new Set<string>();
   if (plan.includeBuffered) {
     // One shard at a time, so that at most one shard's answer is held in memory.
     for (const shard of allCollectorShards(env)) {
@@ -81,22 +85,9 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
         for (const sink of sinks) sink.add(event);
       });
     }
-  }
-
-  const selection = await selectObjects(env.ARCHIVE, {
-    range: plan.range,
-    importanceMayMatch: (importance) => importanceMayMatch(plan.where, importance),
-    stopAfter: limits.maxObjects * 10 + 1,
-    maxListed: Math.max(limits.maxObjects * 100, 10_000),
-  });
-  if (!selection.complete || selection.objects.length > limits.maxObjects || selection.bytes > limits.maxBytes) {
-    const atLeast = !selection.complete;
-    const would = `${atLeast ? "at least " : ""}${selection.objects.length} archive objects (${atLeast ? "at least " : ""}${formatBytes(selection.bytes)})`;
-    throw new QueryTooLargeError(
-      `this query would read ${would} for ${new Date(from).toISOString()} to ${new Date(to).toISOString()}, more than the limits of ` +
-        `${limits.maxObjects} objects (QUERY_MAX_OBJECTS) and ${formatBytes(limits.maxBytes)} (QUERY_MAX_BYTES); narrow the time range or filter on importance`,
-      { objects: selection.objects.length, bytes: selection.bytes, atLeast, maxObjects: limits.maxObjects, maxBytes: limits.maxBytes },
-    );
+    // A flush between the listing and the buffer read moved events into an object the listing
+    // did not show: list again. Events in both places are skipped below by id.
+    selection = await select();
   }
 
   const queue = [...selection.objects];
@@ -112,6 +103,17 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
   return result;
 }
 
+function refuseIfTooLarge(selection: Selection, range: TimeRange, limits: { maxObjects: number; maxBytes: number }): void {
+  if (selection.complete && selection.objects.length <= limits.maxObjects && selection.bytes <= limits.maxBytes) return;
+  const atLeast = !selection.complete ? "at least " : "";
+  throw new QueryTooLargeError(
+    `this query would read ${atLeast}${selection.objects.length} archive objects (${atLeast}${formatBytes(selection.bytes)}) for ` +
+      `${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()}, more than the limits of ${limits.maxObjects} objects ` +
+      `(QUERY_MAX_OBJECTS) and ${formatBytes(limits.maxBytes)} (QUERY_MAX_BYTES); narrow the time range or filter on importance`,
+    { objects: selection.objects.length, bytes: selection.bytes, atLeast: !selection.complete, maxObjects: limits.maxObjects, maxBytes: limits.maxBytes },
+  );
+}
+
 async function readObject(bucket: R2Bucket, object: SelectedObject, result: ScanResult, onEvent: (event: unknown) => void): Promise<void> {
   const body = await bucket.get(object.key);
   if (!body) return; // deleted since the listing
@@ -125,16 +127,4 @@ async function readObject(bucket: R2Bucket, object: SelectedObject, result: Scan
   } catch (error) {
     result.unreadable.push({ key: object.key, message: error instanceof Error ? error.message : String(error) });
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number(value.toFixed(value < 10 ? 1 : 0))} ${units[unit]}`;
 }

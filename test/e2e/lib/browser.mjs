@@ -14,7 +14,13 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "
 export async function launchBrowser(viewport = { width: 1280, height: 900 }) {
   const profile = mkdtempSync(join(tmpdir(), "do-tail-e2e-chromium-"));
   // launchPersistentContext is how playwright takes a --user-data-dir of our choosing.
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport });
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw new Error(`could not start ${CHROMIUM} (install it with apt-get install chromium, or set CHROMIUM_PATH): ${error.message}`);
+  }
   const close = async () => {
     await context.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });

@@ -23,9 +23,17 @@ const PORT_WAIT_MS = Number(process.env.E2E_PORT_WAIT_MS ?? 180_000);
 const STAGGER_MS = 3_000;
 
 const started = new Set();
-process.on("exit", () => {
+const killAll = () => {
   for (const child of started) killGroup(child, "SIGKILL");
-});
+};
+process.on("exit", killAll);
+// The wrangler processes have their own process groups, so Ctrl-C does not reach them: pass it on.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(1);
+  });
+}
 
 function killGroup(child, signal) {
   try {
