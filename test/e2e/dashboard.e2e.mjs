@@ -14,6 +14,8 @@ import { startLocalPipeline } from "./lib/local-pipeline.mjs";
 requireSupportedNode("test/e2e/dashboard.e2e.mjs");
 
 const RESULTS = join(ROOT, "test-results");
+// wrangler logs, do-tail's state and the Chromium profile of this run (state and profile are removed at the end).
+const WORK = join(RESULTS, "e2e");
 const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 const BOOM_MESSAGE = "boom: an uncaught exception, on purpose";
 const log = (message) => console.log(`# e2e: ${message}`);
@@ -54,6 +56,14 @@ async function until(what, check, timeoutMs = 30_000) {
   throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ""}`);
 }
 
+async function warmUp(url) {
+  await until(`events of ${url} to reach do-tail`, async () => {
+    const before = (await stats()).counters.received;
+    await (await fetch(url)).arrayBuffer();
+    return until(`${url} tail events`, async () => (await stats()).counters.received > before, 5_000).then(() => true, () => false);
+  }, 60_000);
+}
+
 /** What each card should read, computed here from /stats independently of the page's code. */
 function expectedCards(s) {
   const c = s.counters;
@@ -80,8 +90,12 @@ async function cardsOnPage() {
 describe("dashboard in Chromium", { timeout: 360_000 }, () => {
   before(async () => {
     mkdirSync(RESULTS, { recursive: true });
-    pipeline = await startLocalPipeline({ adminToken: ADMIN_TOKEN, logDir: join(RESULTS, "e2e-logs"), producers: ["example-api", "uptime-monitor"], log });
+    pipeline = await startLocalPipeline({ adminToken: ADMIN_TOKEN, workDir: WORK, producers: ["example-api", "uptime-monitor"], log });
     log(`do-tail ${pipeline.tailUrl}, producers ${JSON.stringify(pipeline.producers)}`);
+
+    // The dev registry connects a producer to do-tail shortly after it starts: a harmless request
+    // to each must have reached do-tail before the events the test checks are sent.
+    for (const url of [`${pipeline.producers["example-api"]}/`, `${pipeline.producers["uptime-monitor"]}/health`]) await warmUp(url);
 
     // Events: samples of every kind, an uncaught exception in a real producer, a flush so that
     // some events are archived, then more samples so that some stay buffered.
@@ -98,7 +112,7 @@ describe("dashboard in Chromium", { timeout: 360_000 }, () => {
     assert.equal((await call("/flush", { method: "POST" })).status, 200);
     assert.equal((await call("/test-events", { method: "POST" })).status, 200);
 
-    browser = await launchBrowser();
+    browser = await launchBrowser({ profile: join(WORK, "chromium-profile") });
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.on("pageerror", (error) => pageProblems.push(`page error: ${error.message}`));
     page.on("console", (message) => {
@@ -211,6 +225,7 @@ describe("dashboard in Chromium", { timeout: 360_000 }, () => {
 
     await page.check("input[name='query-view'][value='chart']");
     await page.waitForSelector("#query-result .uplot canvas");
+    await page.locator("#query-panel").screenshot({ path: join(RESULTS, "dashboard-query-chart.png") });
     await page.check("input[name='query-view'][value='table']");
 
     await page.fill("#query-input", '{"from": "-1h", "where": [{"field": "type", "op": "bogus"}]}');

@@ -1,18 +1,24 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdirSync, rmSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 /**
  * Debian's Chromium driven by playwright-core (no browser download). The machine has no internet:
  * background services, QUIC and component updates are switched off, and each run gets a fresh
- * profile directory.
+ * profile directory (`profile`, emptied first, removed by `close()` or when this process exits).
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-export async function launchBrowser(viewport = { width: 1280, height: 900 }) {
-  const profile = mkdtempSync(join(tmpdir(), "do-tail-e2e-chromium-"));
+const profiles = new Set();
+// playwright stops Chromium on exit and on Ctrl-C; its profile directory is ours to remove.
+process.on("exit", () => {
+  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+});
+
+export async function launchBrowser({ profile, viewport = { width: 1280, height: 900 } }) {
+  rmSync(profile, { recursive: true, force: true });
+  mkdirSync(profile, { recursive: true });
+  profiles.add(profile);
   // launchPersistentContext is how playwright takes a --user-data-dir of our choosing.
   let context;
   try {
@@ -24,6 +30,7 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }) {
   const close = async () => {
     await context.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });
+    profiles.delete(profile);
   };
   return { context, close };
 }

@@ -1,16 +1,16 @@
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ROOT, WRANGLER_BIN } from "../../../scripts/lib/wrangler.mjs";
 
 /**
- * The local pipeline for browser tests: do-tail (with an admin token, fresh state in a temporary
- * directory, no timed flush) and some producers, each in its own `wrangler dev`. Every process
- * started here is in its own process group and is stopped by `stop()`, or when this process exits.
+ * The local pipeline for browser tests: do-tail (with an admin token, fresh state, no timed flush)
+ * and some producers, each in its own `wrangler dev`. Every process started here is in its own
+ * process group and is stopped by `stop()`, or when this process exits or is interrupted. The
+ * state lives in `<workDir>/state`, emptied before each start and removed by `stop()`.
  */
 export const TAIL_PORT = 8788;
 export const PRODUCERS = {
@@ -23,14 +23,20 @@ const PORT_WAIT_MS = Number(process.env.E2E_PORT_WAIT_MS ?? 180_000);
 const STAGGER_MS = 3_000;
 
 const started = new Set();
+const stateDirs = new Set();
 const killAll = () => {
   for (const child of started) killGroup(child, "SIGKILL");
+  for (const dir of stateDirs) rmSync(dir, { recursive: true, force: true });
 };
 process.on("exit", killAll);
-// The wrangler processes have their own process groups, so Ctrl-C does not reach them: pass it on.
+// The wrangler processes have their own process groups, so Ctrl-C does not reach them: pass it on,
+// give them a few seconds to stop cleanly (and leave the dev registry), then kill what is left.
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.once(signal, () => {
-    killAll();
+  process.once(signal, async () => {
+    const children = [...started];
+    for (const child of children) killGroup(child, "SIGTERM");
+    const exited = children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((resolve) => c.once("exit", resolve))));
+    await Promise.race([Promise.all(exited), sleep(5_000)]);
     process.exit(1);
   });
 }
@@ -127,14 +133,20 @@ async function waitForHealth(url) {
 }
 
 /** Starts do-tail, then each named producer; answers their URLs and `stop()`, which never throws. */
-export async function startLocalPipeline({ adminToken, logDir, producers = ["example-api"], log = console.log }) {
+export async function startLocalPipeline({ adminToken, workDir, producers = ["example-api"], log = console.log }) {
+  const logDir = join(workDir, "logs");
   mkdirSync(logDir, { recursive: true });
   await waitForFreePorts([TAIL_PORT, ...producers.map((name) => PRODUCERS[name].port)], log);
-  const state = mkdtempSync(join(tmpdir(), "do-tail-e2e-state-"));
+  // Free ports mean no other run is using it: a state left by an interrupted run goes now.
+  const state = join(workDir, "state");
+  rmSync(state, { recursive: true, force: true });
+  mkdirSync(state, { recursive: true });
+  stateDirs.add(state);
   const procs = [];
   const stop = async () => {
     for (const proc of procs.reverse()) await stopWrangler(proc);
     rmSync(state, { recursive: true, force: true });
+    stateDirs.delete(state);
   };
   try {
     const tail = startWrangler(

@@ -65,7 +65,9 @@ export function createQueryBox() {
     }
     const shown = rows.slice(0, CHART_BARS);
     const labels = shown.map((r) => chart.labels.map((c) => String(r?.[c] ?? "–")).join(" · ") || "–");
-    slot.draw(null, barOptions(labels, chart.value), [shown.map((_, i) => i), shown.map((r) => numeric(r?.[chart.value]) ?? null)]);
+    const values = shown.map((r) => numeric(r?.[chart.value]) ?? null);
+    const options = barOptions(labels, chart.value, { wholeNumbers: values.every((v) => v === null || Number.isInteger(v)), labelName: chart.labels.join(" · ") });
+    slot.draw(null, options, [shown.map((_, i) => i), values]);
   }
 
   async function run() {
