@@ -76,7 +76,7 @@ function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBy
   let json: string;
   let asText = event.text !== undefined && Object.keys(event.data).length === 0;
   try {
-    json = JSON.stringify(envelope);
+    json = event.raw === undefined ? JSON.stringify(envelope) : withRawData(envelope, event.raw);
   } catch (error) {
     // Cycles, BigInt, or nesting too deep to re-serialise: keep what can be kept, as text.
     asText = true;
@@ -92,6 +92,15 @@ function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBy
   const bytes = utf8ByteLength(json);
   if (bytes <= maxEventBytes) return { json, asText };
   return { json: truncatedBody(envelope, json, bytes, maxEventBytes), asText };
+}
+
+/**
+ * A JSON log line nothing has changed since it was parsed is its own data: splicing it in saves
+ * re-serialising what JSON.parse just read, and keeps the producer's fields byte for byte.
+ */
+function withRawData(envelope: { data: unknown }, raw: string): string {
+  const head = JSON.stringify({ ...envelope, data: undefined });
+  return `${head.slice(0, -1)},"data":${raw}}`;
 }
 
 /** Keeps the start of the event as a preview, with a marker saying it was cut and from what size. */
