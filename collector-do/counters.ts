@@ -1,5 +1,5 @@
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
-import { addCounts } from "./bounded-counts";
+import { addCounts } from "../schemas/lib/bounded-counts";
 import type { BufferRow, RowTally } from "./buffer-rows";
 import { emptyForwardCounts, type ForwardCounts } from "./forward/forward-counts";
 import type { ShedCounts } from "./overflow";

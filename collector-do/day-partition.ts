@@ -1,5 +1,5 @@
-/** Largest time `Date` can represent; beyond it toISOString throws. */
-const MAX_DATE_MS = 8.64e15;
+/** The last millisecond of the year 9999: later dates print as `+010000-…`, which no key can hold. */
+export const MAX_DATE_MS = 253_402_300_799_999;
 
 /** A timestamp that can be partitioned: the event's own when sane, else when it was received. */
 export function partitionTime(timestamp: number, receivedAt: number): number {

@@ -1,13 +1,14 @@
 /**
  * Event ids seen recently, so that a batch delivered twice (the tail worker retrying a call whose
- * answer it did not get) is stored once. The window holds the ids ingested within `windowMs`, up
- * to `maxIds` (oldest forgotten first); after a restart it is rebuilt from the ids still buffered
- * and those flushed within the window. Retries arrive within seconds, so the defaults (10 minutes,
- * 200,000 ids) leave a wide margin.
+ * answer it did not get) is stored once. The window holds the ids ingested within `windowMs`, at
+ * most `maxIds` of them (the oldest forgotten first); after a restart it is rebuilt from storage
+ * the same way. Retries arrive within seconds, so the defaults (10 minutes, 200,000 ids) leave a
+ * wide margin.
  */
 export class DedupeWindow {
   private readonly seen = new Set<string>();
-  private readonly generations: { at: number; ids: readonly string[] }[] = [];
+  /** Ids by arrival, oldest first; `next` is the first id of a generation not yet forgotten. */
+  private readonly generations: { at: number; ids: readonly string[]; next: number }[] = [];
 
   constructor(
     private readonly windowMs: number,
@@ -18,9 +19,10 @@ export class DedupeWindow {
     return this.seen.has(id);
   }
 
+  /** Adds ids that arrived at `at`; calls must come in time order (restore adds oldest first). */
   add(ids: readonly string[], at: number): void {
     for (const id of ids) this.seen.add(id);
-    this.generations.push({ at, ids });
+    this.generations.push({ at, ids, next: 0 });
     this.prune(at);
   }
 
@@ -29,11 +31,13 @@ export class DedupeWindow {
   }
 
   private prune(now: number): void {
-    while (this.generations.length > 1) {
+    while (this.generations.length > 0) {
       const oldest = this.generations[0]!;
-      if (oldest.at > now - this.windowMs && this.seen.size <= this.maxIds) return;
-      this.generations.shift();
-      for (const id of oldest.ids) this.seen.delete(id);
+      const expired = oldest.at <= now - this.windowMs;
+      if (!expired && this.seen.size <= this.maxIds) return;
+      // Expired generations go whole; over the count, only as many ids as needed go.
+      while (oldest.next < oldest.ids.length && (expired || this.seen.size > this.maxIds)) this.seen.delete(oldest.ids[oldest.next++]!);
+      if (oldest.next === oldest.ids.length) this.generations.shift();
     }
   }
 }

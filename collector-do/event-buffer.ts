@@ -125,15 +125,28 @@ export class EventBuffer {
   /** Deletes rows whose every importance is flushed; answers the ids they held. */
   sweep(watermarks: Watermarks): string[] {
     const condition = IMPORTANCE_LEVELS.map((i) => `(n${i} = 0 OR seq <= ${Math.floor(watermarks[i])})`).join(" AND ");
-    const ids = this.sql.exec(`SELECT ids FROM buffer WHERE ${condition}`).toArray().flatMap((r) => String(r.ids).split(","));
-    if (ids.length > 0) this.sql.exec(`DELETE FROM buffer WHERE ${condition}`);
-    return ids;
+    return this.sql
+      .exec(`DELETE FROM buffer WHERE ${condition} RETURNING ids`)
+      .toArray()
+      .flatMap((r) => String(r.ids).split(","));
   }
 
-  /** Every id still in the buffer, for rebuilding the deduplication window after a restart. */
-  allIds(): string[] {
-    return this.sql.exec("SELECT ids FROM buffer").toArray().flatMap((r) => String(r.ids).split(","));
+  /**
+   * Ids of the rows received since `since`, newest rows first, about `maxIds` of them at most:
+   * what the deduplication window needs after a restart, however large the buffer has grown.
+   */
+  recentIds(since: number, maxIds: number): { at: number; ids: string[] }[] {
+    const rows: { at: number; ids: string[] }[] = [];
+    let count = 0;
+    for (const row of this.sql.exec("SELECT received_at, ids FROM buffer WHERE received_at >= ? ORDER BY seq DESC", since)) {
+      const ids = String(row.ids).split(",");
+      rows.push({ at: Number(row.received_at), ids });
+      count += ids.length;
+      if (count >= maxIds) break;
+    }
+    return rows;
   }
+
 
   /** Counter deltas of each row after `seq`: what was received since counters were last persisted. */
   *talliesSince(seq: number): Generator<{ perImportance: Record<Importance, number>; tally: RowTally }> {

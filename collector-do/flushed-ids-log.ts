@@ -19,10 +19,17 @@ export class FlushedIdsLog {
     this.sql.exec("DELETE FROM flushed_ids WHERE at < ?", now - this.windowMs);
   }
 
-  recent(now: number): string[] {
-    return this.sql
-      .exec("SELECT ids FROM flushed_ids WHERE at >= ?", now - this.windowMs)
-      .toArray()
-      .flatMap((row) => String(row.ids).split(","));
+  /** Ids flushed within the window, newest first, about `maxIds` of them at most. */
+  recent(now: number, maxIds: number): { at: number; ids: string[] }[] {
+    const rows: { at: number; ids: string[] }[] = [];
+    let count = 0;
+    for (const row of this.sql.exec("SELECT at, ids FROM flushed_ids WHERE at >= ? ORDER BY at DESC", now - this.windowMs)) {
+      const ids = String(row.ids).split(",");
+      rows.push({ at: Number(row.at), ids });
+      count += ids.length;
+      if (count >= maxIds) break;
+    }
+    return rows;
   }
+
 }

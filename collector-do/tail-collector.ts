@@ -1,3 +1,4 @@
+import { errorMessage } from "../schemas/lib/error-message";
 import { DurableObject } from "cloudflare:workers";
 import { loadConfig, type Config } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
@@ -41,6 +42,8 @@ export class TailCollector extends DurableObject<Env> {
   private nextSeq = 1;
   private alarmAt: number | null = null;
   private consecutiveFailures = 0;
+  /** After a failed flush, no alarm before this time (backoff); 0 when the last flush worked. */
+  private retryNotBefore = 0;
   /** Where flushes write. A field rather than env.ARCHIVE so fault-injection tests can wrap it. */
   archive: R2Bucket;
   /** Where data points go once a batch is stored. A field so tests can observe the sinks. */
@@ -71,7 +74,8 @@ export class TailCollector extends DurableObject<Env> {
     for (const level of IMPORTANCE_LEVELS) shed += this.recordShed("over_buffer_cap", level, caps.shed[level], now);
     if (caps.roomNeeded > 0) shed += this.makeRoom(caps.roomNeeded, now);
     this.store(caps.kept, now, acceptReport(batch));
-    // After storing, and not awaited: analytics never delays or fails the acknowledgement.
+    // After storing, and not awaited: analytics never delays or fails the acknowledgement. Shed
+    // events are forwarded too: Analytics Engine does not depend on R2, so its counts stay whole.
     const forwarding = this.forwarder.forward(fresh, counters.analytics);
     if (forwarding) this.ctx.waitUntil(forwarding);
     // Shed events are acknowledged too: remember their ids so a retry does not count them twice.
@@ -129,11 +133,12 @@ export class TailCollector extends DurableObject<Env> {
     }
     if (failed) {
       this.consecutiveFailures++;
-      await this.setAlarmAt(Date.now() + retryDelayMs(this.consecutiveFailures));
+      this.retryNotBefore = Date.now() + retryDelayMs(this.consecutiveFailures);
     } else {
       this.consecutiveFailures = 0;
-      await this.scheduleAlarm();
+      this.retryNotBefore = 0;
     }
+    await this.scheduleAlarm();
   }
 
   /**
@@ -187,7 +192,8 @@ export class TailCollector extends DurableObject<Env> {
   private async flushLevel(level: Importance): Promise<FlushedObject[]> {
     const written = await this.flusher.flush(level);
     this.totals[level] = this.buffer.totals(level, this.state.watermarks[level]);
-    this.reportShed();
+    // Only a flush that reached R2 shows that flushing works again.
+    if (written.length > 0) this.reportShed();
     return written;
   }
 
@@ -204,18 +210,24 @@ export class TailCollector extends DurableObject<Env> {
   }
 
   private recordFailure(error: unknown): string {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.state.counters.flushFailures++;
     this.state.counters.lastError = { at: Date.now(), message };
     console.error(`TailCollector flush failed: ${message}`);
     return message;
   }
 
-  /** Moves the alarm earlier when a buffer became due sooner; never later (that costs a write). */
+  /**
+   * Moves the alarm earlier when a buffer became due sooner; never later (that costs a write), and
+   * never before the backoff of a failed flush: otherwise every ingest during an R2 outage would
+   * pull the retry back to now.
+   */
   private async scheduleAlarm(): Promise<void> {
     const due = nextDueAt(this.totals, this.config.thresholds, this.config.flushIntervalSeconds * 1000);
-    if (due === null || (this.alarmAt !== null && this.alarmAt <= due)) return;
-    await this.setAlarmAt(due);
+    if (due === null) return;
+    const at = Math.max(due, this.retryNotBefore);
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    await this.setAlarmAt(at);
   }
 
   private async setAlarmAt(at: number): Promise<void> {
@@ -239,7 +251,8 @@ export class TailCollector extends DurableObject<Env> {
     for (const row of this.buffer.talliesSince(this.state.countersSeq)) countReceived(this.state.counters, row.perImportance, row.tally);
     for (const level of IMPORTANCE_LEVELS) this.totals[level] = this.buffer.totals(level, watermarks[level]);
     const now = Date.now();
-    this.dedupe.add([...this.flushedIds.recent(now), ...this.buffer.allIds()], now);
+    const recent = [...this.flushedIds.recent(now, DEDUPE_MAX_IDS), ...this.buffer.recentIds(now - DEDUPE_WINDOW_MS, DEDUPE_MAX_IDS)];
+    for (const { at, ids } of recent.sort((a, b) => a.at - b.at)) this.dedupe.add(ids, at);
     this.alarmAt = await this.ctx.storage.getAlarm();
     const pending = IMPORTANCE_LEVELS.some((level) => this.flusher.hasPendingPlan(level));
     if (pending && this.alarmAt === null) await this.setAlarmAt(now);

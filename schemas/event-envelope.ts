@@ -29,6 +29,8 @@ export const EventEnvelope = v.object({
   namespace: v.nullable(v.string()),
   /** console level for logs (log, info, debug, warn, error). */
   level: v.optional(v.string()),
+  /** The diagnostics channel a `diagnostic` event was published on (e.g. `do-framework`). */
+  channel: v.optional(v.string()),
   /** Set when the log was not a JSON object: the original text, kept rather than dropped. */
   text: v.optional(v.string()),
   /** Why the log was kept as text (e.g. broken JSON). */

@@ -80,7 +80,11 @@ const commands = {
     process.stderr.write(`archives: following ${options.url} every ${options.intervalMs / 1000} s (Ctrl-C to stop)\n`);
     for (;;) {
       try {
-        if (options.flush) await client.flush();
+        if (options.flush) {
+          // What failed to flush stays buffered and is retried by the collector: say so, keep following.
+          const report = await client.flush();
+          if (report.errors.length > 0) process.stderr.write(`archives: flush failed: ${report.errors.join("; ")}\n`);
+        }
         const now = Date.now();
         // Today's objects, and yesterday's around midnight (UTC).
         const days = [...new Set([now - 86_400_000, now].map((t) => new Date(t).toISOString().slice(0, 10)))];

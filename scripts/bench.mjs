@@ -63,18 +63,36 @@ async function localPipeline() {
     { config: "producers/load-generator/wrangler.toml", extra: [], url: "http://localhost:8795/" },
   ];
   const started = [];
-  for (const worker of workers) {
-    if (await answers(worker.url)) continue;
-    started.push(spawn(process.execPath, [WRANGLER_BIN, "dev", "-c", worker.config, ...worker.extra], { cwd: ROOT, stdio: "ignore", detached: true }));
-    const deadline = Date.now() + 120_000;
-    while (!(await answers(worker.url))) {
-      if (Date.now() > deadline) throw new Error(`${worker.config} did not start`);
-      await sleep(500);
+  // Each wrangler leads its own process group (detached), so the group is signalled: wrangler and
+  // its workerd. One that exited already (ESRCH) must not keep the others from being stopped.
+  const stop = () => {
+    for (const child of started) {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch (error) {
+        if (error.code !== "ESRCH") throw error;
+      }
     }
-    // Started a few seconds apart, and the dev registry connects tail consumers a moment later.
-    await sleep(3000);
+  };
+  try {
+    for (const worker of workers) {
+      if (await answers(worker.url)) continue;
+      started.push(spawn(process.execPath, [WRANGLER_BIN, "dev", "-c", worker.config, ...worker.extra], { cwd: ROOT, stdio: "ignore", detached: true }));
+      const deadline = Date.now() + 120_000;
+      while (!(await answers(worker.url))) {
+        if (Date.now() > deadline) throw new Error(`${worker.config} did not start`);
+        await sleep(500);
+      }
+      // Started a few seconds apart, and the dev registry connects tail consumers a moment later.
+      await sleep(3000);
+    }
+  } catch (error) {
+    // The caller gets no stop function when starting fails, and detached processes outlive this
+    // script: stop here whatever was started.
+    stop();
+    throw error;
   }
-  return () => started.forEach((child) => process.kill(-child.pid, "SIGTERM"));
+  return stop;
 }
 
 const workerd = await workerdBenchmarks();

@@ -2,7 +2,7 @@ import { env as startupEnv } from "cloudflare:workers";
 import { loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { router } from "./http/router";
-import { errorMessage } from "./parse/format-args";
+import { errorMessage } from "../schemas/lib/error-message";
 import { handleTail } from "./tail-handler";
 
 export { TailCollector } from "../collector-do/tail-collector";

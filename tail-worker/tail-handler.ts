@@ -5,7 +5,8 @@ import { classifyImportance } from "./classify/importance";
 import { namespaceOf } from "./classify/namespaces";
 import { forwardDecision } from "./analytics/forward-decision";
 import { printEvent } from "./console-view";
-import { errorMessage, formatArg } from "./parse/format-args";
+import { formatArg } from "./parse/format-args";
+import { errorMessage } from "../schemas/lib/error-message";
 import type { ParsedTraceItem } from "./parse/parsed-event";
 import { parseTraceItem } from "./parse/trace-item";
 import { chunkIntoBatches } from "./route/batches";
@@ -13,9 +14,10 @@ import { shardOf } from "./route/collector-stub";
 import { deliverBatch, type DeliveryPolicy } from "./route/deliver";
 import { buildWireEvents, type ClassifiedEvent } from "./route/envelope";
 import { redactEvent } from "./redact/redact-event";
-import { countInto, recordSampledOut } from "./route/pending-report";
+import { addCount } from "../schemas/lib/bounded-counts";
+import { recordSampledOut } from "./route/pending-report";
 import { decideSample, sampleDraw } from "./sample/tail-sampler";
-import { redactorFor } from "./redact/redact-fields";
+import { redactorFor, type Redactor } from "./redact/redact-fields";
 import { isOwnInvocation } from "./self-invocation";
 import { validateEvent } from "./validate/validate-event";
 
@@ -71,55 +73,60 @@ export async function handleTail(items: readonly unknown[], env: Env, policy?: D
 }
 
 /**
- * parse → redact → classify → validate → sample → serialise: the events of TraceItems as the
+ * parse → redact → classify → sample → validate → serialise: the events of TraceItems as the
  * collector receives them. Events tail sampling dropped are counted into `sampledOut` by type.
  */
 export function toWireEvents(items: readonly unknown[], config: Config, now: number, sampledOut: Record<string, number> = {}): WireEvent[] {
   const wire: WireEvent[] = [];
   const redactor = redactorFor(config.security);
   for (const raw of items) {
-    const parsed = parseSafely(raw, now);
-    const kept: ClassifiedEvent[] = [];
-    (parsed.events as ClassifiedEvent[]).forEach((event, position) => {
-      redactEvent(event, redactor);
-      event.importance = classifyImportance(event, config.importanceRules);
-      event.namespace = namespaceOf(event.type)?.namespace ?? null;
-      event.validation = validateEvent(event);
-      const sample = decideSample(event, config.sampling, () => sampleDraw(parsed.fingerprint, position));
-      if (!sample.keep) {
-        countInto(sampledOut, event.type);
-        return;
-      }
-      event.sampleRate = sample.sampleRate;
-      event.analytics = forwardDecision(event, event.validation, parsed.script, config, sample.sampleRate);
-      printEvent(event, config.logLevel);
-      kept.push(event);
-    });
-    wire.push(...buildWireEvents(parsed, kept, config.maxEventBytes));
+    let events: WireEvent[];
+    try {
+      events = itemWireEvents(parseTraceItem(raw, now), config, redactor, sampledOut);
+    } catch (error) {
+      // A TraceItem that breaks any step still becomes an event holding what could be rendered of it.
+      events = itemWireEvents(unreadableItem(raw, error, now), config, redactor, sampledOut);
+    }
+    wire.push(...events);
   }
   return wire;
 }
 
-/** A TraceItem the parser cannot read still becomes an event holding what could be rendered of it. */
-function parseSafely(raw: unknown, now: number): ParsedTraceItem {
-  try {
-    return parseTraceItem(raw, now);
-  } catch (error) {
-    return {
-      script: null,
-      fingerprint: `unparseable|${now}`,
-      events: [
-        {
-          type: "do_tail.trace_item_unreadable",
-          kind: "exception",
-          timestamp: now,
-          named: false,
-          level: "error",
-          text: formatArg(raw).slice(0, 65_536),
-          parseError: errorMessage(error),
-          data: {},
-        },
-      ],
-    };
-  }
+function itemWireEvents(parsed: ParsedTraceItem, config: Config, redactor: Redactor, sampledOut: Record<string, number>): WireEvent[] {
+  const kept: ClassifiedEvent[] = [];
+  (parsed.events as ClassifiedEvent[]).forEach((event, position) => {
+    redactEvent(event, redactor);
+    event.importance = classifyImportance(event, config.importanceRules);
+    event.namespace = namespaceOf(event.type)?.namespace ?? null;
+    const sample = decideSample(event, config.sampling, () => sampleDraw(parsed.fingerprint, position));
+    if (!sample.keep) {
+      addCount(sampledOut, event.type, 1);
+      return;
+    }
+    event.sampleRate = sample.sampleRate;
+    event.validation = validateEvent(event);
+    event.analytics = forwardDecision(event, event.validation, parsed.script, config, sample.sampleRate);
+    printEvent(event, config.logLevel);
+    kept.push(event);
+  });
+  return buildWireEvents(parsed, kept, config.maxEventBytes);
+}
+
+function unreadableItem(raw: unknown, error: unknown, now: number): ParsedTraceItem {
+  return {
+    script: null,
+    fingerprint: `unreadable|${now}|${errorMessage(error)}`,
+    events: [
+      {
+        type: "do_tail.trace_item_unreadable",
+        kind: "exception",
+        timestamp: now,
+        named: false,
+        level: "error",
+        text: formatArg(raw).slice(0, 65_536),
+        parseError: errorMessage(error),
+        data: {},
+      },
+    ],
+  };
 }

@@ -55,3 +55,21 @@ describe("TailCollector when R2 fails", () => {
     expect((await archivedIds(env.ARCHIVE, prefix)).sort()).toEqual(events.map((e) => e.id).sort());
   });
 });
+
+// Ingests arriving while R2 is down must not pull the retry of a failed flush back to now.
+describe("TailCollector flush backoff under traffic", () => {
+  it("keeps the backoff of a failed flush while events keep arriving", async () => {
+    const { timestamp } = testDay(203);
+    const stub = collector("r2-down-under-traffic");
+    await stub.ingest({ events: wireEvents(10, { importance: 0, timestamp }) });
+    await injectBucketFaults(stub, { failBeforeWrite: 100 });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const backoff = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
+    expect(backoff! - Date.now()).toBeGreaterThan(1000);
+
+    // More CRITICAL events: the buffer is over its threshold, yet the alarm stays where the backoff put it.
+    for (let i = 0; i < 5; i++) await stub.ingest({ events: wireEvents(10, { importance: 0, timestamp }) });
+    expect(await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())).toBe(backoff);
+    expect((await stub.stats()).counters.flushFailures).toBe(1);
+  });
+});

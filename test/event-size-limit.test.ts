@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../schemas/config/config";
 import type { EventEnvelope } from "../schemas/event-envelope";
-import { utf8ByteLength } from "../schemas/utf8";
+import { utf8ByteLength } from "../schemas/lib/utf8";
 import { toWireEvents } from "../tail-worker/tail-handler";
 import { log, traceItem } from "./helpers/trace-items";
 

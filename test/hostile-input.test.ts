@@ -3,7 +3,6 @@ import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../schemas/config/config";
 import { EventEnvelope } from "../schemas/event-envelope";
-import worker from "../tail-worker/index";
 import { chunkIntoBatches } from "../tail-worker/route/batches";
 import { handleTail, toWireEvents } from "../tail-worker/tail-handler";
 import { collector } from "./helpers/collector";
@@ -17,8 +16,8 @@ describe("hostile TraceItems", () => {
     expect(hostileCorpus().length).toBeGreaterThanOrEqual(200);
   });
 
-  it("never throws out of tail()", { timeout: 120_000 }, async () => {
-    await expect(worker.tail(hostileCorpus().map((c) => c.item) as TraceItem[], env)).resolves.toBeUndefined();
+  it("never throws out of the tail path, which the worker entry relies on", { timeout: 120_000 }, async () => {
+    await expect(handleTail(hostileCorpus().map((c) => c.item), env, FAST)).resolves.toMatchObject({ undelivered: 0 });
   });
 
   it("hands every event of every item to the collector, which stores it or counts it as a duplicate", { timeout: 120_000 }, async () => {
@@ -59,5 +58,23 @@ describe("hostile TraceItems", () => {
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain("polluted");
     expect((await exports.default.fetch("http://do-tail/health")).status).toBe(200);
     expect((await exports.default.fetch("http://do-tail/stats")).status).toBe(200);
+  });
+});
+
+describe("a TraceItem that breaks a step after parsing", () => {
+  it("becomes one marked event instead of costing the tail call its other items", () => {
+    const booby = Object.defineProperty({}, "secret", {
+      enumerable: true,
+      get() {
+        throw new Error("getter exploded");
+      },
+    });
+    const fine = { scriptName: "fine", eventTimestamp: 1, logs: [{ level: "log", timestamp: 1, message: ["ok"] }], exceptions: [], diagnosticsChannelEvents: [], outcome: "ok" };
+    const broken = { ...fine, scriptName: "broken", logs: [{ level: "log", timestamp: 1, message: [booby] }] };
+    const events = toWireEvents([broken, fine], loadConfig(env), Date.now()).map((e) => JSON.parse(e.json) as { type: string; script: string | null; parseError?: string });
+    expect(events.filter((e) => e.script === "fine")).toHaveLength(2);
+    const marked = events.filter((e) => e.type === "do_tail.trace_item_unreadable");
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.parseError).toContain("getter exploded");
   });
 });

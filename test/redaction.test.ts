@@ -73,6 +73,19 @@ describe("redaction", () => {
     expect((again!.data.request as { headers: Record<string, string> }).headers["cf-connecting-ip"]).not.toBe(hashed);
   });
 
+  it("redacts secret query parameters of the request URL and hashes IP lists", () => {
+    const event = fetchEvent("GET", "https://example.com/cb?code=ok&access_token=abc123&api-key=k-456&page=2", 200);
+    (event.request as { headers: Record<string, unknown> }).headers = {};
+    const [invocation, log_] = archived(traceItem({ event, logs: [log("log", { clientIp: ["203.0.113.7", "198.51.100.1"] })] }));
+    const url = new URL(invocation!.data.url as string);
+    expect(url.searchParams.get("access_token")).toBe("[REDACTED]");
+    expect(url.searchParams.get("api-key")).toBe("[REDACTED]");
+    expect(url.searchParams.get("code")).toBe("ok");
+    expect(url.searchParams.get("page")).toBe("2");
+    expect(log_!.data.clientIp).toEqual([expect.stringMatching(/^ip:[0-9a-f]{16}$/), expect.stringMatching(/^ip:[0-9a-f]{16}$/)]);
+    expect(JSON.stringify([invocation, log_])).not.toMatch(/abc123|k-456|203\.0\.113\.7/);
+  });
+
   it("redacts IPs outright when no salt is set", () => {
     const [, event] = archived(traceItem({ logs: [log("log", { clientIp: "203.0.113.7" })] }), { IP_HASH_SALT: undefined });
     expect(event!.data.clientIp).toBe("[REDACTED]");

@@ -58,7 +58,7 @@ describe("tail sampling", () => {
   });
 
   it("multiplies a producer's own head sampling rate into sampleRate", () => {
-    const event = run([wide(1, { sampleRate: 4, durationMs: 5000 })]).find((e) => e.type === "checkout_done");
+    const event = run([wide(1, { _sampleRate: 4, sampleRate: 0.5, durationMs: 5000 })]).find((e) => e.type === "checkout_done");
     expect(event!.sampleRate).toBe(4);
   });
 

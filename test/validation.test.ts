@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { addCount, MAX_TYPE_KEYS, OTHER_TYPES } from "../collector-do/bounded-counts";
+import { addCount, MAX_TYPE_KEYS, OTHER_TYPES } from "../schemas/lib/bounded-counts";
 import { MAX_ISSUES } from "../tail-worker/validate/validate-event";
 import { RUNTIME_SAMPLES } from "./helpers/catalog-samples";
 import { readArchives } from "./helpers/archive";

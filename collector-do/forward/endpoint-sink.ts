@@ -1,3 +1,5 @@
+import { sleep } from "../../schemas/lib/sleep";
+import { errorMessage } from "../../schemas/lib/error-message";
 import { recordForwardError, type ForwardCounts } from "./forward-counts";
 import type { AnalyticsSink, ForwardItem } from "./sink";
 
@@ -110,7 +112,7 @@ export class HttpEndpointSink implements AnalyticsSink {
       });
       response = await this.fetcher(request);
     } catch (error) {
-      return { ok: false, retryable: true, problem: error instanceof Error ? error.message : String(error) };
+      return { ok: false, retryable: true, problem: errorMessage(error) };
     }
     // Read the body whatever the status: an unread body keeps the connection busy.
     await response.arrayBuffer().catch(() => undefined);
@@ -118,8 +120,4 @@ export class HttpEndpointSink implements AnalyticsSink {
     const retryable = response.status === 429 || response.status >= 500;
     return { ok: false, retryable, problem: `HTTP ${response.status}` };
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

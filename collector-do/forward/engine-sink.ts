@@ -1,3 +1,4 @@
+import { errorMessage } from "../../schemas/lib/error-message";
 import { AE_LIMITS } from "../../schemas/analytics/data-point";
 import { limitViolation } from "../../schemas/analytics/limits";
 import { recordForwardError, type ForwardCounts } from "./forward-counts";
@@ -31,7 +32,7 @@ export class AnalyticsEngineSink implements AnalyticsSink {
         engine.forwarded++;
       } catch (error) {
         engine.failed++;
-        recordForwardError(counts, `Analytics Engine: ${error instanceof Error ? error.message : String(error)}`);
+        recordForwardError(counts, `Analytics Engine: ${errorMessage(error)}`);
       }
     }
   }

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../schemas/lib/error-message";
 import type { Config } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
 import { isDataPoint } from "../../schemas/analytics/limits";
@@ -34,7 +35,7 @@ export class Forwarder {
       items = select(events, counts);
     } catch (error) {
       // Only counters of an unexpected shape can get here; the batch is stored whatever happens.
-      recordForwardError(counts, error instanceof Error ? error.message : String(error));
+      recordForwardError(counts, errorMessage(error));
       return undefined;
     }
     if (items.length === 0 || this.sinks.length === 0) return undefined;
@@ -44,7 +45,7 @@ export class Forwarder {
         const delivery = sink.send(items, counts);
         if (delivery) pending.push(delivery.catch((error: unknown) => recordForwardError(counts, String(error))));
       } catch (error) {
-        recordForwardError(counts, error instanceof Error ? error.message : String(error));
+        recordForwardError(counts, errorMessage(error));
       }
     }
     return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);

@@ -1,4 +1,4 @@
-import { utf8ByteLength } from "../utf8";
+import { utf8ByteLength } from "../lib/utf8";
 import { AE_LIMITS, type DataPoint } from "./data-point";
 
 /** Why a data point cannot be written as it is; each reason is a counter in /stats. */

@@ -48,7 +48,7 @@ export const IMPORTANCE_NAMES = ["CRITICAL", "HIGH", "NORMAL", "LOW"];
 export const ARCHIVE_PREFIX = "tail-events/";
 
 /** Envelope fields (schemas/event-envelope.ts); any other first segment is a field of `data`. */
-const ENVELOPE_FIELDS = new Set(["id", "invocationId", "type", "kind", "importance", "timestamp", "script", "namespace", "level", "text", "parseError", "truncated", "validation", "data", "sampleRate"]);
+const ENVELOPE_FIELDS = new Set(["id", "invocationId", "type", "kind", "importance", "timestamp", "script", "namespace", "level", "channel", "text", "parseError", "truncated", "validation", "data", "sampleRate"]);
 
 /** argv (after `--`) as { command, args, options }; throws UsageError on anything wrong. */
 export function parseCliArgs(argv, now = Date.now()) {

@@ -15,7 +15,8 @@ export class DoTailError extends Error {
 export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
   const headers = token ? { authorization: `Bearer ${token}` } : {};
 
-  async function request(method, path, body) {
+  /** `answersWith(status, body)` says which non-2xx answers are the call's answer rather than an error. */
+  async function request(method, path, body, answersWith = () => false) {
     let response;
     try {
       response = await fetch(new URL(path, baseUrl), {
@@ -31,6 +32,8 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
       throw new DoTailError("unauthorised", `${method} ${path}: not authorised (${response.status}); pass --token or set DO_TAIL_TOKEN`, response.status);
     }
     if (!response.ok) {
+      const answer = parseJson(text);
+      if (answersWith(response.status, answer)) return answer;
       throw new DoTailError(response.status === 404 ? "not_found" : "http", `${method} ${path}: HTTP ${response.status}: ${problemMessage(text)}`, response.status);
     }
     return JSON.parse(text);
@@ -38,7 +41,12 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
 
   return {
     stats: () => request("GET", "/stats"),
-    flush: () => request("POST", "/flush"),
+    /**
+     * POST /flush: answers its report { objects, events, bytes, errors }. A flush that failed on
+     * some shard answers 502 with that report, and the report is what callers need (what was
+     * written, and why the rest was not), so it is answered rather than thrown.
+     */
+    flush: () => request("POST", "/flush", undefined, (status, answer) => status === 502 && Array.isArray(answer?.errors)),
     listArchives: (prefix, cursor, delimiter) =>
       request("GET", `/archives?prefix=${encodeURIComponent(prefix)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}${delimiter ? `&delimiter=${encodeURIComponent(delimiter)}` : ""}`),
     /** An archive object's events; a missing key is a DoTailError of kind "not_found" naming it. */
@@ -77,11 +85,15 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
 
 /** The message of a do-tail problem response ({ error: { message } }), or the start of the text. */
 function problemMessage(text) {
+  const message = parseJson(text)?.error?.message;
+  return typeof message === "string" ? message : text.slice(0, 300);
+}
+
+/** The JSON of a response's text, or undefined when it is not JSON (an HTML error page, say). */
+function parseJson(text) {
   try {
-    const message = JSON.parse(text)?.error?.message;
-    if (typeof message === "string") return message;
+    return JSON.parse(text);
   } catch {
-    // not JSON: fall through
+    return undefined;
   }
-  return text.slice(0, 300);
 }

@@ -2,7 +2,7 @@ import type { ForwardDecision } from "../../schemas/analytics/data-point";
 import { mappingFor } from "../../schemas/analytics/mappings";
 import type { Config } from "../../schemas/config/config";
 import type { ValidationMark } from "../../schemas/event-envelope";
-import { errorMessage } from "../parse/format-args";
+import { errorMessage } from "../../schemas/lib/error-message";
 import type { ParsedEvent } from "../parse/parsed-event";
 
 /**

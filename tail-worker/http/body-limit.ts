@@ -1,3 +1,4 @@
+import { errorMessage } from "../../schemas/lib/error-message";
 import type { IRequest } from "itty-router";
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
@@ -35,6 +36,6 @@ export async function readJsonBody(request: Request, env: Env): Promise<{ value:
   try {
     return { value: JSON.parse(new TextDecoder().decode(bytes)) };
   } catch (error) {
-    return { problem: problem(400, `request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`) };
+    return { problem: problem(400, `request body is not valid JSON: ${errorMessage(error)}`) };
   }
 }

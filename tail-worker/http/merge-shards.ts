@@ -17,10 +17,9 @@ export function mergeShardStats(shards: readonly ShardStats[]) {
       into.bytes += view.bytes;
       into.oldestReceivedAt = earliest(into.oldestReceivedAt, view.oldestReceivedAt);
     }
-    const lastError = latestError(merged.counters.lastError, shard.counters.lastError);
     merged = {
       ...merged,
-      counters: { ...(addUp(merged.counters, shard.counters) as typeof merged.counters), lastError },
+      counters: addUp(merged.counters, shard.counters) as typeof merged.counters,
       nextFlushAt: earliest(merged.nextFlushAt, shard.nextFlushAt),
       dedupeWindowIds: merged.dedupeWindowIds + shard.dedupeWindowIds,
     };
@@ -37,15 +36,16 @@ export function mergeFlushReports(reports: readonly FlushReport[]): FlushReport 
   };
 }
 
-/** Numbers add up at any depth; for ISO times (strings) the later one is kept. */
-function addUp(a: unknown, b: unknown): unknown {
+/** Numbers add up at any depth; for ISO times (strings) the later one is kept; errors stay whole. */
+function addUp(a: unknown, b: unknown, key?: string): unknown {
+  if (key === "lastError") return latestError(a as { at: string } | null, b as { at: string } | null);
   if (typeof a === "number" && typeof b === "number") return a + b;
   if (typeof a === "string" && typeof b === "string") return a > b ? a : b;
   if (a === null || a === undefined) return b;
   if (b === null || b === undefined) return a;
   if (typeof a === "object" && typeof b === "object" && !Array.isArray(a)) {
     const out: Record<string, unknown> = { ...(a as Record<string, unknown>) };
-    for (const [key, value] of Object.entries(b as Record<string, unknown>)) out[key] = addUp(out[key], value);
+    for (const [key, value] of Object.entries(b as Record<string, unknown>)) out[key] = addUp(out[key], value, key);
     return out;
   }
   return a;
@@ -57,8 +57,8 @@ function earliest(a: string | null, b: string | null): string | null {
   return a < b ? a : b;
 }
 
-function latestError<T extends { at: string } | null>(a: T, b: T): T {
-  if (a === null) return b;
-  if (b === null) return a;
+function latestError<T extends { at: string } | null | undefined>(a: T, b: T): T {
+  if (!a) return b;
+  if (!b) return a;
   return a.at >= b.at ? a : b;
 }

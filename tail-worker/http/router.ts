@@ -1,6 +1,6 @@
 import { Router } from "itty-router";
 import type { Env } from "../../schemas/config/env";
-import { errorMessage } from "../parse/format-args";
+import { errorMessage } from "../../schemas/lib/error-message";
 import { getArchive, listArchives } from "./archive-routes";
 import { requireAdmin } from "./auth";
 import { limitBodySize } from "./body-limit";

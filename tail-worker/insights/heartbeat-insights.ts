@@ -51,7 +51,8 @@ export interface MonitorInsight {
   scanned: Scanned;
 }
 
-export async function monitorInsight(env: Env, monitorId: string, window: { text: string; ms: number }, now = Date.now()): Promise<MonitorInsight> {
+export async function monitorInsight(env: Env, monitorId: string, window: { text: string; ms: number }): Promise<MonitorInsight> {
+  const now = Date.now();
   const range = { from: now - window.ms, to: now };
   const recent = new EventsCollector([], RECENT_HEARTBEATS);
   const health = new Aggregator([], HEALTH_AGGREGATES);
@@ -88,7 +89,8 @@ export interface FleetInsight {
   scanned: Scanned;
 }
 
-export async function fleetInsight(env: Env, window: { text: string; ms: number }, now = Date.now()): Promise<FleetInsight> {
+export async function fleetInsight(env: Env, window: { text: string; ms: number }): Promise<FleetInsight> {
+  const now = Date.now();
   const range = { from: now - window.ms, to: now };
   const perMonitor = new Aggregator([fieldPath(FIELD.monitorId)], HEALTH_AGGREGATES);
   const overall = new Aggregator([], HEALTH_AGGREGATES);
@@ -120,9 +122,8 @@ function uptime(row: Row): number | null {
 /** One heartbeat as the insights list it: the envelope's time and id, then the producer's fields. */
 function heartbeatView(event: Row): Record<string, unknown> {
   const data = (event.data ?? {}) as Record<string, unknown>;
+  // Named only to leave them out of `fields`: the type is known, and the envelope's time is shown.
   const { _event, timestamp: producerTimestamp, ...fields } = data;
-  void _event;
-  void producerTimestamp;
   return {
     timestamp: event.timestamp,
     region: data[FIELD.region] ?? null,

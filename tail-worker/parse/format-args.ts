@@ -1,3 +1,5 @@
+import { errorMessage } from "../../schemas/lib/error-message";
+
 /** Renders console arguments as console would print them, never throwing on odd values. */
 export function formatArg(arg: unknown): string {
   if (typeof arg === "string") return arg;
@@ -14,8 +16,4 @@ export function formatArg(arg: unknown): string {
 
 export function formatArgs(args: readonly unknown[]): string {
   return args.map(formatArg).join(" ");
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { setOwn } from "../../schemas/lib/own-property";
 import type { ParsedEvent } from "./parsed-event";
 import { asArray, asNumber, asString, isPlainObject } from "./values";
 
@@ -67,8 +68,7 @@ function cleanCf(cf: unknown): Record<string, unknown> | null {
   if (!Object.hasOwn(cf, "tlsClientAuth") && !Object.hasOwn(cf, "tlsExportedAuthenticator")) return cf;
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(cf)) {
-    // defineProperty, because assigning a "__proto__" key would replace the prototype instead.
-    if (!DROPPED_CF_KEYS.has(key)) Object.defineProperty(kept, key, { value, enumerable: true, writable: true, configurable: true });
+    if (!DROPPED_CF_KEYS.has(key)) setOwn(kept, key, value);
   }
   return kept;
 }

@@ -1,5 +1,6 @@
 import type { ParsedEvent } from "./parsed-event";
-import { errorMessage, formatArgs } from "./format-args";
+import { formatArgs } from "./format-args";
+import { errorMessage } from "../../schemas/lib/error-message";
 import { asString, isPlainObject, timeOr } from "./values";
 
 /** Locally, a producer sharing the dev process prefixes every log with "[producer-name]". */
@@ -69,13 +70,20 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
 /** Longer names are kept in `data` but not used as a type, so keys and stats stay bounded. */
 export const MAX_EVENT_NAME_LENGTH = 256;
 
+/** The producer's `_event` name, when usable as a type; an over-long one is a problem to mark. */
+export function eventName(data: Record<string, unknown>): { usable: true; value: string; problem?: undefined } | { usable: false; problem?: string } {
+  const name = data._event;
+  if (typeof name !== "string" || name.trim() === "") return { usable: false };
+  if (name.length > MAX_EVENT_NAME_LENGTH) return { usable: false, problem: `_event is longer than ${MAX_EVENT_NAME_LENGTH} characters` };
+  return { usable: true, value: name };
+}
+
 /** A structured event, typed by its `_event` name when the producer gave a usable one. */
 function fromObject(data: Record<string, unknown>, level: string, timestamp: number, text: string | undefined, raw: string | undefined): ParsedEvent {
-  const name = data._event;
-  const usable = typeof name === "string" && name.trim() !== "" && name.length <= MAX_EVENT_NAME_LENGTH;
-  const event: ParsedEvent = { type: usable ? name : `console.${level}`, kind: "log", level, timestamp, named: usable, data };
+  const name = eventName(data);
+  const event: ParsedEvent = { type: name.usable ? name.value : `console.${level}`, kind: "log", level, timestamp, named: name.usable, data };
   if (text !== undefined) event.text = text;
   if (raw !== undefined) event.raw = raw;
-  if (typeof name === "string" && name.length > MAX_EVENT_NAME_LENGTH) event.parseError = `_event is longer than ${MAX_EVENT_NAME_LENGTH} characters`;
+  if (name.problem) event.parseError = name.problem;
   return event;
 }

@@ -1,6 +1,6 @@
 import type { ParsedEvent, ParsedTraceItem } from "./parsed-event";
 import { parseInvocation } from "./invocation";
-import { parseLogEntry } from "./log-entry";
+import { eventName, parseLogEntry } from "./log-entry";
 import { asArray, asNumber, asString, isPlainObject, timeOr } from "./values";
 
 /**
@@ -53,14 +53,14 @@ function parseDiagnostic(raw: unknown, fallbackTime: number): ParsedEvent {
   const channel = asString(entry.channel) ?? "unknown";
   const message = entry.message;
   const data = isPlainObject(message) ? message : { message };
-  const name = data._event;
-  const named = typeof name === "string" && name.trim() !== "" && name.length <= 256;
+  const name = eventName(data);
   return {
-    type: named ? (name as string) : channel,
+    type: name.usable ? name.value : channel,
     kind: "diagnostic",
     channel,
     timestamp: timeOr(entry.timestamp, fallbackTime),
-    named,
+    named: name.usable,
+    ...(name.problem ? { parseError: name.problem } : {}),
     data,
   };
 }
@@ -77,6 +77,16 @@ function fingerprintOf(script: string | null, started: number, invocation: Recor
     invocation.rpcMethod,
     invocation.scheduledTime,
     invocation.queue,
+    invocation.batchSize,
+    invocation.cron,
+    invocation.mailFrom,
+    invocation.webSocketEventType,
+    invocation.entrypoint,
+    invocation.executionModel,
+    (invocation.scriptVersion as { id?: unknown } | null)?.id,
+    invocation.logCount,
+    invocation.exceptionCount,
+    invocation.diagnosticsCount,
     invocation.status,
     invocation.outcome,
     invocation.truncated,

@@ -1,6 +1,6 @@
 import { numericValue } from "./fields";
 import { compileWhere } from "./filters";
-import type { AggregateSpec } from "./query-schema";
+import type { AggregateFn, AggregateSpec } from "./query-schema";
 
 /**
  * One aggregate of one group. Every event counts with its weight (`sampleRate`, absent = 1) in
@@ -22,8 +22,6 @@ export interface Accumulator {
 
 export function accumulator(spec: AggregateSpec): Accumulator {
   const matches = compileWhere(spec.where);
-  const read = spec.field ? spec.field.read : () => true;
-  const inner = baseAccumulator(spec);
   if (spec.fn === "rate") {
     let all = 0;
     let hits = 0;
@@ -35,6 +33,8 @@ export function accumulator(spec: AggregateSpec): Accumulator {
       result: () => (all === 0 ? null : hits / all),
     };
   }
+  const read = spec.field ? spec.field.read : () => true;
+  const inner = baseAccumulator(spec.fn);
   if (spec.where.length === 0) return { add: (event, weight) => inner.add(read(event), weight), result: inner.result };
   return {
     add(event, weight) {
@@ -49,8 +49,9 @@ interface ValueAccumulator {
   result(): number | null;
 }
 
-function baseAccumulator(spec: AggregateSpec): ValueAccumulator {
-  switch (spec.fn) {
+/** The accumulator of one field's values; `rate` needs whole events and is built by accumulator(). */
+function baseAccumulator(fn: Exclude<AggregateFn, "rate">): ValueAccumulator {
+  switch (fn) {
     case "count": {
       let total = 0;
       return {
@@ -85,7 +86,7 @@ function baseAccumulator(spec: AggregateSpec): ValueAccumulator {
     }
     case "min":
     case "max": {
-      const better = spec.fn === "min" ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
+      const better = fn === "min" ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
       let best: number | null = null;
       return {
         add(value) {
@@ -107,10 +108,7 @@ function baseAccumulator(spec: AggregateSpec): ValueAccumulator {
     case "p50":
     case "p95":
     case "p99":
-      return weightedPercentile(Number(spec.fn.slice(1)) / 100);
-    case "rate":
-      // Handled by accumulator(): it needs the whole event, not one field.
-      return { add() {}, result: () => null };
+      return weightedPercentile(Number(fn.slice(1)) / 100);
   }
 }
 

@@ -13,6 +13,7 @@ export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set([
   "script",
   "namespace",
   "level",
+  "channel",
   "text",
   "parseError",
   "truncated",

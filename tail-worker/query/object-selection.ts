@@ -1,6 +1,6 @@
 import { ARCHIVE_PREFIX, parseArchiveKey } from "../../collector-do/archive-key";
+import { utcDay } from "../../collector-do/day-partition";
 import type { TimeRange } from "./time-range";
-import { utcDay } from "./time-range";
 
 /** An archive object a query will read. */
 export interface SelectedObject {

@@ -77,7 +77,6 @@ export const QuerySchema = v.strictObject({
   /** `events` answers the matching events themselves; `aggregates` (the default) answers groups. */
   select: v.optional(v.picklist(["aggregates", "events"], 'must be "aggregates" or "events"'), "aggregates"),
 });
-export type QueryInput = v.InferInput<typeof QuerySchema>;
 
 export interface Condition {
   field: string;

@@ -119,12 +119,21 @@ async function readObject(bucket: R2Bucket, object: SelectedObject, result: Scan
   if (!body) return; // deleted since the listing
   result.scanned.objects++;
   result.scanned.bytes += body.size;
+  // Only a failure to read or parse the object makes it unreadable. What a sink throws (a
+  // QueryTooLargeError over the group limit, say) belongs to the query and must reach the route.
+  let sinkFailure: { error: unknown } | undefined;
   try {
     await forEachArrayElement(body.body, (event) => {
       result.scanned.events++;
-      onEvent(event);
+      try {
+        onEvent(event);
+      } catch (error) {
+        sinkFailure = { error };
+        throw error;
+      }
     });
   } catch (error) {
+    if (sinkFailure) throw sinkFailure.error;
     result.unreadable.push({ key: object.key, message: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -1,3 +1,5 @@
+import { MAX_DATE_MS } from "../../collector-do/day-partition";
+
 /**
  * The time range of a query. `from` and `to` are each an ISO string, epoch milliseconds, `now`, or
  * a time relative to now such as `-15m`, `-1h`, `-7d` (units ms, s, m, h, d, w).
@@ -21,9 +23,6 @@ export function resolveTime(input: TimeInput, now: number): number | { error: st
   return ms;
 }
 
-/** JavaScript dates end 8.64e15 ms either side of the epoch. */
-const MAX_DATE_MS = 8.64e15;
-
 function resolveTimeUnchecked(input: TimeInput, now: number): number | { error: string } {
   if (typeof input === "number") {
     return Number.isFinite(input) ? input : { error: "must be a finite number of epoch milliseconds" };
@@ -45,9 +44,4 @@ function resolveTimeUnchecked(input: TimeInput, now: number): number | { error: 
 export function parseDuration(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
   return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
-}
-
-/** `YYYY-MM-DD` (UTC) of a time, as in archive keys. */
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
 }

@@ -1,3 +1,4 @@
+import { setOwn } from "../../schemas/lib/own-property";
 import type { SecurityConfig } from "../../schemas/config/config";
 import { IP_FIELDS, normalizeFieldName } from "../../schemas/config/redaction";
 import { hashIp } from "./ip-hash";
@@ -7,6 +8,8 @@ export const REDACTED = "[REDACTED]";
 export interface Redactor {
   /** Redacts secrets and hashes IPs in place, at any depth; answers whether anything changed. */
   redact(root: unknown): boolean;
+  /** The URL with the values of secret-named query parameters (`?token=…`) redacted. */
+  redactUrl(url: string): string;
 }
 
 const IP_FIELD_SET = new Set(IP_FIELDS);
@@ -60,9 +63,14 @@ function createRedactor(security: SecurityConfig): Redactor {
         const value = record[key];
         const verdict = verdictOf(key);
         if (verdict === SECRET) {
-          if (value !== REDACTED) changed = setOwn(record, key, REDACTED);
-        } else if (verdict === IP && typeof value === "string") {
-          changed = setOwn(record, key, hashIp(value, security.ipHashSalt));
+          if (value !== REDACTED) {
+            setOwn(record, key, REDACTED);
+            changed = true;
+          }
+        } else if (verdict === IP && (typeof value === "string" || Array.isArray(value))) {
+          const hash = (ip: unknown) => (typeof ip === "string" ? hashIp(ip, security.ipHashSalt) : ip);
+          setOwn(record, key, Array.isArray(value) ? value.map(hash) : hash(value));
+          changed = true;
         } else if (value !== null && typeof value === "object") {
           stack.push(value);
         }
@@ -71,14 +79,22 @@ function createRedactor(security: SecurityConfig): Redactor {
     return changed;
   }
 
-  return { redact };
+  function redactUrl(url: string): string {
+    if (!url.includes("?")) return url;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return url;
+    }
+    const secrets = [...new Set(parsed.searchParams.keys())].filter((name) => verdictOf(name) === SECRET);
+    for (const name of secrets) parsed.searchParams.set(name, REDACTED);
+    return secrets.length > 0 ? parsed.toString() : url;
+  }
+
+  return { redact, redactUrl };
 }
 
-/** defineProperty, because assigning to a key named "__proto__" would change the prototype. */
-function setOwn(record: Record<string, unknown>, key: string, value: unknown): true {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
-  return true;
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -1,6 +1,7 @@
+import { sleep } from "../../schemas/lib/sleep";
 import type { Env } from "../../schemas/config/env";
 import type { IngestResult, WireEvent } from "../../schemas/ingest-batch";
-import { errorMessage } from "../parse/format-args";
+import { errorMessage } from "../../schemas/lib/error-message";
 import { collectorShard } from "./collector-stub";
 import { recordUndelivered, takePendingReport } from "./pending-report";
 
@@ -35,8 +36,4 @@ export async function deliverBatch(env: Env, events: WireEvent[], shard: number,
   }
   recordUndelivered(events.length);
   return { ok: false, error: lastError, attempts: policy.attempts };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,8 +2,8 @@ import type { ForwardDecision } from "../../schemas/analytics/data-point";
 import type { ValidationMark } from "../../schemas/event-envelope";
 import type { Importance } from "../../schemas/importance";
 import type { WireEvent } from "../../schemas/ingest-batch";
-import { utf8ByteLength } from "../../schemas/utf8";
-import { errorMessage } from "../parse/format-args";
+import { utf8ByteLength } from "../../schemas/lib/utf8";
+import { errorMessage } from "../../schemas/lib/error-message";
 import type { ParsedEvent, ParsedTraceItem } from "../parse/parsed-event";
 import { Hash64 } from "./hash";
 
@@ -52,6 +52,9 @@ export function buildWireEvents(item: ParsedTraceItem, events: readonly Classifi
   });
 }
 
+/** `{"id":"<16 hex>-<position>","invocationId":"<16 hex>",` with room for any position. */
+const ID_PREFIX_BYTES = 80;
+
 interface Body {
   json: string;
   asText: boolean;
@@ -87,10 +90,12 @@ function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBy
       data: {},
     });
   }
-  // Three bytes per UTF-16 unit at most, so short strings skip the exact count.
-  if (json.length * 3 <= maxEventBytes) return { json, asText };
+  // The ids spliced in later take up to ID_PREFIX_BYTES; three bytes per UTF-16 unit at most, so
+  // short strings skip the exact count.
+  const budget = maxEventBytes - ID_PREFIX_BYTES;
+  if (json.length * 3 <= budget) return { json, asText };
   const bytes = utf8ByteLength(json);
-  if (bytes <= maxEventBytes) return { json, asText };
+  if (bytes <= budget) return { json, asText };
   return { json: truncatedBody(envelope, json, bytes, maxEventBytes), asText };
 }
 

@@ -1,3 +1,4 @@
+import { addCount } from "../../schemas/lib/bounded-counts";
 /**
  * What this tail-worker isolate owes the collector's counters: events it could not deliver and
  * events tail sampling dropped. Both ride along with the next batch that gets through, so a
@@ -15,13 +16,7 @@ export function recordUndelivered(events: number): void {
 }
 
 export function recordSampledOut(type: string, count: number): void {
-  countInto(pending.sampledOut, type, count);
-}
-
-/** Adds to a count keyed by event type. */
-export function countInto(counts: Record<string, number>, type: string, count = 1): void {
-  // defineProperty, because assigning a "__proto__" key would replace the prototype instead.
-  Object.defineProperty(counts, type, { value: (Object.hasOwn(counts, type) ? counts[type]! : 0) + count, enumerable: true, writable: true, configurable: true });
+  addCount(pending.sampledOut, type, count);
 }
 
 /** Hands the pending report over; `restore` puts it back if the call carrying it failed. */

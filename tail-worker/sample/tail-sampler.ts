@@ -24,9 +24,12 @@ export function decideSample(event: ClassifiedEvent, sampling: SamplingConfig, d
   return { keep: true, sampleRate: headRate / rate };
 }
 
-/** A producer that sampled at its head says how many requests one event stands for. */
+/**
+ * A producer that sampled at its head says how many requests one event stands for in `_sampleRate`
+ * (underscored like `_event`: catalog events use `sampleRate` for a probability of their own).
+ */
 function producerSampleRate(data: Record<string, unknown>): number {
-  const rate = data.sampleRate;
+  const rate = data._sampleRate;
   return typeof rate === "number" && Number.isFinite(rate) && rate >= 1 ? rate : 1;
 }
 

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { schemaFor } from "../../schemas/catalog/registry";
 import type { ValidationMark } from "../../schemas/event-envelope";
-import { errorMessage } from "../parse/format-args";
+import { errorMessage } from "../../schemas/lib/error-message";
 import { compileCheck } from "./compile-check";
 import type { ParsedEvent } from "../parse/parsed-event";
 

@@ -1,3 +1,5 @@
+import { setOwn } from "./own-property";
+
 /**
  * Counts keyed by event type, as in `invalidByType`. Only catalog names are validated, so the
  * keys are few; the cap still keeps a tally from growing without bound if that ever changes:
@@ -8,8 +10,7 @@ export const OTHER_TYPES = "(other)";
 
 export function addCount(into: Record<string, number>, key: string, count: number): void {
   const bucket = Object.hasOwn(into, key) || Object.keys(into).length < MAX_TYPE_KEYS ? key : OTHER_TYPES;
-  // defineProperty, because assigning a "__proto__" key would replace the prototype instead.
-  Object.defineProperty(into, bucket, { value: (Object.hasOwn(into, bucket) ? (into[bucket] as number) : 0) + count, enumerable: true, writable: true, configurable: true });
+  setOwn(into, bucket, (Object.hasOwn(into, bucket) ? (into[bucket] as number) : 0) + count);
 }
 
 export function addCounts(into: Record<string, number>, from: Record<string, number> | undefined): void {

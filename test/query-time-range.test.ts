@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { MAX_DATE_MS } from "../collector-do/day-partition";
+import { resolveTime } from "../tail-worker/query/time-range";
+import { postQuery } from "./helpers/query-events";
+
+// Query times share the archive's bound on dates (collector-do/day-partition.ts): archive keys
+// hold four-digit years, so a time after 9999 names no day any key can have.
+
+describe("query times beyond the archive's dates", () => {
+  const now = Date.UTC(2030, 5, 1, 12);
+
+  it("accepts the archive's last millisecond and refuses the next", () => {
+    expect(resolveTime(MAX_DATE_MS, now)).toBe(MAX_DATE_MS);
+    expect(resolveTime(String(MAX_DATE_MS + 1), now)).toHaveProperty("error");
+    expect(resolveTime(-MAX_DATE_MS - 1, now)).toHaveProperty("error");
+  });
+
+  it("answers 400 naming `to` rather than an empty answer for a time after the year 9999", async () => {
+    const { status, body } = await postQuery({ from: "-1h", to: MAX_DATE_MS + 1 });
+    expect(status, JSON.stringify(body)).toBe(400);
+    expect(body.error!.message).toMatch(/^to: .*outside the range of dates/);
+  });
+});
