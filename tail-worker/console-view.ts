@@ -17,7 +17,7 @@ export function printEvent(event: ClassifiedEvent, logLevel: LogLevel): void {
   console[level](formatEventLine(event));
 }
 
-export function formatEventLine(event: ClassifiedEvent): string {
+function formatEventLine(event: ClassifiedEvent): string {
   const handler = namespaceOf(event.type) ?? DEFAULT_HANDLER;
   const parts = [`[${event.type}]`];
   const id = event.data.id ?? event.data.requestId ?? event.data.correlationId;

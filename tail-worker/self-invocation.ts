@@ -1,7 +1,7 @@
 import { isPlainObject } from "./parse/values";
 
 /** do-tail's own Worker name, as in wrangler.tail.toml. */
-export const SELF_SCRIPT_NAME = "do-tail";
+const SELF_SCRIPT_NAME = "do-tail";
 
 /**
  * True for do-tail's own invocations, should it ever be made a producer of itself: tailing them

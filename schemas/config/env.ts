@@ -16,8 +16,9 @@ export interface Env {
   IMPORTANCE_RULES?: string;
   BUFFER_THRESHOLDS?: string;
   BUFFER_CAPS?: string;
-  /** Secrets: set with `wrangler secret put NAME -c wrangler.tail.toml`. */
+  /** A secret: `wrangler secret put ADMIN_TOKEN -c wrangler.tail.toml`. */
   ADMIN_TOKEN?: string;
+  /** A secret: `wrangler secret put IP_HASH_SALT -c wrangler.tail.toml`. */
   IP_HASH_SALT?: string;
   REDACT_FIELDS?: string;
   MAX_BODY_BYTES?: string;
