@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
-import { benchTable, machineLine } from "./lib/bench-report.mjs";
+import { BENCH_NOTES, benchTable, machineLine } from "./lib/bench-report.mjs";
 import { doTailClient } from "./lib/do-tail-client.mjs";
 import { runLoad } from "./lib/load-run.mjs";
 import { workerdRss } from "./lib/process-memory.mjs";
@@ -116,5 +116,5 @@ if (!args["skip-e2e"]) {
 const table = benchTable({ tail: workerd.tail_cpu, collector: workerd.collector, flushes: [workerd.flush_100, workerd.flush_200], memory: workerd.memory, e2e });
 const header = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}.\nRatios come from one run on the same data. Prices: shared/PLATFORM.md list prices.\n\n`;
 console.log(`\n${table}\n`);
-writeFileSync(join(ROOT, "docs", "BENCHMARKS.md"), `${header}${table}\n`);
+writeFileSync(join(ROOT, "docs", "BENCHMARKS.md"), `${header}${table}\n${BENCH_NOTES}`);
 console.log("written to docs/BENCHMARKS.md");
