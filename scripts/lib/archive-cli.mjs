@@ -21,8 +21,8 @@ filters (events, follow)
   --type T          event type; * matches anything (e.g. 'error_*'), case-insensitive
   --importance N    0-3 or CRITICAL, HIGH, NORMAL, LOW
   --script S        script name
-  --since T         ISO time, epoch ms or relative (-15m, -1h, -7d; "1h" also means an hour ago)
-  --until T         same forms
+  --since T         ISO time (UTC unless it gives an offset), epoch ms, now, or relative (-15m, -1h, -7d)
+  --until T         same forms, as /query's from and to
   --where F=V       field condition, repeatable; also F!=V, F>V, F>=V, F<V, F<=V, F~V (contains)
   --grep TEXT       free text anywhere in the event, case-insensitive
   --limit N         stop after N events
@@ -121,7 +121,7 @@ export function parseCliArgs(argv, now = Date.now()) {
 function joinNegativeValues(argv) {
   const out = [];
   for (let i = 0; i < argv.length; i++) {
-    if (["--since", "--until", "--where"].includes(argv[i]) && /^-\d/.test(argv[i + 1] ?? "")) out.push(`${argv[i]}=${argv[++i]}`);
+    if (["--since", "--until", "--where"].includes(argv[i]) && /^-\s*\d/.test(argv[i + 1] ?? "")) out.push(`${argv[i]}=${argv[++i]}`);
     else out.push(argv[i]);
   }
   return out;
@@ -143,19 +143,36 @@ export function isDate(text) {
 }
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const RELATIVE = /^-\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
+const ISO = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** The last millisecond of the year 9999, as in collector-do/day-partition.ts: archive keys hold four-digit years. */
+const MAX_DATE_MS = 253_402_300_799_999;
 
-/** Epoch ms of ISO text, epoch ms, "now", or a time ago such as "-1h" or "1h". */
+/**
+ * Epoch ms of --since/--until by /query's rules (tail-worker/query/time-range.ts), so that a time
+ * means the same to both: ISO text, epoch ms, "now", or a time ago such as "-15m", "-1h", "-7d".
+ */
 export function parseTime(name, text, now) {
+  const ms = parseTimeUnchecked(name, text, now);
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) throw new UsageError(`${name} "${text}" is outside the range of dates`);
+  return ms;
+}
+
+function parseTimeUnchecked(name, text, now) {
   const trimmed = text.trim();
   if (trimmed === "now") return now;
-  const relative = /^-?(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/.exec(trimmed);
+  const relative = RELATIVE.exec(trimmed);
   if (relative) return now - Number(relative[1]) * UNIT_MS[relative[2]];
-  if (/^\d{10,}$/.test(trimmed)) return Number(trimmed);
-  if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(trimmed)) {
-    const ms = Date.parse(trimmed);
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const iso = ISO.exec(trimmed);
+  if (iso) {
+    // /query runs in workerd, whose time zone is UTC: a date-time without an offset is UTC there,
+    // and must not be read in this machine's zone.
+    const ms = Date.parse(iso[1] !== undefined && iso[2] === undefined ? `${trimmed}Z` : trimmed);
     if (!Number.isNaN(ms)) return ms;
   }
-  throw new UsageError(`${name} "${text}" is not a time: give an ISO time, epoch ms or a relative time like -15m, -1h, -7d`);
+  const ago = /^\d+(?:\.\d+)?\s*(ms|s|m|h|d|w)$/.test(trimmed) ? ` (a time ago starts with a minus: -${trimmed})` : "";
+  throw new UsageError(`${name} "${text}" is not a time: give an ISO time, epoch ms, now or a relative time like -15m, -1h, -7d${ago}`);
 }
 
 export function parseImportance(text) {

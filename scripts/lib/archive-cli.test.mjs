@@ -59,10 +59,45 @@ describe("parseCliArgs", () => {
 describe("times", () => {
   it("reads relative, ISO and epoch forms", () => {
     assert.equal(parseTime("--since", "-15m", NOW), NOW - 900_000);
-    assert.equal(parseTime("--since", "2h", NOW), NOW - 7_200_000);
     assert.equal(parseTime("--since", "2030-01-01T00:00:00Z", NOW), Date.UTC(2030, 0, 1));
     assert.equal(parseTime("--since", "2030-01-01", NOW), Date.UTC(2030, 0, 1));
     assert.equal(parseTime("--since", String(NOW), NOW), NOW);
+  });
+
+  // The rules of /query's from and to (tail-worker/query/time-range.ts, README "Queries"), so that
+  // --since means what "from" would.
+  it("follows /query's rules for relative times, epochs and ISO times", () => {
+    const time = (text) => parseTime("--since", text, NOW);
+    const refused = (text, pattern) => assert.throws(() => time(text), (error) => error instanceof UsageError && pattern.test(error.message));
+    assert.equal(time("now"), NOW);
+    assert.equal(time("-1h"), NOW - 3_600_000);
+    assert.equal(time("-7d"), NOW - 7 * 86_400_000);
+    assert.equal(time("-1.5h"), NOW - 5_400_000);
+    assert.equal(time("- 15 m"), NOW - 900_000);
+    assert.equal(parseCliArgs(["events", "--since", "- 15 m"], NOW).options.filter.since, NOW - 900_000);
+    // Epoch ms of any length, as /query reads "0" or "1234".
+    assert.equal(time("0"), 0);
+    assert.equal(time("1234"), 1234);
+    // A duration without its minus is not a time for /query either.
+    refused("2h", /"2h" is not a time.*-2h/);
+    refused("yesterday", /not a time/);
+    // Past the year 9999 no archive key can hold the date.
+    assert.equal(time("253402300799999"), 253_402_300_799_999);
+    refused("253402300800000", /outside the range of dates/);
+  });
+
+  it("reads an ISO time without an offset as UTC, as /query (in workerd) does, whatever the local zone", () => {
+    const zone = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      assert.equal(parseTime("--since", "2030-01-01T10:00", NOW), Date.UTC(2030, 0, 1, 10));
+      assert.equal(parseTime("--since", "2030-01-01 10:00:00.5", NOW), Date.UTC(2030, 0, 1, 10, 0, 0, 500));
+      assert.equal(parseTime("--since", "2030-01-01T10:00+02:00", NOW), Date.UTC(2030, 0, 1, 8));
+      assert.equal(parseTime("--since", "2030-01-01", NOW), Date.UTC(2030, 0, 1));
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 });
 
@@ -73,6 +108,13 @@ describe("filters", () => {
     assert.equal(readField(event(), "nested.region"), "weur");
     assert.equal(readField(event(), "data.durationMs"), 1200);
     assert.equal(readField(event(), "nope.deeper"), undefined);
+  });
+
+  it("reads channel, a diagnostics event's envelope field, from the envelope", () => {
+    const diagnostic = event({ kind: "diagnostic", channel: "do-framework", data: { channel: "email" } });
+    assert.equal(readField(diagnostic, "channel"), "do-framework");
+    assert.equal(whereHolds(diagnostic, parseWhere("channel=do-framework")), true);
+    assert.equal(readField(diagnostic, "data.channel"), "email");
   });
 
   it("compares --where values like /query does", () => {
