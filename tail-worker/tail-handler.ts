@@ -1,23 +1,23 @@
 import { loadConfig, type Config } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import type { WireEvent } from "../schemas/ingest-batch";
+import { addCount } from "../schemas/lib/bounded-counts";
+import { errorMessage } from "../schemas/lib/error-message";
+import { forwardDecision } from "./analytics/forward-decision";
 import { classifyImportance } from "./classify/importance";
 import { namespaceOf } from "./classify/namespaces";
-import { forwardDecision } from "./analytics/forward-decision";
 import { printEvent } from "./console-view";
 import { formatArg } from "./parse/format-args";
-import { errorMessage } from "../schemas/lib/error-message";
 import type { ParsedTraceItem } from "./parse/parsed-event";
 import { parseTraceItem } from "./parse/trace-item";
+import { redactEvent } from "./redact/redact-event";
+import { redactorFor, type Redactor } from "./redact/redact-fields";
 import { chunkIntoBatches } from "./route/batches";
 import { shardOf } from "./route/collector-stub";
 import { deliverBatch, type DeliveryPolicy } from "./route/deliver";
 import { buildWireEvents, type ClassifiedEvent } from "./route/envelope";
-import { redactEvent } from "./redact/redact-event";
-import { addCount } from "../schemas/lib/bounded-counts";
 import { recordSampledOut } from "./route/pending-report";
 import { decideSample, sampleDraw } from "./sample/tail-sampler";
-import { redactorFor, type Redactor } from "./redact/redact-fields";
 import { isOwnInvocation } from "./self-invocation";
 import { validateEvent } from "./validate/validate-event";
 
