@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import type { TailCollector } from "../collector-do/tail-collector";
 import { loadConfig } from "../schemas/config/config";
@@ -13,15 +13,25 @@ import { report } from "./report";
 function countingBucket(real: R2Bucket, counts: { classA: number }): R2Bucket {
   return new Proxy(real, {
     get(target, property) {
-      if (property === "put") return (...args: Parameters<R2Bucket["put"]>) => (counts.classA++, target.put(...args));
+      if (property === "put")
+        return (...args: Parameters<R2Bucket["put"]>) => {
+          counts.classA++;
+          return target.put(...args);
+        };
       if (property === "createMultipartUpload") {
         return async (key: string, options?: R2MultipartOptions) => {
           counts.classA++;
           const upload = await target.createMultipartUpload(key, options);
           return {
             ...upload,
-            uploadPart: (n: number, body: Uint8Array) => (counts.classA++, upload.uploadPart(n, body)),
-            complete: (parts: R2UploadedPart[]) => (counts.classA++, upload.complete(parts)),
+            uploadPart: (n: number, body: Uint8Array) => {
+              counts.classA++;
+              return upload.uploadPart(n, body);
+            },
+            complete: (parts: R2UploadedPart[]) => {
+              counts.classA++;
+              return upload.complete(parts);
+            },
             abort: () => upload.abort(),
           };
         };
@@ -70,7 +80,12 @@ it("collector ingest, rows written and R2 writes", async () => {
     ...env,
     TAIL_COLLECTOR: {
       idFromName: (name: string) => namespace.idFromName(name),
-      get: (id: DurableObjectId) => ({ ingest: (batch: IngestBatch) => (calls++, namespace.get(id).ingest(batch)) }),
+      get: (id: DurableObjectId) => ({
+        ingest: (batch: IngestBatch) => {
+          calls++;
+          return namespace.get(id).ingest(batch);
+        },
+      }),
     },
   } as unknown as Env;
   const sample = realisticInvocations(200, Date.UTC(2031, 6, 1));

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import type { TailCollector } from "../collector-do/tail-collector";
 import type { Config } from "../schemas/config/config";
@@ -22,7 +22,17 @@ async function fullBuffer(mib: number): Promise<DurableObjectStub<TailCollector>
   while (bytes < mib * MiB) {
     const events = Array.from({ length: 60 }, () => {
       const id = `mem-${++n}`;
-      const json = JSON.stringify({ id, invocationId: "mem", type: "bulk", kind: "log", importance: 3, timestamp, script: "bench", namespace: null, data: { filler } });
+      const json = JSON.stringify({
+        id,
+        invocationId: "mem",
+        type: "bulk",
+        kind: "log",
+        importance: 3,
+        timestamp,
+        script: "bench",
+        namespace: null,
+        data: { filler },
+      });
       return { id, importance: 3 as const, timestamp, type: "bulk", kind: "log" as const, namespace: null, asText: false, json };
     });
     await stub.ingest({ events });
@@ -46,6 +56,11 @@ it("memory during 100 MB and 200 MB flushes", async () => {
     const flushMs = performance.now() - start;
     console.log(`FLUSH_END ${mib}`);
     await pause(500);
-    report(`flush_${mib}`, { archivedBytes: flushed.bytes, objects: flushed.objects.length, parts: flushed.objects[0]?.parts ?? 0, flushMs });
+    report(`flush_${mib}`, {
+      archivedBytes: flushed.bytes,
+      objects: flushed.objects.length,
+      parts: flushed.objects[0]?.parts ?? 0,
+      flushMs,
+    });
   }
 });

@@ -7,7 +7,13 @@ export const ARCHIVE_PREFIX = "tail-events/";
  * event in the object. `<id>` is the writing collector's tag (from its Durable Object id, so shards
  * never collide), the flush time and randomness (so flushes and storage resets never collide).
  */
-export function archiveKey(day: string, earliestEventMs: number, importance: Importance, collectorTag: string, now: number = Date.now()): string {
+export function archiveKey(
+  day: string,
+  earliestEventMs: number,
+  importance: Importance,
+  collectorTag: string,
+  now: number = Date.now(),
+): string {
   const earliest = new Date(earliestEventMs);
   const hh = String(earliest.getUTCHours()).padStart(2, "0");
   const mm = String(earliest.getUTCMinutes()).padStart(2, "0");

@@ -1,7 +1,7 @@
 import { IMPORTANCE_LEVELS, type Importance } from "../schemas/importance";
 import type { WireEvent } from "../schemas/ingest-batch";
-import { utf8ByteLength } from "../schemas/lib/utf8";
 import { addCount } from "../schemas/lib/bounded-counts";
+import { utf8ByteLength } from "../schemas/lib/utf8";
 import { partitionTime, utcDay } from "./day-partition";
 
 /** What one importance contributes to a buffer row. */

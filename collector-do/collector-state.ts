@@ -24,5 +24,8 @@ export function loadState(sql: SqlStorage): CollectorState {
 /** Persists the state; `lastSeq` is the newest buffer row the in-memory counters already include. */
 export function saveState(sql: SqlStorage, state: CollectorState, lastSeq: number): void {
   state.countersSeq = lastSeq;
-  sql.exec("INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", JSON.stringify(state));
+  sql.exec(
+    "INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    JSON.stringify(state),
+  );
 }

@@ -1,5 +1,5 @@
 import type { Config } from "../schemas/config/config";
-import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, Importance } from "../schemas/importance";
+import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import type { Counters } from "./counters";
 import { presentCounters } from "./counters";
 import type { UnflushedTotals } from "./event-buffer";

@@ -92,11 +92,18 @@ export function presentCounters(counters: Counters) {
     byNamespace: counters.byNamespace,
     invalidByType: counters.invalidByType,
     sampledOut: counters.sampledOut,
-    analytics: { ...counters.analytics, lastError: counters.analytics.lastError === null ? null : { at: new Date(counters.analytics.lastError.at).toISOString(), message: counters.analytics.lastError.message } },
+    analytics: {
+      ...counters.analytics,
+      lastError:
+        counters.analytics.lastError === null
+          ? null
+          : { at: new Date(counters.analytics.lastError.at).toISOString(), message: counters.analytics.lastError.message },
+    },
     objectsWritten: counters.objectsWritten,
     bytesWritten: counters.bytesWritten,
     flushFailures: counters.flushFailures,
     lastFlushAt: counters.lastFlushAt === null ? null : new Date(counters.lastFlushAt).toISOString(),
-    lastError: counters.lastError === null ? null : { at: new Date(counters.lastError.at).toISOString(), message: counters.lastError.message },
+    lastError:
+      counters.lastError === null ? null : { at: new Date(counters.lastError.at).toISOString(), message: counters.lastError.message },
   };
 }

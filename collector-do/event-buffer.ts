@@ -1,6 +1,6 @@
 import { IMPORTANCE_LEVELS, type Importance } from "../schemas/importance";
-import { SCHEMA_STATEMENTS } from "./buffer-schema";
 import type { BufferRow, RowTally } from "./buffer-rows";
+import { SCHEMA_STATEMENTS } from "./buffer-schema";
 
 export type Watermarks = Record<Importance, number>;
 
@@ -41,7 +41,10 @@ export class EventBuffer {
         const slice = row.slices[level];
         values.push(slice.events, slice.bytes, slice.first, slice.last, slice.body);
       }
-      this.sql.exec(`INSERT INTO buffer (seq, day, received_at, ids, tally, ${COLUMN_LIST}) VALUES (${placeholders(values.length)})`, ...values);
+      this.sql.exec(
+        `INSERT INTO buffer (seq, day, received_at, ids, tally, ${COLUMN_LIST}) VALUES (${placeholders(values.length)})`,
+        ...values,
+      );
     }
   }
 
@@ -51,7 +54,10 @@ export class EventBuffer {
 
   totals(level: Importance, after: number): UnflushedTotals {
     const row = this.sql
-      .exec(`SELECT COALESCE(SUM(n${level}), 0) AS n, COALESCE(SUM(b${level}), 0) AS b, MIN(received_at) AS r FROM buffer WHERE seq > ? AND n${level} > 0`, after)
+      .exec(
+        `SELECT COALESCE(SUM(n${level}), 0) AS n, COALESCE(SUM(b${level}), 0) AS b, MIN(received_at) AS r FROM buffer WHERE seq > ? AND n${level} > 0`,
+        after,
+      )
       .one();
     return { events: Number(row.n), bytes: Number(row.b), oldestReceivedAt: row.r === null ? null : Number(row.r) };
   }
@@ -65,7 +71,13 @@ export class EventBuffer {
         upTo,
       )
       .toArray()
-      .map((r) => ({ day: String(r.day), events: Number(r.n), bytes: Number(r.b) + Number(r.c) + 1, first: Number(r.t), last: Number(r.u) }));
+      .map((r) => ({
+        day: String(r.day),
+        events: Number(r.n),
+        bytes: Number(r.b) + Number(r.c) + 1,
+        first: Number(r.t),
+        last: Number(r.u),
+      }));
   }
 
   /** The comma-joined event JSON of one importance and day, a few rows at a time, in seq order. */
@@ -73,7 +85,12 @@ export class EventBuffer {
     let cursor = after;
     for (;;) {
       const page = this.sql
-        .exec(`SELECT seq, body${level} AS body FROM buffer WHERE seq > ? AND seq <= ? AND day = ? AND n${level} > 0 ORDER BY seq LIMIT ${PAGE_ROWS}`, cursor, upTo, day)
+        .exec(
+          `SELECT seq, body${level} AS body FROM buffer WHERE seq > ? AND seq <= ? AND day = ? AND n${level} > 0 ORDER BY seq LIMIT ${PAGE_ROWS}`,
+          cursor,
+          upTo,
+          day,
+        )
         .toArray();
       for (const row of page) yield String(row.body);
       if (page.length < PAGE_ROWS) return;
@@ -88,14 +105,20 @@ export class EventBuffer {
   shedOldest(level: Importance, bytes: number, after: number): { events: number; bytes: number } {
     const victims: number[] = [];
     const freed = { events: 0, bytes: 0 };
-    for (const row of this.sql.exec(`SELECT seq, n${level} AS n, b${level} AS b FROM buffer WHERE seq > ? AND n${level} > 0 ORDER BY seq`, after)) {
+    for (const row of this.sql.exec(
+      `SELECT seq, n${level} AS n, b${level} AS b FROM buffer WHERE seq > ? AND n${level} > 0 ORDER BY seq`,
+      after,
+    )) {
       if (freed.bytes >= bytes) break;
       victims.push(Number(row.seq));
       freed.events += Number(row.n);
       freed.bytes += Number(row.b);
     }
     for (const seq of victims) {
-      this.sql.exec(`UPDATE buffer SET n${level} = 0, b${level} = 0, t${level} = NULL, u${level} = NULL, body${level} = NULL WHERE seq = ?`, seq);
+      this.sql.exec(
+        `UPDATE buffer SET n${level} = 0, b${level} = 0, t${level} = NULL, u${level} = NULL, body${level} = NULL WHERE seq = ?`,
+        seq,
+      );
     }
     return freed;
   }
@@ -109,7 +132,10 @@ export class EventBuffer {
     let bytes = 0;
     let events = 0;
     const lowest = Math.min(...IMPORTANCE_LEVELS.map((i) => watermarks[i]));
-    for (const row of this.sql.exec(`SELECT seq, ${IMPORTANCE_LEVELS.map((i) => `n${i}, b${i}, body${i}`).join(", ")} FROM buffer WHERE seq > ? ORDER BY seq`, lowest)) {
+    for (const row of this.sql.exec(
+      `SELECT seq, ${IMPORTANCE_LEVELS.map((i) => `n${i}, b${i}, body${i}`).join(", ")} FROM buffer WHERE seq > ? ORDER BY seq`,
+      lowest,
+    )) {
       for (const level of IMPORTANCE_LEVELS) {
         if (Number(row[`n${level}`]) === 0 || Number(row.seq) <= watermarks[level]) continue;
         const size = Number(row[`b${level}`]);
@@ -147,7 +173,6 @@ export class EventBuffer {
     return rows;
   }
 
-
   /** Counter deltas of each row after `seq`: what was received since counters were last persisted. */
   *talliesSince(seq: number): Generator<{ perImportance: Record<Importance, number>; tally: RowTally }> {
     for (const row of this.sql.exec(`SELECT tally, n0, n1, n2, n3 FROM buffer WHERE seq > ?`, seq)) {
@@ -156,7 +181,6 @@ export class EventBuffer {
       yield { perImportance, tally: JSON.parse(String(row.tally)) as RowTally };
     }
   }
-
 }
 
 const COLUMN_LIST = IMPORTANCE_LEVELS.map((i) => `n${i}, b${i}, t${i}, u${i}, body${i}`).join(", ");

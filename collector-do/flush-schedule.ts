@@ -16,7 +16,11 @@ export function dueLevels(
 }
 
 /** When the alarm should next fire, or null when nothing is buffered. */
-export function nextDueAt(totals: Record<Importance, UnflushedTotals>, thresholds: Record<Importance, BufferThreshold>, intervalMs: number): number | null {
+export function nextDueAt(
+  totals: Record<Importance, UnflushedTotals>,
+  thresholds: Record<Importance, BufferThreshold>,
+  intervalMs: number,
+): number | null {
   let next: number | null = null;
   for (const level of IMPORTANCE_LEVELS) {
     const at = dueAt(totals[level], thresholds[level], intervalMs);

@@ -31,5 +31,4 @@ export class FlushedIdsLog {
     }
     return rows;
   }
-
 }

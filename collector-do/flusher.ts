@@ -93,7 +93,9 @@ export class Flusher {
 
   private newPlan(level: Importance, after: number): Plan {
     const upTo = this.deps.buffer.maxSeq();
-    const objects = this.deps.buffer.dayGroups(level, after, upTo).map((group) => ({ ...group, key: archiveKey(group.day, group.first, level, this.deps.collectorTag) }));
+    const objects = this.deps.buffer
+      .dayGroups(level, after, upTo)
+      .map((group) => ({ ...group, key: archiveKey(group.day, group.first, level, this.deps.collectorTag) }));
     if (objects.length === 0) return { objects, upTo: undefined };
     this.deps.storage.transactionSync(() => {
       for (const o of objects) {

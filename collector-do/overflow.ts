@@ -18,7 +18,11 @@ export interface CapDecision {
  * Applies the per-importance buffer caps to an incoming batch. Sizes are JSON lengths, close
  * enough to bytes for caps measured in GiB.
  */
-export function applyBufferCaps(events: readonly WireEvent[], totals: Record<Importance, UnflushedTotals>, caps: Record<Importance, number>): CapDecision {
+export function applyBufferCaps(
+  events: readonly WireEvent[],
+  totals: Record<Importance, UnflushedTotals>,
+  caps: Record<Importance, number>,
+): CapDecision {
   const added: Record<Importance, number> = { 0: 0, 1: 0, 2: 0, 3: 0 };
   const decision: CapDecision = { kept: [], shed: { 0: 0, 1: 0, 2: 0, 3: 0 }, roomNeeded: 0 };
   for (const event of events) {

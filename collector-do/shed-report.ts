@@ -36,5 +36,14 @@ export function shedReportEvent(shed: UnreportedShed, now: number): WireEvent {
       lastShedAt: new Date(shed.lastAt).toISOString(),
     },
   };
-  return { id, importance: Importance.HIGH, timestamp: now, type: SHED_REPORT_TYPE, kind: "log", namespace: null, asText: false, json: JSON.stringify(envelope) };
+  return {
+    id,
+    importance: Importance.HIGH,
+    timestamp: now,
+    type: SHED_REPORT_TYPE,
+    kind: "log",
+    namespace: null,
+    asText: false,
+    json: JSON.stringify(envelope),
+  };
 }

@@ -1,22 +1,22 @@
-import { errorMessage } from "../schemas/lib/error-message";
 import { DurableObject } from "cloudflare:workers";
-import { loadConfig, type Config } from "../schemas/config/config";
+import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, Importance } from "../schemas/importance";
 import type { IngestBatch, IngestResult, WireEvent } from "../schemas/ingest-batch";
+import { errorMessage } from "../schemas/lib/error-message";
 import { collectorTag } from "./archive-key";
 import { buildBufferRows, type RowTally } from "./buffer-rows";
+import { type CollectorState, loadState, saveState } from "./collector-state";
 import { describeCollector } from "./collector-stats";
-import { loadState, saveState, type CollectorState } from "./collector-state";
 import { countReceived, countRows } from "./counters";
 import { DEDUPE_MAX_IDS, DEDUPE_WINDOW_MS, DedupeWindow } from "./dedupe-window";
 import { EventBuffer, type UnflushedTotals } from "./event-buffer";
-import { FlushedIdsLog } from "./flushed-ids-log";
-import { Flusher, type FlushedObject } from "./flusher";
 import { dueLevels, nextDueAt, retryDelayMs } from "./flush-schedule";
+import { FlushedIdsLog } from "./flushed-ids-log";
+import { type FlushedObject, Flusher } from "./flusher";
+import { Forwarder } from "./forward/forwarder";
 import { addShed, applyBufferCaps, type ShedReason } from "./overflow";
 import { shedReportEvent } from "./shed-report";
-import { Forwarder } from "./forward/forwarder";
 import { acceptReport, acceptWireEvents } from "./wire-validation";
 
 export interface FlushReport {

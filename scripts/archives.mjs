@@ -1,5 +1,17 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { ARCHIVE_PREFIX, chronological, datesInRange, eventFilter, IMPORTANCE_NAMES, objectMayMatch, objectsPrefix, parseCliArgs, parseKey, USAGE, UsageError } from "./lib/archive-cli.mjs";
+import {
+  ARCHIVE_PREFIX,
+  chronological,
+  datesInRange,
+  eventFilter,
+  IMPORTANCE_NAMES,
+  objectMayMatch,
+  objectsPrefix,
+  parseCliArgs,
+  parseKey,
+  USAGE,
+  UsageError,
+} from "./lib/archive-cli.mjs";
 import { doTailClient } from "./lib/do-tail-client.mjs";
 
 /**
@@ -20,7 +32,9 @@ try {
 } catch (error) {
   if (!(error instanceof UsageError)) throw error;
   const lost = /^(give a command|unknown command)/.test(error.message);
-  process.stderr.write(`archives: ${error.message}\n${lost ? `\n${USAGE}\n` : "(npm run archives -- --help lists commands and options)\n"}`);
+  process.stderr.write(
+    `archives: ${error.message}\n${lost ? `\n${USAGE}\n` : "(npm run archives -- --help lists commands and options)\n"}`,
+  );
   process.exit(2);
 }
 
@@ -50,7 +64,15 @@ const commands = {
     for await (const object of client.archives(objectsPrefix(args[0]))) {
       const meta = object.customMetadata ?? {};
       if (options.json) print(JSON.stringify(object));
-      else print([object.key, `${object.size} B`, `${meta.eventCount ?? "?"} events`, `${meta.firstEventAt ?? "?"} .. ${meta.lastEventAt ?? "?"}`].join("  "));
+      else
+        print(
+          [
+            object.key,
+            `${object.size} B`,
+            `${meta.eventCount ?? "?"} events`,
+            `${meta.firstEventAt ?? "?"} .. ${meta.lastEventAt ?? "?"}`,
+          ].join("  "),
+        );
     }
   },
 
@@ -134,13 +156,17 @@ const commands = {
     const answer = await client.query(body);
     for (const row of answer.rows) print(JSON.stringify(row));
     const { objects, bytes, events, buffered } = answer.scanned;
-    process.stderr.write(`archives: ${answer.rows.length} rows${answer.truncated ? " (truncated)" : ""}; read ${objects} objects, ${bytes} bytes, ${events} events (${buffered} buffered)\n`);
+    process.stderr.write(
+      `archives: ${answer.rows.length} rows${answer.truncated ? " (truncated)" : ""}; read ${objects} objects, ${bytes} bytes, ${events} events (${buffered} buffered)\n`,
+    );
   },
 };
 
 /** Dates that have objects, from the listing's "folders" under tail-events/. */
 async function listDates() {
-  return (await client.prefixes(ARCHIVE_PREFIX)).map((prefix) => prefix.slice(ARCHIVE_PREFIX.length).replace(/\/$/, "")).filter((d) => parseKey(`${ARCHIVE_PREFIX}${d}/importance-0/00-00-x.json`));
+  return (await client.prefixes(ARCHIVE_PREFIX))
+    .map((prefix) => prefix.slice(ARCHIVE_PREFIX.length).replace(/\/$/, ""))
+    .filter((d) => parseKey(`${ARCHIVE_PREFIX}${d}/importance-0/00-00-x.json`));
 }
 
 try {

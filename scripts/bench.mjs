@@ -8,7 +8,7 @@ import { BENCH_NOTES, benchTable, machineLine } from "./lib/bench-report.mjs";
 import { doTailClient } from "./lib/do-tail-client.mjs";
 import { runLoad } from "./lib/load-run.mjs";
 import { workerdRss } from "./lib/process-memory.mjs";
-import { requireSupportedNode, ROOT, WRANGLER_BIN } from "./lib/wrangler.mjs";
+import { ROOT, requireSupportedNode, WRANGLER_BIN } from "./lib/wrangler.mjs";
 
 /**
  * `npm run bench`: runs the workerd benchmarks (bench/*.bench.ts), samples the runtime's memory
@@ -16,14 +16,19 @@ import { requireSupportedNode, ROOT, WRANGLER_BIN } from "./lib/wrangler.mjs";
  * it to docs/BENCHMARKS.md with the date and machine.
  */
 requireSupportedNode("scripts/bench.mjs");
-const { values: args } = parseArgs({ options: { "e2e-invocations": { type: "string", default: "2000" }, "skip-e2e": { type: "boolean", default: false } } });
+const { values: args } = parseArgs({
+  options: { "e2e-invocations": { type: "string", default: "2000" }, "skip-e2e": { type: "boolean", default: false } },
+});
 
 const VITEST_BIN = join(createRequire(import.meta.url).resolve("vitest/package.json"), "..", "vitest.mjs");
 
 async function workerdBenchmarks() {
   const results = {};
   const memory = {};
-  const child = spawn(process.execPath, [VITEST_BIN, "run", "-c", "bench/vitest.config.ts"], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [VITEST_BIN, "run", "-c", "bench/vitest.config.ts"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let sampling;
   const sampler = setInterval(() => {
     if (sampling) sampling.peak = Math.max(sampling.peak, workerdRss(child.pid));
@@ -34,6 +39,7 @@ async function workerdBenchmarks() {
     const lines = pending.split("\n");
     pending = lines.pop();
     for (const line of lines) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes from wrangler's output
       const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
       const flush = /FLUSH_(START|END) (\d+)/.exec(plain);
       if (flush?.[1] === "START") {
@@ -57,7 +63,11 @@ async function workerdBenchmarks() {
 
 /** Starts do-tail and the load generator where they do not answer yet; answers a stop function. */
 async function localPipeline() {
-  const answers = (url) => fetch(url).then(() => true, () => false);
+  const answers = (url) =>
+    fetch(url).then(
+      () => true,
+      () => false,
+    );
   const workers = [
     { config: "wrangler.tail.toml", extra: ["--var", "ENVIRONMENT:development"], url: "http://localhost:8788/health" },
     { config: "producers/load-generator/wrangler.toml", extra: [], url: "http://localhost:8795/" },
@@ -77,7 +87,13 @@ async function localPipeline() {
   try {
     for (const worker of workers) {
       if (await answers(worker.url)) continue;
-      started.push(spawn(process.execPath, [WRANGLER_BIN, "dev", "-c", worker.config, ...worker.extra], { cwd: ROOT, stdio: "ignore", detached: true }));
+      started.push(
+        spawn(process.execPath, [WRANGLER_BIN, "dev", "-c", worker.config, ...worker.extra], {
+          cwd: ROOT,
+          stdio: "ignore",
+          detached: true,
+        }),
+      );
       const deadline = Date.now() + 120_000;
       while (!(await answers(worker.url))) {
         if (Date.now() > deadline) throw new Error(`${worker.config} did not start`);
@@ -113,7 +129,13 @@ if (!args["skip-e2e"]) {
   }
 }
 
-const table = benchTable({ tail: workerd.tail_cpu, collector: workerd.collector, flushes: [workerd.flush_100, workerd.flush_200], memory: workerd.memory, e2e });
+const table = benchTable({
+  tail: workerd.tail_cpu,
+  collector: workerd.collector,
+  flushes: [workerd.flush_100, workerd.flush_200],
+  memory: workerd.memory,
+  e2e,
+});
 const header = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}.\nRatios come from one run on the same data. Prices: shared/PLATFORM.md list prices.\n\n`;
 console.log(`\n${table}\n`);
 writeFileSync(join(ROOT, "docs", "BENCHMARKS.md"), `${header}${table}\n${BENCH_NOTES}`);

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { allWorkers, requireSupportedNode, ROOT, WRANGLER_BIN } from "./lib/wrangler.mjs";
+import { allWorkers, ROOT, requireSupportedNode, WRANGLER_BIN } from "./lib/wrangler.mjs";
 
 /**
  * `npm run check:deploy`: `wrangler deploy --dry-run` of every wrangler config in the repo. It

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { spawnPrefixed } from "./lib/prefixed-process.mjs";
-import { producerWorkers, requireSupportedNode, ROOT, TAIL_WORKER, WRANGLER_BIN } from "./lib/wrangler.mjs";
+import { producerWorkers, ROOT, requireSupportedNode, TAIL_WORKER, WRANGLER_BIN } from "./lib/wrangler.mjs";
 
 /**
  * `npm run dev`: the local pipeline. do-tail starts first, then every producer in producers/, each
@@ -20,6 +20,7 @@ let stopping = false;
 let exitCode = 0;
 
 const log = (message) => console.log(`${"dev".padEnd(width)} | ${message}`);
+// biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes from wrangler's output
 const stripAnsi = (text) => text.replace(/\x1b\[[0-9;]*m/g, "");
 
 /** Starts `wrangler dev` for one worker; resolves with its URL once wrangler says it is ready. */
@@ -53,7 +54,10 @@ function startWorker(worker, extraArgs = []) {
 async function waitForHealth(url) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (!stopping && Date.now() < deadline) {
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(500);
   }
@@ -112,4 +116,4 @@ process.on("SIGTERM", () => stop(0, "stopping (SIGTERM)"));
 // stop when orphaned rather than leave the wrangler processes running.
 const parent = process.ppid;
 setInterval(() => process.ppid !== parent && stop(0, "parent process exited; stopping"), 1_000).unref();
-main();
+void main();

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { assertLoopback, Budget, Client, PRODUCERS, sleep, Tally } from "./traffic/client.mjs";
 import { catalogTour } from "./traffic/catalog-tour.mjs";
+import { assertLoopback, Budget, Client, PRODUCERS, sleep, Tally } from "./traffic/client.mjs";
 import { agentSocket, burst, codeRunner, doFramework, sessionLifecycle, uptimeRound } from "./traffic/http-scenarios.mjs";
 import { liveSession, strayPlayer } from "./traffic/live-session.mjs";
 
@@ -25,7 +25,11 @@ const { values } = parseArgs({
 const durationMs = Number(values.duration) * 1000;
 const concurrency = Number(values.concurrency);
 const budget = new Budget(Number(values["max-requests"]));
-for (const [name, value] of [["duration", durationMs], ["concurrency", concurrency], ["max-requests", budget.left]]) {
+for (const [name, value] of [
+  ["duration", durationMs],
+  ["concurrency", concurrency],
+  ["max-requests", budget.left],
+]) {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
 }
 assertLoopback(values.host);
@@ -53,7 +57,10 @@ process.on("SIGINT", () => {
 
 async function reachable(name) {
   const url = new Client({ host: values.host, tally, budget }).url(name, "/health");
-  return fetch(url, { signal: AbortSignal.timeout(3_000) }).then((r) => r.ok, () => false);
+  return fetch(url, { signal: AbortSignal.timeout(3_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
 }
 
 function pickScenario(available) {
@@ -106,4 +113,4 @@ async function main() {
   tally.print();
 }
 
-main();
+void main();

@@ -25,7 +25,9 @@ function formatEventLine(event: ClassifiedEvent): string {
   for (const field of handler.summaryFields) {
     const value = event.data[field];
     if (value === undefined || value === null || typeof value === "object") continue;
-    parts.push(/^duration/i.test(field) && typeof value === "number" ? `${field.replace(/Ms$/, "")}=${value}ms` : `${field}=${String(value)}`);
+    parts.push(
+      /^duration/i.test(field) && typeof value === "number" ? `${field.replace(/Ms$/, "")}=${value}ms` : `${field}=${String(value)}`,
+    );
   }
   if (event.kind === "invocation") parts.push(...invocationSummary(event.data));
   if (event.kind === "exception") parts.push(`${String(event.data.name)}: ${String(event.data.message)}`);

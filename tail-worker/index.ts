@@ -1,8 +1,8 @@
 import { env as startupEnv } from "cloudflare:workers";
 import { loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
-import { router } from "./http/router";
 import { errorMessage } from "../schemas/lib/error-message";
+import { router } from "./http/router";
 import { handleTail } from "./tail-handler";
 
 export { TailCollector } from "../collector-do/tail-collector";

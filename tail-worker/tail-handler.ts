@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from "../schemas/config/config";
+import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import type { WireEvent } from "../schemas/ingest-batch";
 import { addCount } from "../schemas/lib/bounded-counts";
@@ -11,10 +11,10 @@ import { formatArg } from "./parse/format-args";
 import type { ParsedTraceItem } from "./parse/parsed-event";
 import { parseTraceItem } from "./parse/trace-item";
 import { redactEvent } from "./redact/redact-event";
-import { redactorFor, type Redactor } from "./redact/redact-fields";
+import { type Redactor, redactorFor } from "./redact/redact-fields";
 import { chunkIntoBatches } from "./route/batches";
 import { shardOf } from "./route/collector-stub";
-import { deliverBatch, type DeliveryPolicy } from "./route/deliver";
+import { type DeliveryPolicy, deliverBatch } from "./route/deliver";
 import { buildWireEvents, type ClassifiedEvent } from "./route/envelope";
 import { recordSampledOut } from "./route/pending-report";
 import { decideSample, sampleDraw } from "./sample/tail-sampler";

@@ -5,7 +5,9 @@ import type { Env } from "../schemas/config/env";
 
 // ANALYTICS_MAPPINGS_DISABLED switches single mappings off: event names or whole DO namespaces.
 
-const disabled = (value?: string) => loadConfig({ TAIL_COLLECTOR: env.TAIL_COLLECTOR, ARCHIVE: env.ARCHIVE, ANALYTICS_MAPPINGS_DISABLED: value } as Env).analyticsMappingsDisabled;
+const disabled = (value?: string) =>
+  loadConfig({ TAIL_COLLECTOR: env.TAIL_COLLECTOR, ARCHIVE: env.ARCHIVE, ANALYTICS_MAPPINGS_DISABLED: value } as Env)
+    .analyticsMappingsDisabled;
 
 describe("ANALYTICS_MAPPINGS_DISABLED", () => {
   it("switches nothing off by default", () => {
@@ -19,7 +21,14 @@ describe("ANALYTICS_MAPPINGS_DISABLED", () => {
 
   it("takes a DO-framework namespace followed by .* for all its events", () => {
     expect(disabled("Telephony.*,DO.Lifecycle.*")).toEqual(
-      new Set(["Telephony.Call.started", "Telephony.Call.ended", "DO.Lifecycle.created", "DO.Lifecycle.hibernated", "DO.Lifecycle.awakened", "DO.Lifecycle.deleted"]),
+      new Set([
+        "Telephony.Call.started",
+        "Telephony.Call.ended",
+        "DO.Lifecycle.created",
+        "DO.Lifecycle.hibernated",
+        "DO.Lifecycle.awakened",
+        "DO.Lifecycle.deleted",
+      ]),
     );
   });
 

@@ -1,7 +1,7 @@
-import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { HttpEndpointSink, type EndpointOptions } from "../collector-do/forward/endpoint-sink";
+import { type EndpointOptions, HttpEndpointSink } from "../collector-do/forward/endpoint-sink";
 import { emptyForwardCounts } from "../collector-do/forward/forward-counts";
 import { Forwarder } from "../collector-do/forward/forwarder";
 import type { ForwardItem } from "../collector-do/forward/sink";
@@ -11,7 +11,7 @@ import type { Env } from "../schemas/config/env";
 import { toWireEvents } from "../tail-worker/tail-handler";
 import { HEARTBEAT_SAMPLE } from "./helpers/catalog-samples";
 import { collector, testDay } from "./helpers/collector";
-import { localEndpoint, type LocalEndpoint } from "./helpers/local-endpoint";
+import { type LocalEndpoint, localEndpoint } from "./helpers/local-endpoint";
 import { logAt, traceItem } from "./helpers/trace-items";
 
 // ANALYTICS_ENDPOINT receives the selected events as JSON batches by POST, with retries and
@@ -94,7 +94,10 @@ describe("the HTTP endpoint sink", () => {
     expect(counts.endpoint.failed).toBe(1);
     endpoint.release();
     await first;
-    expect(endpoint.received.map((r) => (r.body as { events: { id: string }[] }).events.map((e) => e.id))).toEqual([["inv-1"], ["inv-2", "inv-3", "inv-4"]]);
+    expect(endpoint.received.map((r) => (r.body as { events: { id: string }[] }).events.map((e) => e.id))).toEqual([
+      ["inv-1"],
+      ["inv-2", "inv-3", "inv-4"],
+    ]);
     expect(counts.endpoint).toMatchObject({ forwarded: 4, failed: 1, batches: 2 });
   });
 });

@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { AnalyticsEngineSink } from "../collector-do/forward/engine-sink";
 import { Forwarder } from "../collector-do/forward/forwarder";
@@ -8,16 +8,17 @@ import { loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import type { WireEvent } from "../schemas/ingest-batch";
 import { toWireEvents } from "../tail-worker/tail-handler";
-import { HEARTBEAT_SAMPLE, RUNTIME_SAMPLES } from "./helpers/catalog-samples";
 import { readArchives } from "./helpers/archive";
+import { HEARTBEAT_SAMPLE, RUNTIME_SAMPLES } from "./helpers/catalog-samples";
 import { collector, testDay } from "./helpers/collector";
-import { recordingDataset, type RecordingDataset } from "./helpers/recording-dataset";
+import { type RecordingDataset, recordingDataset } from "./helpers/recording-dataset";
 import { logAt, traceItem } from "./helpers/trace-items";
 
 // The tail worker decides, per event, whether and as what it goes to Analytics Engine; the
 // collector writes the points right after storing the batch, and counts everything in /stats.
 
-const settings = (vars: Partial<Record<"ANALYTICS_ENABLED" | "ANALYTICS_MAPPINGS_DISABLED", string>>) => loadConfig({ ...env, ...vars } as Env);
+const settings = (vars: Partial<Record<"ANALYTICS_ENABLED" | "ANALYTICS_MAPPINGS_DISABLED", string>>) =>
+  loadConfig({ ...env, ...vars } as Env);
 
 function wireFor(config: ReturnType<typeof loadConfig>, timestamp: number, ...events: Record<string, unknown>[]): WireEvent[] {
   const item = traceItem({ eventTimestamp: timestamp, logs: events.map((e) => logAt(timestamp + 1, "log", JSON.stringify(e))) });
@@ -28,7 +29,10 @@ const heartbeat = (fields: Record<string, unknown> = {}) => ({ _event: "heartbea
 const runComplete = (fields: Record<string, unknown> = {}) => ({ _event: "run_complete", ...RUNTIME_SAMPLES.run_complete, ...fields });
 
 /** The collector under test writes through a recording wrapper of the real (no-op) binding. */
-async function recordingCollector(name: string, options: { failWith?: string } = {}): Promise<{ stub: DurableObjectStub<TailCollector>; recorder: RecordingDataset }> {
+async function recordingCollector(
+  name: string,
+  options: { failWith?: string } = {},
+): Promise<{ stub: DurableObjectStub<TailCollector>; recorder: RecordingDataset }> {
   const stub = collector(name);
   const recorder = recordingDataset(env.ANALYTICS!, options);
   await runInDurableObject(stub, (instance: TailCollector) => {
@@ -44,7 +48,13 @@ describe("the tail worker's forwarding decision", () => {
   });
 
   it("attaches a data point to mapped events only", () => {
-    const wire = wireFor(settings({ ANALYTICS_ENABLED: "true" }), testDay(421).timestamp, heartbeat(), { _event: "session_created" }, { _event: "custom" });
+    const wire = wireFor(
+      settings({ ANALYTICS_ENABLED: "true" }),
+      testDay(421).timestamp,
+      heartbeat(),
+      { _event: "session_created" },
+      { _event: "custom" },
+    );
     const [invocation, mapped, wide, custom] = wire;
     expect(mapped!.analytics).toEqual({ mapping: "heartbeat", point: expect.objectContaining({ indexes: ["mon_search"] }) });
     for (const unmapped of [invocation, wide, custom]) expect(unmapped!.analytics).toBeUndefined();
@@ -52,7 +62,13 @@ describe("the tail worker's forwarding decision", () => {
 
   it("skips a switched-off mapping and an invalid event, saying why", () => {
     const config = settings({ ANALYTICS_ENABLED: "true", ANALYTICS_MAPPINGS_DISABLED: "heartbeat" });
-    const [, off, invalid, valid] = wireFor(config, testDay(422).timestamp, heartbeat(), runComplete({ durationMs: "slow" }), runComplete());
+    const [, off, invalid, valid] = wireFor(
+      config,
+      testDay(422).timestamp,
+      heartbeat(),
+      runComplete({ durationMs: "slow" }),
+      runComplete(),
+    );
     expect(off!.analytics).toEqual({ mapping: "heartbeat", skipped: "disabled" });
     expect(invalid!.analytics).toEqual({ mapping: "run_complete", skipped: "invalid" });
     expect(valid!.analytics).toHaveProperty("point");
@@ -69,11 +85,18 @@ describe("forwarding in the collector", () => {
     const { timestamp } = testDay(430);
     const { stub, recorder } = await recordingCollector("forward-writes");
     const config = settings({ ANALYTICS_ENABLED: "true", ANALYTICS_MAPPINGS_DISABLED: "AI.*" });
-    const wire = wireFor(config, timestamp, heartbeat(), runComplete(), runComplete({ durationMs: "x" }), { _event: "AI.Generation.completed", tokens: 3 });
+    const wire = wireFor(config, timestamp, heartbeat(), runComplete(), runComplete({ durationMs: "x" }), {
+      _event: "AI.Generation.completed",
+      tokens: 3,
+    });
     expect(await stub.ingest({ events: wire })).toMatchObject({ accepted: wire.length });
 
     expect(recorder.writes).toEqual([
-      { blobs: ["heartbeat", "mon_search", "org_globex", "apac", "down", "disp_1", "timed out after 10000 ms"], doubles: [10_000, 0, 0, 1], indexes: ["mon_search"] },
+      {
+        blobs: ["heartbeat", "mon_search", "org_globex", "apac", "down", "disp_1", "timed out after 10000 ms"],
+        doubles: [10_000, 0, 0, 1],
+        indexes: ["mon_search"],
+      },
       { blobs: ["run_complete", "failed", "pro", "cap_1", "post_1", "TypeError", "run_1"], doubles: [1_234, 1], indexes: ["cap_1"] },
     ]);
     expect((await stub.stats()).counters.analytics).toMatchObject({
@@ -94,7 +117,11 @@ describe("forwarding in the collector", () => {
   it("counts points that arrive malformed and writes the rest", async () => {
     const { stub, recorder } = await recordingCollector("forward-malformed");
     const [invocation, good] = wireFor(settings({ ANALYTICS_ENABLED: "true" }), testDay(432).timestamp, heartbeat());
-    const bad = { ...good!, id: `${good!.id}-bad`, analytics: { mapping: "heartbeat", point: { blobs: "not an array" } } } as unknown as WireEvent;
+    const bad = {
+      ...good!,
+      id: `${good!.id}-bad`,
+      analytics: { mapping: "heartbeat", point: { blobs: "not an array" } },
+    } as unknown as WireEvent;
     await stub.ingest({ events: [invocation!, good!, bad] });
     expect(recorder.writes).toHaveLength(1);
     expect((await stub.stats()).counters.analytics.skipped.malformed).toBe(1);

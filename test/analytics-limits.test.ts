@@ -48,7 +48,13 @@ describe("limitViolation", () => {
 
   it("recognises only well-formed points", () => {
     expect(isDataPoint(base())).toBe(true);
-    for (const bad of [null, "point", { blobs: [1], doubles: [], indexes: [] }, { blobs: [], doubles: [Number.NaN], indexes: [] }, { blobs: [], doubles: [] }]) {
+    for (const bad of [
+      null,
+      "point",
+      { blobs: [1], doubles: [], indexes: [] },
+      { blobs: [], doubles: [Number.NaN], indexes: [] },
+      { blobs: [], doubles: [] },
+    ]) {
       expect(isDataPoint(bad)).toBe(false);
     }
   });
@@ -70,7 +76,10 @@ describe("the Analytics Engine sink", () => {
       base(),
     ]);
     expect(writes).toEqual([base()]);
-    expect(engine).toMatchObject({ forwarded: 1, skipped: { tooManyBlobs: 1, tooManyDoubles: 1, indexTooLong: 1, blobsTooLarge: 1, invocationLimit: 0 } });
+    expect(engine).toMatchObject({
+      forwarded: 1,
+      skipped: { tooManyBlobs: 1, tooManyDoubles: 1, indexTooLong: 1, blobsTooLarge: 1, invocationLimit: 0 },
+    });
   });
 
   it("never writes more than 250 points in one invocation and counts the rest", () => {
@@ -82,7 +91,10 @@ describe("the Analytics Engine sink", () => {
 
   it("does not spend the invocation's budget on points it leaves out", () => {
     const oversize = { ...base(), indexes: ["i".repeat(97)] };
-    const { writes, engine } = writeThroughSink([...Array.from({ length: 5 }, () => oversize), ...Array.from({ length: 250 }, () => base())]);
+    const { writes, engine } = writeThroughSink([
+      ...Array.from({ length: 5 }, () => oversize),
+      ...Array.from({ length: 250 }, () => base()),
+    ]);
     expect(writes).toHaveLength(250);
     expect(engine.skipped).toMatchObject({ indexTooLong: 5, invocationLimit: 0 });
   });

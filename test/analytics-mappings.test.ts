@@ -9,21 +9,34 @@ import { HEARTBEAT_SAMPLE, RUNTIME_SAMPLES } from "./helpers/catalog-samples";
 // Every mapped event type produces the documented data point: the Workers API document's exact
 // layouts for the runtime events, and the dashboard layouts for heartbeats and DO-framework events.
 
-const point = (type: string, data: Record<string, unknown>, script: string | null = "producer") => mappingFor(type)!.toDataPoint({ type, data: { _event: type, ...data }, script });
+const point = (type: string, data: Record<string, unknown>, script: string | null = "producer") =>
+  mappingFor(type)!.toDataPoint({ type, data: { _event: type, ...data }, script });
 const T = Date.UTC(2031, 2, 14, 9, 0, 0);
 
 /** Sample fields (valid for the catalog) → the data point the document describes for them. */
 const RUNTIME_EXPECTED: Record<string, DataPoint> = {
   import: { blobs: ["import", "success", "pro", "ok"], doubles: [52_000, 7, 1, 1], indexes: ["user_1"] },
   publish: { blobs: ["publish", "success", "free", "ok", "cap_1"], doubles: [9_000, 2, 0, 1], indexes: ["user_2"] },
-  artifact_compile: { blobs: ["artifact_compile", "failed", "python", "syntax_error", "art_1"], doubles: [4_000, 2_300, 2, 1], indexes: ["python"] },
+  artifact_compile: {
+    blobs: ["artifact_compile", "failed", "python", "syntax_error", "art_1"],
+    doubles: [4_000, 2_300, 2, 1],
+    indexes: ["python"],
+  },
   artifact_compile_queued: { blobs: ["artifact_compile_queued"], doubles: [1], indexes: [] },
   artifact_compile_success: { blobs: ["artifact_compile_success"], doubles: [1], indexes: [] },
   artifact_compile_failed: { blobs: ["artifact_compile_failed"], doubles: [1], indexes: [] },
   run_start: { blobs: ["run_start", "started", "pro", "cap_1", "post_1", "", "run_1"], doubles: [0, 1], indexes: ["cap_1"] },
-  run_complete: { blobs: ["run_complete", "failed", "pro", "cap_1", "post_1", "TypeError", "run_1"], doubles: [1_234, 1], indexes: ["cap_1"] },
+  run_complete: {
+    blobs: ["run_complete", "failed", "pro", "cap_1", "post_1", "TypeError", "run_1"],
+    doubles: [1_234, 1],
+    indexes: ["cap_1"],
+  },
   run_quota_observation: { blobs: ["run_quota_observation", "free", "user_1"], doubles: [150, 75, 1], indexes: [] },
-  player_console_log: { blobs: ["player_console_log", "warn", "console", "deprecated", "cap_1", "post_1", "run_1"], doubles: [T, 0.5, 1], indexes: ["cap_1"] },
+  player_console_log: {
+    blobs: ["player_console_log", "warn", "console", "deprecated", "cap_1", "post_1", "run_1"],
+    doubles: [T, 0.5, 1],
+    indexes: ["cap_1"],
+  },
   runtime_event: {
     blobs: ["runtime_error", "cap_1", "art_1", "react", "2026.11.0", "E_UNCAUGHT", "boom", "runtime_event"],
     doubles: [T, 1, 1],
@@ -46,7 +59,8 @@ describe("the mapping table", () => {
   });
 
   it("does not forward the observability document's wide events", () => {
-    for (const name of ["session_created", "ws_session_end", "error_rate_limit", "sync_hash_mismatch", "playback_started"]) expect(mappingFor(name)).toBeUndefined();
+    for (const name of ["session_created", "ws_session_end", "error_rate_limit", "sync_hash_mismatch", "playback_started"])
+      expect(mappingFor(name)).toBeUndefined();
   });
 });
 
@@ -86,7 +100,11 @@ describe("heartbeat layout (uptime % and p95 latency per monitor and region)", (
   });
 
   it("counts up and degraded checks as available", () => {
-    for (const [status, available] of [["up", 1], ["degraded", 1], ["down", 0]] as const) {
+    for (const [status, available] of [
+      ["up", 1],
+      ["degraded", 1],
+      ["down", 0],
+    ] as const) {
       expect(point("heartbeat", { ...HEARTBEAT_SAMPLE, status, statusCode: 200 }).doubles).toEqual([10_000, available, 200, 1]);
     }
   });
@@ -94,15 +112,18 @@ describe("heartbeat layout (uptime % and p95 latency per monitor and region)", (
 
 describe("DO-framework layout", () => {
   const doEvents = Object.entries(DO_FRAMEWORK_NAMESPACES).flatMap(([ns, events]) => events.map((e) => [`${ns}.${e}`, ns] as const));
-  it.each(doEvents)("%s: [event, namespace, outcome, error, subject, script], [duration, failed, quantity], index namespace", (type, namespace) => {
-    const failed = type.endsWith("failed");
-    const result = point(type, { duration: 42, ...(failed ? { error: "boom" } : {}) });
-    expect(result).toEqual({
-      blobs: [type, namespace, failed ? "failed" : "ok", failed ? "boom" : "", "", "producer"],
-      doubles: [42, failed ? 1 : 0, 0, 1],
-      indexes: [namespace],
-    });
-  });
+  it.each(doEvents)(
+    "%s: [event, namespace, outcome, error, subject, script], [duration, failed, quantity], index namespace",
+    (type, namespace) => {
+      const failed = type.endsWith("failed");
+      const result = point(type, { duration: 42, ...(failed ? { error: "boom" } : {}) });
+      expect(result).toEqual({
+        blobs: [type, namespace, failed ? "failed" : "ok", failed ? "boom" : "", "", "producer"],
+        doubles: [42, failed ? 1 : 0, 0, 1],
+        indexes: [namespace],
+      });
+    },
+  );
 
   it("carries each namespace's own subject and quantity", () => {
     expect(point("AI.Generation.completed", { model: "llama", tokens: 1500, duration: 2340 })).toEqual({
@@ -110,7 +131,14 @@ describe("DO-framework layout", () => {
       doubles: [2340, 0, 1500, 1],
       indexes: ["AI"],
     });
-    expect(point("Financial.Payment.completed", { amount: 12.5, currency: "eur" }, null).blobs).toEqual(["Financial.Payment.completed", "Financial", "ok", "", "eur", ""]);
+    expect(point("Financial.Payment.completed", { amount: 12.5, currency: "eur" }, null).blobs).toEqual([
+      "Financial.Payment.completed",
+      "Financial",
+      "ok",
+      "",
+      "eur",
+      "",
+    ]);
     expect(point("CDC.Buffer.flushed", { table: "messages", count: 17 }).doubles).toEqual([0, 0, 17, 1]);
   });
 
@@ -134,7 +162,14 @@ describe("every mapping fits Analytics Engine's limits", () => {
   });
 
   it("turns odd values into blobs and doubles without throwing", () => {
-    const odd = point("run_complete", { status: 3, plan: true, capsuleId: null, postId: { a: 1 }, error: ["x", "y"], durationMs: Number.NaN });
+    const odd = point("run_complete", {
+      status: 3,
+      plan: true,
+      capsuleId: null,
+      postId: { a: 1 },
+      error: ["x", "y"],
+      durationMs: Number.NaN,
+    });
     expect(odd).toEqual({ blobs: ["run_complete", "3", "true", "", '{"a":1}', "x,y", ""], doubles: [0, 1], indexes: [] });
   });
 });

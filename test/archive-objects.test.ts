@@ -33,7 +33,10 @@ describe("archive objects", () => {
     await stub.ingest({ events: [...before, ...after] });
     await stub.flush();
 
-    const archives = [...(await readArchives(env.ARCHIVE, "tail-events/2031-12-31/")), ...(await readArchives(env.ARCHIVE, "tail-events/2032-01-01/"))];
+    const archives = [
+      ...(await readArchives(env.ARCHIVE, "tail-events/2031-12-31/")),
+      ...(await readArchives(env.ARCHIVE, "tail-events/2032-01-01/")),
+    ];
     expect(archives.map((a) => [a.key.replace(/-[0-9a-z]+\.json$/, ""), a.events.map((e) => e.id)])).toEqual([
       ["tail-events/2031-12-31/importance-1/23-59", before.map((e) => e.id)],
       ["tail-events/2032-01-01/importance-1/00-00", after.map((e) => e.id)],
@@ -48,7 +51,10 @@ describe("archive objects", () => {
       ...wireEvents(1, { importance: 0, timestamp: last }),
       ...wireEvents(3, { importance: 0, timestamp: Date.UTC(2031, 7, 1, 10, 30) }),
       // Multi-byte characters: sizes are UTF-8 bytes, not string lengths.
-      ...wireEvents(1, { importance: 0, timestamp: first }).map((e) => ({ ...e, json: e.json.replace('"data":{', '"data":{"note":"Grüße €𝄞",') })),
+      ...wireEvents(1, { importance: 0, timestamp: first }).map((e) => ({
+        ...e,
+        json: e.json.replace('"data":{', '"data":{"note":"Grüße €𝄞",'),
+      })),
     ];
     await stub.ingest({ events });
     await stub.flush();

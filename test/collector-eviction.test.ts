@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { collector, injectBucketFaults, testDay } from "./helpers/collector";
 import { archivedIds, wireEvents } from "./helpers/wire-events";

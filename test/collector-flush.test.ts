@@ -10,7 +10,12 @@ describe("TailCollector.flush()", () => {
   it("writes every buffered importance and answers keys, event counts and bytes", async () => {
     const { timestamp, prefix } = testDay(50);
     const stub = collector("flush-every-importance");
-    const byLevel = [wireEvents(2, { importance: 0, timestamp }), wireEvents(3, { importance: 1, timestamp }), wireEvents(4, { importance: 2, timestamp }), wireEvents(5, { importance: 3, timestamp })];
+    const byLevel = [
+      wireEvents(2, { importance: 0, timestamp }),
+      wireEvents(3, { importance: 1, timestamp }),
+      wireEvents(4, { importance: 2, timestamp }),
+      wireEvents(5, { importance: 3, timestamp }),
+    ];
     expect(await stub.ingest({ events: byLevel.flat() })).toMatchObject({ accepted: 14, duplicates: 0 });
 
     const report = await stub.flush();

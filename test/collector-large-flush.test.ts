@@ -1,5 +1,5 @@
-import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PART_BYTES } from "../collector-do/archive-writer";
 import { collector, testDay } from "./helpers/collector";

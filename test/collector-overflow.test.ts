@@ -26,7 +26,8 @@ describe("TailCollector overflow", () => {
     const stub = collector("overflow-high");
     await overrideCollectorConfig(stub, (c) => ({ ...c, bufferCaps: { ...c.bufferCaps, 1: SIZE * 2 } }));
     // One event per call, hence per buffer row: shedding frees whole rows, oldest first.
-    for (const level of [3, 3, 3, 2, 2, 2] as const) await stub.ingest({ events: wireEvents(1, { importance: level, timestamp, bytes: SIZE }) });
+    for (const level of [3, 3, 3, 2, 2, 2] as const)
+      await stub.ingest({ events: wireEvents(1, { importance: level, timestamp, bytes: SIZE }) });
 
     // 6 HIGH events: 2 fit under the cap; the other 4 need room: all 3 LOW rows go, then NORMAL.
     const high = await stub.ingest({ events: wireEvents(6, { importance: 1, timestamp, bytes: SIZE }) });
@@ -53,7 +54,11 @@ describe("TailCollector overflow", () => {
     const listing = await env.ARCHIVE.list({ prefix: `tail-events/${today}/importance-1/` });
     const reports = [];
     for (const object of listing.objects) {
-      const events = (await (await env.ARCHIVE.get(object.key))!.json()) as { type: string; script: string; data: Record<string, unknown> }[];
+      const events = (await (await env.ARCHIVE.get(object.key))!.json()) as {
+        type: string;
+        script: string;
+        data: Record<string, unknown>;
+      }[];
       reports.push(...events.filter((e) => e.type === "do_tail.events_shed" && e.data.byReason !== undefined));
     }
     const ours = reports.filter((r) => JSON.stringify(r.data.byReason) === JSON.stringify({ over_buffer_cap: { LOW: shed } }));

@@ -10,7 +10,8 @@ import { log, traceItem } from "./helpers/trace-items";
 const SHARDS = 4;
 const sharded = { ...env, SHARD_COUNT: String(SHARDS) } as Env;
 const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-const api = async (method: string, path: string) => (await router.fetch(new Request(`http://do-tail${path}`, { method }), sharded, ctx)).json();
+const api = async (method: string, path: string) =>
+  (await router.fetch(new Request(`http://do-tail${path}`, { method }), sharded, ctx)).json();
 
 async function receivedPerShard(): Promise<number[]> {
   return Promise.all(Array.from({ length: SHARDS }, async (_, i) => (await collectorShard(sharded, i).stats()).counters.received));
@@ -42,7 +43,9 @@ describe("sharded collectors", () => {
     const keys = report.objects.map((o) => o.key);
     expect(new Set(keys).size).toBe(keys.length);
 
-    const tags = new Set(Array.from({ length: SHARDS }, (_, i) => collectorTag(sharded.TAIL_COLLECTOR.idFromName(`collector-${i}`).toString())));
+    const tags = new Set(
+      Array.from({ length: SHARDS }, (_, i) => collectorTag(sharded.TAIL_COLLECTOR.idFromName(`collector-${i}`).toString())),
+    );
     expect(tags.size).toBe(SHARDS);
     const tagsByInvocation = new Map<number, Set<string>>();
     for (const key of keys) {

@@ -28,7 +28,9 @@ describe("TailCollector SQLite rows", () => {
   it("stores one ingest of 10 events of every importance in one buffer row", async () => {
     const { timestamp } = testDay(60);
     const stub = collector("sqlite-one-row");
-    const events = [0, 1, 2, 3].flatMap((importance) => wireEvents(importance < 2 ? 2 : 3, { importance: importance as 0 | 1 | 2 | 3, timestamp }));
+    const events = [0, 1, 2, 3].flatMap((importance) =>
+      wireEvents(importance < 2 ? 2 : 3, { importance: importance as 0 | 1 | 2 | 3, timestamp }),
+    );
     expect(events).toHaveLength(10);
 
     const first = await ingestCounting(stub, events);
@@ -66,7 +68,9 @@ describe("TailCollector SQLite rows", () => {
     const stub = collector("sqlite-delete-after-flush");
     await ingestCounting(stub, [...wireEvents(2, { importance: 0, timestamp }), ...wireEvents(2, { importance: 3, timestamp })]);
     await stub.flush();
-    const rows = await runInDurableObject(stub, (_instance: TailCollector, state) => Number(state.storage.sql.exec("SELECT COUNT(*) AS n FROM buffer").one().n));
+    const rows = await runInDurableObject(stub, (_instance: TailCollector, state) =>
+      Number(state.storage.sql.exec("SELECT COUNT(*) AS n FROM buffer").one().n),
+    );
     expect(rows).toBe(0);
   });
 });

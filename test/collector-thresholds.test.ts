@@ -40,7 +40,11 @@ describe("rows thresholds", () => {
   it("flushes only the importance that crossed its threshold", async () => {
     const { timestamp, prefix } = testDay(20);
     const stub = collector("rows-threshold-only-that-importance");
-    const events = [...wireEvents(5, { importance: 2, timestamp }), ...wireEvents(10, { importance: 0, timestamp }), ...wireEvents(3, { importance: 3, timestamp })];
+    const events = [
+      ...wireEvents(5, { importance: 2, timestamp }),
+      ...wireEvents(10, { importance: 0, timestamp }),
+      ...wireEvents(3, { importance: 3, timestamp }),
+    ];
     await ingestThenRunAlarm(stub, events);
 
     const archives = await readArchives(env.ARCHIVE, prefix);

@@ -47,7 +47,13 @@ describe("loadConfig defaults", () => {
   });
 
   it("reads wrangler.tail.toml's variables (tests override ENVIRONMENT and LOG_LEVEL)", () => {
-    expect(loadConfig(env)).toMatchObject({ environment: "development", logLevel: "error", flushIntervalSeconds: 30, batchSize: 1000, analyticsEnabled: false });
+    expect(loadConfig(env)).toMatchObject({
+      environment: "development",
+      logLevel: "error",
+      flushIntervalSeconds: 30,
+      batchSize: 1000,
+      analyticsEnabled: false,
+    });
   });
 
   it("treats an empty variable as unset", () => {
@@ -67,9 +73,23 @@ describe("loadConfig defaults", () => {
   it("parses well-formed values", () => {
     expect(
       loadConfig(
-        withSettings({ ENVIRONMENT: "development", FLUSH_INTERVAL_SECONDS: "5", BATCH_SIZE: "250", ANALYTICS_ENABLED: "true", ANALYTICS_ENDPOINT: "https://ingest.example/v1", LOG_LEVEL: "debug" }),
+        withSettings({
+          ENVIRONMENT: "development",
+          FLUSH_INTERVAL_SECONDS: "5",
+          BATCH_SIZE: "250",
+          ANALYTICS_ENABLED: "true",
+          ANALYTICS_ENDPOINT: "https://ingest.example/v1",
+          LOG_LEVEL: "debug",
+        }),
       ),
-    ).toMatchObject({ environment: "development", flushIntervalSeconds: 5, batchSize: 250, analyticsEnabled: true, analyticsEndpoint: "https://ingest.example/v1", logLevel: "debug" });
+    ).toMatchObject({
+      environment: "development",
+      flushIntervalSeconds: 5,
+      batchSize: 250,
+      analyticsEnabled: true,
+      analyticsEndpoint: "https://ingest.example/v1",
+      logLevel: "debug",
+    });
   });
 });
 
@@ -106,7 +126,9 @@ describe("loadConfig rejects bad settings, naming the setting", () => {
     // Not an array.
     expect(rejection({ IMPORTANCE_RULES: '{"when":{},"importance":1,"why":"x"}' }).message).toMatch(/IMPORTANCE_RULES/);
     // An importance outside 0-3: the message points at the faulty field.
-    expect(rejection({ IMPORTANCE_RULES: '[{"when":{"type":"x.*"},"importance":5,"why":"x"}]' }).message).toMatch(/IMPORTANCE_RULES=.*0\.importance/);
+    expect(rejection({ IMPORTANCE_RULES: '[{"when":{"type":"x.*"},"importance":5,"why":"x"}]' }).message).toMatch(
+      /IMPORTANCE_RULES=.*0\.importance/,
+    );
     // A missing "why".
     expect(rejection({ IMPORTANCE_RULES: '[{"when":{},"importance":1}]' }).message).toMatch(/IMPORTANCE_RULES/);
   });

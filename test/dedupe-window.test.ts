@@ -26,7 +26,10 @@ describe("DedupeWindow", () => {
   it("rebuilt oldest first after a restart, still recognises the newest ids beyond its size", () => {
     const window = new DedupeWindow(10 * MINUTE, 1000);
     for (let batch = 0; batch < 30; batch++) {
-      window.add(Array.from({ length: 100 }, (_, i) => `b${batch}-${i}`), batch * 1000);
+      window.add(
+        Array.from({ length: 100 }, (_, i) => `b${batch}-${i}`),
+        batch * 1000,
+      );
     }
     expect(window.size).toBe(1000);
     expect(window.has("b29-99")).toBe(true);

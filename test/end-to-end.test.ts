@@ -65,7 +65,13 @@ describe("tail() to R2", () => {
 
     // The producer's own fields arrive unchanged, with script, namespace and invocation.
     const [archivedPayment] = by("Financial.Payment.completed");
-    expect(archivedPayment!.event).toMatchObject({ script: "shop-api", namespace: "Financial", importance: 0, timestamp: T0 + 1, data: payment });
+    expect(archivedPayment!.event).toMatchObject({
+      script: "shop-api",
+      namespace: "Financial",
+      importance: 0,
+      timestamp: T0 + 1,
+      data: payment,
+    });
     expect(by("AI.Generation.completed")[0]!.event.data).toEqual(generation);
 
     // All events of the first invocation share its invocationId, and can be found by it.

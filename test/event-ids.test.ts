@@ -9,7 +9,11 @@ import { fetchEvent, log, logAt, T0, traceItem } from "./helpers/trace-items";
 
 const sample = () =>
   traceItem({
-    logs: [log("log", JSON.stringify({ _event: "order_placed", orderId: "o-1" })), log("info", "cache warm"), log("warn", "slow", { ms: 900 })],
+    logs: [
+      log("log", JSON.stringify({ _event: "order_placed", orderId: "o-1" })),
+      log("info", "cache warm"),
+      log("warn", "slow", { ms: 900 }),
+    ],
     exceptions: [{ timestamp: T0 + 2, name: "Error", message: "late failure" }],
     diagnosticsChannelEvents: [{ timestamp: T0 + 3, channel: "db", message: { query: "SELECT 1" } }],
   });

@@ -17,7 +17,13 @@ describe("hostile TraceItems", () => {
   });
 
   it("never throws out of the tail path, which the worker entry relies on", { timeout: 120_000 }, async () => {
-    await expect(handleTail(hostileCorpus().map((c) => c.item), env, FAST)).resolves.toMatchObject({ undelivered: 0 });
+    await expect(
+      handleTail(
+        hostileCorpus().map((c) => c.item),
+        env,
+        FAST,
+      ),
+    ).resolves.toMatchObject({ undelivered: 0 });
   });
 
   it("hands every event of every item to the collector, which stores it or counts it as a duplicate", { timeout: 120_000 }, async () => {
@@ -31,7 +37,11 @@ describe("hostile TraceItems", () => {
 
   it("archives every distinct event as a valid envelope", { timeout: 120_000 }, async () => {
     const config = loadConfig(env);
-    const wire = toWireEvents(hostileCorpus().map((c) => c.item), config, Date.now());
+    const wire = toWireEvents(
+      hostileCorpus().map((c) => c.item),
+      config,
+      Date.now(),
+    );
     const stub = collector("hostile-archive");
     for (const events of chunkIntoBatches(wire, config.batchSize, config.maxBatchBytes)) await stub.ingest({ events });
     const report = await stub.flush();
@@ -53,7 +63,11 @@ describe("hostile TraceItems", () => {
   });
 
   it("pollutes no prototype and keeps serving", async () => {
-    await handleTail(hostileCorpus().map((c) => c.item), env, FAST);
+    await handleTail(
+      hostileCorpus().map((c) => c.item),
+      env,
+      FAST,
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain("polluted");
     expect((await exports.default.fetch("http://do-tail/health")).status).toBe(200);
@@ -69,9 +83,18 @@ describe("a TraceItem that breaks a step after parsing", () => {
         throw new Error("getter exploded");
       },
     });
-    const fine = { scriptName: "fine", eventTimestamp: 1, logs: [{ level: "log", timestamp: 1, message: ["ok"] }], exceptions: [], diagnosticsChannelEvents: [], outcome: "ok" };
+    const fine = {
+      scriptName: "fine",
+      eventTimestamp: 1,
+      logs: [{ level: "log", timestamp: 1, message: ["ok"] }],
+      exceptions: [],
+      diagnosticsChannelEvents: [],
+      outcome: "ok",
+    };
     const broken = { ...fine, scriptName: "broken", logs: [{ level: "log", timestamp: 1, message: [booby] }] };
-    const events = toWireEvents([broken, fine], loadConfig(env), Date.now()).map((e) => JSON.parse(e.json) as { type: string; script: string | null; parseError?: string });
+    const events = toWireEvents([broken, fine], loadConfig(env), Date.now()).map(
+      (e) => JSON.parse(e.json) as { type: string; script: string | null; parseError?: string },
+    );
     expect(events.filter((e) => e.script === "fine")).toHaveLength(2);
     const marked = events.filter((e) => e.type === "do_tail.trace_item_unreadable");
     expect(marked).toHaveLength(1);

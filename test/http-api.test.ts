@@ -21,25 +21,47 @@ describe("HTTP API", () => {
   it("GET /stats answers buffered rows and bytes per importance, counters and settings", async () => {
     const res = await api("/stats");
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { buffered: Record<string, { rows: number; bytes: number; maxRows: number; maxBytes: number }>; counters: Record<string, unknown>; config: Record<string, unknown> };
+    const body = (await res.json()) as {
+      buffered: Record<string, { rows: number; bytes: number; maxRows: number; maxBytes: number }>;
+      counters: Record<string, unknown>;
+      config: Record<string, unknown>;
+    };
     expect(Object.keys(body.buffered)).toEqual(["CRITICAL", "HIGH", "NORMAL", "LOW"]);
     expect(body.buffered.CRITICAL).toMatchObject({ rows: 0, bytes: 0, maxRows: 10, maxBytes: 1024 * 1024 });
     expect(body.buffered.LOW).toMatchObject({ maxRows: 5000, maxBytes: 100 * 1024 * 1024 });
-    for (const counter of ["received", "archived", "keptAsText", "receivedByImportance", "archivedByImportance", "byNamespace", "objectsWritten", "lastFlushAt", "lastError"]) {
+    for (const counter of [
+      "received",
+      "archived",
+      "keptAsText",
+      "receivedByImportance",
+      "archivedByImportance",
+      "byNamespace",
+      "objectsWritten",
+      "lastFlushAt",
+      "lastError",
+    ]) {
       expect(body.counters, counter).toHaveProperty(counter);
     }
     expect(body.config).toMatchObject({ environment: "development", flushIntervalSeconds: 30, batchSize: 1000, logLevel: "error" });
   });
 
   it("POST /flush writes what the tail handler buffered and answers keys, event counts and bytes", async () => {
-    const item = traceItem({ scriptName: "flush-route-producer", logs: [log("log", JSON.stringify({ _event: "order_placed", orderId: "o-1" })), log("log", "plain text")] });
+    const item = traceItem({
+      scriptName: "flush-route-producer",
+      logs: [log("log", JSON.stringify({ _event: "order_placed", orderId: "o-1" })), log("log", "plain text")],
+    });
     await worker.tail([item as unknown as TraceItem], env);
     const statsBefore = (await (await api("/stats")).json()) as { buffered: Record<string, { rows: number }> };
     expect(statsBefore.buffered.NORMAL!.rows + statsBefore.buffered.LOW!.rows).toBe(3);
 
     const res = await api("/flush", { method: "POST" });
     expect(res.status).toBe(200);
-    const report = (await res.json()) as { objects: { key: string; importance: number; events: number; bytes: number }[]; events: number; bytes: number; errors: string[] };
+    const report = (await res.json()) as {
+      objects: { key: string; importance: number; events: number; bytes: number }[];
+      events: number;
+      bytes: number;
+      errors: string[];
+    };
     expect(report.errors).toEqual([]);
     expect(report.events).toBe(3);
     expect(report.objects.map((o) => [o.importance, o.events]).sort()).toEqual([

@@ -11,7 +11,8 @@ describe("GET /archives with delimiter=/", () => {
       "tail-events/2034-02-01/importance-2/10-00-b.json",
       "tail-events/2034-02-01/importance-2/11-00-c.json",
       "tail-events/2034-02-03/importance-3/00-00-d.json",
-    ]) await env.ARCHIVE.put(key, "[]");
+    ])
+      await env.ARCHIVE.put(key, "[]");
 
     const dates = await getJson<{ prefixes: string[]; objects: unknown[] }>("/archives?prefix=tail-events/&delimiter=/");
     expect(dates.status).toBe(200);

@@ -37,7 +37,9 @@ describe("GET /archives", () => {
     const keys = Array.from({ length: 1_003 }, (_, i) => `${prefix}importance-3/10-00-${i.toString(36).padStart(4, "0")}.json`);
     // Written straight into R2: the listing, not the flush, is under test.
     for (let i = 0; i < keys.length; i += 100) {
-      await Promise.all(keys.slice(i, i + 100).map((key, j) => env.ARCHIVE.put(key, `[${i + j}]`, { customMetadata: { eventCount: "1" } })));
+      await Promise.all(
+        keys.slice(i, i + 100).map((key, j) => env.ARCHIVE.put(key, `[${i + j}]`, { customMetadata: { eventCount: "1" } })),
+      );
     }
 
     const { keys: listed, pages } = await listAll(prefix);
@@ -91,7 +93,11 @@ describe("GET /archives/<key>", () => {
     expect(await missing.json()).toMatchObject({ error: { status: 404 } });
 
     await env.ARCHIVE.put("private/secret.json", "{}");
-    for (const path of ["/archives/private/secret.json", "/archives/tail-events/../private/secret.json", "/archives/tail-events/%2E%2E/private/secret.json"]) {
+    for (const path of [
+      "/archives/private/secret.json",
+      "/archives/tail-events/../private/secret.json",
+      "/archives/tail-events/%2E%2E/private/secret.json",
+    ]) {
       const res = await api(path);
       expect(res.status, path).not.toBe(200);
       expect(await res.text(), path).not.toBe("{}");

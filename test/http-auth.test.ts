@@ -21,7 +21,11 @@ function everyRoute(): { name: string; method: string; path: string }[] {
 
 function call(route: { method: string; path: string }, environment: Partial<Env>, authorization?: string): Promise<Response> {
   const headers = authorization ? { authorization } : undefined;
-  return router.fetch(new Request(`http://do-tail${route.path}`, { method: route.method, headers }), { ...env, ...environment } as Env, ctx);
+  return router.fetch(
+    new Request(`http://do-tail${route.path}`, { method: route.method, headers }),
+    { ...env, ...environment } as Env,
+    ctx,
+  );
 }
 
 const protectedRoutes = () => everyRoute().filter((r) => !PUBLIC_ROUTES.has(`${r.method} ${r.path}`));

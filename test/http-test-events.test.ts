@@ -30,7 +30,10 @@ describe("POST /test-events (development)", () => {
     // Every event sits in the directory of its own importance.
     for (const archive of archives) {
       const level = Number(/importance-(\d)\//.exec(archive.key)![1]);
-      expect(archive.events.every((e) => e.importance === level), archive.key).toBe(true);
+      expect(
+        archive.events.every((e) => e.importance === level),
+        archive.key,
+      ).toBe(true);
     }
     expect(new Set(events.map((e) => e.importance))).toEqual(new Set([0, 1, 2, 3]));
 

@@ -6,7 +6,7 @@ import { Importance } from "../schemas/importance";
 import { classifyImportance } from "../tail-worker/classify/importance";
 import type { ParsedEvent } from "../tail-worker/parse/parsed-event";
 import { parseTraceItem } from "../tail-worker/parse/trace-item";
-import { fetchEvent, log, T0, traceItem, type TestTraceItem } from "./helpers/trace-items";
+import { fetchEvent, log, T0, type TestTraceItem, traceItem } from "./helpers/trace-items";
 
 // The default rule table (schemas/config/importance-rules.ts), exercised through real parsed
 // TraceItems and the rules loadConfig hands to the tail worker.
@@ -15,10 +15,13 @@ const { CRITICAL, HIGH, NORMAL, LOW } = Importance;
 
 const NOW = T0 + 60_000;
 const invocation = (overrides: Partial<TestTraceItem> = {}): ParsedEvent => parseTraceItem(traceItem(overrides), NOW).events[0]!;
-const logged = (level: string, ...message: unknown[]): ParsedEvent => parseTraceItem(traceItem({ logs: [log(level, ...message)] }), NOW).events[1]!;
-const named = (name: string, level = "log", fields: Record<string, unknown> = {}): ParsedEvent => logged(level, JSON.stringify({ _event: name, ...fields }));
+const logged = (level: string, ...message: unknown[]): ParsedEvent =>
+  parseTraceItem(traceItem({ logs: [log(level, ...message)] }), NOW).events[1]!;
+const named = (name: string, level = "log", fields: Record<string, unknown> = {}): ParsedEvent =>
+  logged(level, JSON.stringify({ _event: name, ...fields }));
 const exception = (): ParsedEvent =>
-  parseTraceItem(traceItem({ outcome: "exception", exceptions: [{ timestamp: T0, name: "TypeError", message: "x is undefined" }] }), NOW).events[1]!;
+  parseTraceItem(traceItem({ outcome: "exception", exceptions: [{ timestamp: T0, name: "TypeError", message: "x is undefined" }] }), NOW)
+    .events[1]!;
 const diagnostic = (message: unknown): ParsedEvent =>
   parseTraceItem(traceItem({ diagnosticsChannelEvents: [{ timestamp: T0, channel: "db", message }] }), NOW).events[1]!;
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { collector, overrideCollectorConfig } from "./helpers/collector";
-import { expandedPercentile, getJson, namedEvent, pickFrom, putArchive, seededRandom, toWire, type QueryEvent } from "./helpers/query-events";
+import {
+  expandedPercentile,
+  getJson,
+  namedEvent,
+  pickFrom,
+  putArchive,
+  type QueryEvent,
+  seededRandom,
+  toWire,
+} from "./helpers/query-events";
 
 // /insights over heartbeats (schemas/catalog/heartbeats.ts) spread over the last 30 hours, half
 // archived in R2 and half still buffered; expectations computed here from the same events.
@@ -26,7 +35,15 @@ function heartbeats(now: number): QueryEvent[] {
     const monitorId = i < 150 ? "mon_a" : pickFrom(random, MONITORS);
     const status = pickFrom(random, ["up", "up", "up", "degraded", "down"]);
     const latencyMs = status === "down" && random() < 0.5 ? 10_000 : Math.floor(50 + random() * 900);
-    const data = { monitorId, orgId: "org_1", region: pickFrom(random, REGIONS), status, latencyMs, dispatchId: `d${i}`, ...(status === "down" ? { error: "timed out" } : { statusCode: 200 }) };
+    const data = {
+      monitorId,
+      orgId: "org_1",
+      region: pickFrom(random, REGIONS),
+      status,
+      latencyMs,
+      dispatchId: `d${i}`,
+      ...(status === "down" ? { error: "timed out" } : { statusCode: 200 }),
+    };
     events.push(namedEvent("heartbeat", now - age, data, { sampleRate: random() < 0.2 ? 3 : undefined, script: "uptime-monitor" }));
   }
   // Not heartbeats, though they name a monitor: never counted.
@@ -60,10 +77,16 @@ const field = (e: QueryEvent, name: string) => e.data[name];
 
 function expectedHealth(events: QueryEvent[]) {
   const total = sum(events, weight);
-  const available = sum(events.filter((e) => field(e, "status") !== "down"), weight);
+  const available = sum(
+    events.filter((e) => field(e, "status") !== "down"),
+    weight,
+  );
   return {
     heartbeats: total,
-    failures: sum(events.filter((e) => field(e, "status") === "down"), weight),
+    failures: sum(
+      events.filter((e) => field(e, "status") === "down"),
+      weight,
+    ),
     uptimePercent: total === 0 ? null : (available / total) * 100,
     avgLatencyMs: total === 0 ? null : sum(events, (e) => (field(e, "latencyMs") as number) * weight(e)) / total,
   };
@@ -109,7 +132,10 @@ describe("GET /insights/monitors/:id", () => {
     const p95 = Object.fromEntries(
       REGIONS.filter((r) => mine.some((e) => field(e, "region") === r)).map((region) => [
         region,
-        expandedPercentile(mine.filter((e) => field(e, "region") === region).map((e) => ({ value: field(e, "latencyMs") as number, weight: weight(e) })), 95),
+        expandedPercentile(
+          mine.filter((e) => field(e, "region") === region).map((e) => ({ value: field(e, "latencyMs") as number, weight: weight(e) })),
+          95,
+        ),
       ]),
     );
     expect(body.p95LatencyByRegion).toEqual(p95);
@@ -119,7 +145,13 @@ describe("GET /insights/monitors/:id", () => {
     await loadOnce();
     const empty = await getJson<MonitorAnswer>("/insights/monitors/mon_nobody");
     expect(empty.status).toBe(200);
-    expect(empty.body).toMatchObject({ monitorId: "mon_nobody", window: "24h", uptimePercent: null, heartbeats: [], p95LatencyByRegion: {} });
+    expect(empty.body).toMatchObject({
+      monitorId: "mon_nobody",
+      window: "24h",
+      uptimePercent: null,
+      heartbeats: [],
+      p95LatencyByRegion: {},
+    });
     for (const window of ["abc", "100d", "0h", "-1h"]) {
       const res = await getJson(`/insights/monitors/mon_a?window=${window}`);
       expect(res.status, window).toBe(400);
@@ -131,7 +163,9 @@ describe("GET /insights/monitors/:id", () => {
 describe("GET /insights/fleet", () => {
   it("answers uptime, average latency and failures per monitor and overall for the last hour", async () => {
     const { now, events } = await loadOnce();
-    const { status, body } = await getJson<{ window: string; monitors: FleetRow[]; overall: Omit<FleetRow, "monitorId"> }>("/insights/fleet");
+    const { status, body } = await getJson<{ window: string; monitors: FleetRow[]; overall: Omit<FleetRow, "monitorId"> }>(
+      "/insights/fleet",
+    );
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body.window).toBe("1h");
 
@@ -159,6 +193,11 @@ describe("GET /insights/fleet", () => {
   it("widens with ?window=", async () => {
     const { now, events } = await loadOnce();
     const { body } = await getJson<{ overall: { heartbeats: number } }>("/insights/fleet?window=24h");
-    expect(body.overall.heartbeats).toBe(sum(events.filter((e) => e.type === "heartbeat" && e.timestamp >= now - 24 * HOUR), weight));
+    expect(body.overall.heartbeats).toBe(
+      sum(
+        events.filter((e) => e.type === "heartbeat" && e.timestamp >= now - 24 * HOUR),
+        weight,
+      ),
+    );
   });
 });

@@ -44,14 +44,21 @@ describe("local-dev TraceItems", () => {
 
   it("classifies a locally caught uncaught exception (outcome ok, status 500, no exceptions) as HIGH", () => {
     const rules = loadConfig(env).importanceRules;
-    const local = parseTraceItem(traceItem({ scriptName: null, outcome: "ok", exceptions: [], event: fetchEvent("GET", "http://localhost:8787/crash", 500) }), NOW);
+    const local = parseTraceItem(
+      traceItem({ scriptName: null, outcome: "ok", exceptions: [], event: fetchEvent("GET", "http://localhost:8787/crash", 500) }),
+      NOW,
+    );
     const invocation = local.events[0]!;
     expect(invocation.data).toMatchObject({ trigger: "fetch", outcome: "ok", status: 500, exceptionCount: 0 });
     expect(classifyImportance(invocation, rules)).toBe(Importance.HIGH);
 
     // The deployed form of the same crash is CRITICAL twice over: the outcome and the exception.
     const deployed = parseTraceItem(
-      traceItem({ outcome: "exception", exceptions: [{ timestamp: T0, name: "Error", message: "crash" }], event: fetchEvent("GET", "https://api.example/crash", 500) }),
+      traceItem({
+        outcome: "exception",
+        exceptions: [{ timestamp: T0, name: "Error", message: "crash" }],
+        event: fetchEvent("GET", "https://api.example/crash", 500),
+      }),
       NOW,
     );
     expect(deployed.events.map((e) => classifyImportance(e, rules))).toEqual([Importance.CRITICAL, Importance.CRITICAL]);

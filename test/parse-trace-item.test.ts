@@ -40,10 +40,21 @@ describe("parseTraceItem: console calls", () => {
 
   it("reads mixed arguments: the object is the data, the rest is the text", () => {
     const event = parseLog("warn", "retrying inventory lookup", { attempt: 2 });
-    expect(event).toMatchObject({ type: "console.warn", named: false, level: "warn", text: "retrying inventory lookup", data: { attempt: 2 } });
+    expect(event).toMatchObject({
+      type: "console.warn",
+      named: false,
+      level: "warn",
+      text: "retrying inventory lookup",
+      data: { attempt: 2 },
+    });
 
     const named = parseLog("log", "user signed in", { _event: "user_signed_in", userId: "u-1" });
-    expect(named).toMatchObject({ type: "user_signed_in", named: true, text: "user signed in", data: { _event: "user_signed_in", userId: "u-1" } });
+    expect(named).toMatchObject({
+      type: "user_signed_in",
+      named: true,
+      text: "user signed in",
+      data: { _event: "user_signed_in", userId: "u-1" },
+    });
   });
 
   it("keeps plain text as a text event", () => {
@@ -83,7 +94,11 @@ describe("parseTraceItem: console calls", () => {
   });
 
   it("does not use an empty or non-string _event as the type", () => {
-    expect(parseLog("log", JSON.stringify({ _event: "", a: 1 }))).toMatchObject({ type: "console.log", named: false, data: { _event: "", a: 1 } });
+    expect(parseLog("log", JSON.stringify({ _event: "", a: 1 }))).toMatchObject({
+      type: "console.log",
+      named: false,
+      data: { _event: "", a: 1 },
+    });
     expect(parseLog("log", { _event: 42 })).toMatchObject({ type: "console.log", named: false, data: { _event: 42 } });
   });
 
@@ -102,7 +117,12 @@ describe("parseTraceItem: exceptions and diagnostics", () => {
       traceItem({
         outcome: "exception",
         exceptions: [
-          { timestamp: T0 + 3, name: "TypeError", message: "Cannot read properties of undefined", stack: "TypeError: …\n    at handler (index.js:12:5)" },
+          {
+            timestamp: T0 + 3,
+            name: "TypeError",
+            message: "Cannot read properties of undefined",
+            stack: "TypeError: …\n    at handler (index.js:12:5)",
+          },
           { timestamp: T0 + 4, name: "RangeError", message: "bad length" },
         ],
       }),
@@ -118,7 +138,14 @@ describe("parseTraceItem: exceptions and diagnostics", () => {
         named: false,
         data: { name: "TypeError", message: "Cannot read properties of undefined", stack: "TypeError: …\n    at handler (index.js:12:5)" },
       },
-      { type: "exception", kind: "exception", level: "error", timestamp: T0 + 4, named: false, data: { name: "RangeError", message: "bad length", stack: null } },
+      {
+        type: "exception",
+        kind: "exception",
+        level: "error",
+        timestamp: T0 + 4,
+        named: false,
+        data: { name: "RangeError", message: "bad length", stack: null },
+      },
     ]);
   });
 
@@ -134,9 +161,23 @@ describe("parseTraceItem: exceptions and diagnostics", () => {
     );
     const diagnostics = parsed.events.filter((e) => e.kind === "diagnostic");
     expect(diagnostics).toEqual([
-      { type: "AI.Embedding.created", kind: "diagnostic", channel: "do-framework", timestamp: T0 + 7, named: true, data: { _event: "AI.Embedding.created", id: "emb-1", model: "bge" } },
+      {
+        type: "AI.Embedding.created",
+        kind: "diagnostic",
+        channel: "do-framework",
+        timestamp: T0 + 7,
+        named: true,
+        data: { _event: "AI.Embedding.created", id: "emb-1", model: "bge" },
+      },
       // An unnamed message is typed by its channel; a non-object message is wrapped, not dropped.
-      { type: "undici:request", kind: "diagnostic", channel: "undici:request", timestamp: T0 + 8, named: false, data: { message: "plain value" } },
+      {
+        type: "undici:request",
+        kind: "diagnostic",
+        channel: "undici:request",
+        timestamp: T0 + 8,
+        named: false,
+        data: { message: "plain value" },
+      },
     ]);
   });
 
@@ -164,15 +205,26 @@ describe("parseTraceItem: the invocation event", () => {
   it("describes a fetch: method, URL and response status", () => {
     const data = invocationOf({ event: fetchEvent("POST", "https://shop.example/checkout?x=1", 201) }).data;
     expect(data).toMatchObject({ trigger: "fetch", method: "POST", url: "https://shop.example/checkout?x=1", status: 201 });
-    expect(invocationOf({ event: fetchEvent("GET", "https://shop.example/", undefined) }).data).toMatchObject({ trigger: "fetch", status: null });
+    expect(invocationOf({ event: fetchEvent("GET", "https://shop.example/", undefined) }).data).toMatchObject({
+      trigger: "fetch",
+      status: null,
+    });
   });
 
   it("describes a scheduled (cron) trigger", () => {
-    expect(invocationOf({ event: { cron: "*/5 * * * *", scheduledTime: T0 } }).data).toMatchObject({ trigger: "scheduled", cron: "*/5 * * * *", scheduledTime: T0 });
+    expect(invocationOf({ event: { cron: "*/5 * * * *", scheduledTime: T0 } }).data).toMatchObject({
+      trigger: "scheduled",
+      cron: "*/5 * * * *",
+      scheduledTime: T0,
+    });
   });
 
   it("describes a queue trigger", () => {
-    expect(invocationOf({ event: { queue: "orders", batchSize: 12 } }).data).toMatchObject({ trigger: "queue", queue: "orders", batchSize: 12 });
+    expect(invocationOf({ event: { queue: "orders", batchSize: 12 } }).data).toMatchObject({
+      trigger: "queue",
+      queue: "orders",
+      batchSize: 12,
+    });
   });
 
   it("describes an RPC call", () => {
@@ -193,16 +245,21 @@ describe("parseTraceItem: the invocation event", () => {
   });
 
   it("describes a tail trigger by the number of consumed events", () => {
-    expect(invocationOf({ event: { consumedEvents: [{ scriptName: "a" }, { scriptName: "b" }] } }).data).toMatchObject({ trigger: "tail", consumedEvents: 2 });
+    expect(invocationOf({ event: { consumedEvents: [{ scriptName: "a" }, { scriptName: "b" }] } }).data).toMatchObject({
+      trigger: "tail",
+      consumedEvents: 2,
+    });
   });
 
   it("describes a hibernatable WebSocket event", () => {
-    expect(invocationOf({ event: { getWebSocketEvent: { webSocketEventType: "close", code: 1006, wasClean: false } } }).data).toMatchObject({
-      trigger: "websocket",
-      webSocketEventType: "close",
-      code: 1006,
-      wasClean: false,
-    });
+    expect(invocationOf({ event: { getWebSocketEvent: { webSocketEventType: "close", code: 1006, wasClean: false } } }).data).toMatchObject(
+      {
+        trigger: "websocket",
+        webSocketEventType: "close",
+        code: 1006,
+        wasClean: false,
+      },
+    );
     expect(invocationOf({ event: { getWebSocketEvent: { webSocketEventType: "message" } } }).data).toMatchObject({
       trigger: "websocket",
       webSocketEventType: "message",
@@ -256,7 +313,10 @@ describe("parseTraceItem: the invocation event", () => {
       tlsExportedAuthenticator: { clientFinished: "abc", serverFinished: "def" },
     };
     const data = invocationOf({ event: fetchEvent("GET", "https://example.com/", 200, cf) }).data;
-    expect(data.request).toEqual({ headers: { "user-agent": "vitest", "cf-ray": "8a1b2c3d4e5f6789-LHR" }, cf: { colo: "AMS", country: "NL" } });
+    expect(data.request).toEqual({
+      headers: { "user-agent": "vitest", "cf-ray": "8a1b2c3d4e5f6789-LHR" },
+      cf: { colo: "AMS", country: "NL" },
+    });
     expect(JSON.stringify(data)).not.toMatch(/certSubjectDN|clientFinished/);
   });
 

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { runCapsule } from "../producers/code-runner/src/runs";
 import { doStatus, joinWaitlist, recordRuntimeEvent } from "../producers/code-runner/src/runtime-reports";
 import { importProject, publishCapsule } from "../producers/code-runner/src/uploads";
@@ -45,7 +45,8 @@ describe("code-runner", () => {
     await publishCapsule("cap_2", { files: [{ path: "index.html", size: 100 }], source: "eval(x)" }, ids);
     const events = emitted();
     const names = new Set(events.map((e) => e._event));
-    for (const name of ["import", "publish", "safety_verdict", "artifact_compile_queued", "artifact_compile"]) expect(names).toContain(name);
+    for (const name of ["import", "publish", "safety_verdict", "artifact_compile_queued", "artifact_compile"])
+      expect(names).toContain(name);
     expect(events.filter((e) => e._event === "safety_verdict").map((e) => e.decision)).toContain("block");
     expect(invalidOnes(events)).toEqual([]);
   });
@@ -90,14 +91,28 @@ describe("uptime-monitor", () => {
 
 describe("session-api", () => {
   it("emits one valid ws_session_end per connection, however often the end is reported", () => {
-    const tally = newTally({ correlation: ids, sessionId: "s1", playerId: "p1", playerName: "ada", colo: "ewr", immutableSession: false, stateHashAtConnect: "aa", peakPlayerCount: 2 });
+    const tally = newTally({
+      correlation: ids,
+      sessionId: "s1",
+      playerId: "p1",
+      playerName: "ada",
+      colo: "ewr",
+      immutableSession: false,
+      stateHashAtConnect: "aa",
+      peakPlayerCount: 2,
+    });
     tally.messageCount = 3;
     tally.messagesByType = { toggle_step: 2, other: 1 };
     expect(emitSessionEnd(tally, "normal_close", "bb")).toBe(true);
     expect(emitSessionEnd(tally, "error", "bb")).toBe(false);
     const events = emitted();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ _event: "ws_session_end", disconnectReason: "normal_close", messagesByType: { toggle_step: 2, other: 1 }, colo: "ewr" });
+    expect(events[0]).toMatchObject({
+      _event: "ws_session_end",
+      disconnectReason: "normal_close",
+      messagesByType: { toggle_step: 2, other: 1 },
+      colo: "ewr",
+    });
     expect(invalidOnes(events)).toEqual([]);
   });
 });

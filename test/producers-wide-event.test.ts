@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { CORRELATION_ID_HEADER, correlationFrom, correlationHeaders, REQUEST_ID_HEADER, WideEvent } from "../producers/lib/wide-event";
 import { schemaFor } from "../schemas/catalog/registry";
 
@@ -38,7 +38,15 @@ describe("WideEvent", () => {
     event.set({ items: 3, user: { tier: "gold" } });
     const emitted = event.emit();
     expect(logged()).toEqual([emitted]);
-    expect(emitted).toMatchObject({ _event: "checkout_completed", outcome: "ok", requestId: "req-1", correlationId: "corr-1", cartId: "cart-7", items: 3, user: { tier: "gold" } });
+    expect(emitted).toMatchObject({
+      _event: "checkout_completed",
+      outcome: "ok",
+      requestId: "req-1",
+      correlationId: "corr-1",
+      cartId: "cart-7",
+      items: 3,
+      user: { tier: "gold" },
+    });
     expect(emitted!.durationMs).toBe((emitted!.timestamp as number) - (emitted!.startTime as number));
   });
 
@@ -56,12 +64,18 @@ describe("WideEvent", () => {
 
   it("counts into fields and into records of fields", () => {
     const event = new WideEvent("ws_session_end", ids).increment("messageCount").increment("messageCount", 2);
-    event.incrementIn("messagesByType", "toggle_step").incrementIn("messagesByType", "toggle_step").incrementIn("messagesByType", "set_tempo");
+    event
+      .incrementIn("messagesByType", "toggle_step")
+      .incrementIn("messagesByType", "toggle_step")
+      .incrementIn("messagesByType", "set_tempo");
     expect(event.emit()).toMatchObject({ messageCount: 3, messagesByType: { toggle_step: 2, set_tempo: 1 } });
   });
 
   it("lets the producer's own outcome and durationMs win, and never a field the name", () => {
-    const emitted = new WideEvent("run_complete", ids, { outcome: "success", durationMs: 1234, _event: "renamed" } as Record<string, unknown>).emit();
+    const emitted = new WideEvent("run_complete", ids, { outcome: "success", durationMs: 1234, _event: "renamed" } as Record<
+      string,
+      unknown
+    >).emit();
     expect(emitted).toMatchObject({ _event: "run_complete", outcome: "success", durationMs: 1234 });
   });
 
@@ -73,7 +87,13 @@ describe("WideEvent", () => {
   });
 
   it("builds a catalog event that passes its schema", () => {
-    const emitted = new WideEvent("run_complete", ids, { runId: "r", status: "success", plan: "pro", capsuleId: "c", durationMs: 10 }).emit();
+    const emitted = new WideEvent("run_complete", ids, {
+      runId: "r",
+      status: "success",
+      plan: "pro",
+      capsuleId: "c",
+      durationMs: 10,
+    }).emit();
     expect(v.safeParse(schemaFor("run_complete")!, emitted).success).toBe(true);
   });
 });

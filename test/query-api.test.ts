@@ -3,7 +3,16 @@ import { describe, expect, it } from "vitest";
 import type { Env } from "../schemas/config/env";
 import { router } from "../tail-worker/http/router";
 import { collector, overrideCollectorConfig } from "./helpers/collector";
-import { expandedPercentile, getJson, namedEvent, postQuery, putArchive, toWire, type QueryAnswer, type QueryEvent } from "./helpers/query-events";
+import {
+  expandedPercentile,
+  getJson,
+  namedEvent,
+  postQuery,
+  putArchive,
+  type QueryAnswer,
+  type QueryEvent,
+  toWire,
+} from "./helpers/query-events";
 
 // /query over objects written straight into R2 (their keys and metadata are what pruning reads)
 // and over the collector's buffer. Storage lasts for the whole file, so every test uses a UTC day
@@ -18,7 +27,11 @@ function recordingEnv(overrides: Partial<Env> = {}): { env: Env; reads: string[]
   const reads: string[] = [];
   const archive = new Proxy(env.ARCHIVE, {
     get(target, property) {
-      if (property === "get") return (key: string, ...rest: unknown[]) => (reads.push(key), (target.get as (...a: unknown[]) => unknown)(key, ...rest));
+      if (property === "get")
+        return (key: string, ...rest: unknown[]) => {
+          reads.push(key);
+          return (target.get as (...a: unknown[]) => unknown)(key, ...rest);
+        };
       const value = Reflect.get(target, property);
       return typeof value === "function" ? value.bind(target) : value;
     },
@@ -52,7 +65,11 @@ describe("POST /query validation", () => {
     ["from after to", { from: "-1h", to: "-2h" }, "from"],
     ["ordering by an unknown name", { groupBy: ["script"], orderBy: [{ field: "nope", dir: "asc" }] }, "orderBy[0].field"],
     ["a bad direction", { groupBy: ["script"], orderBy: [{ field: "script", dir: "up" }] }, "orderBy[0].dir"],
-    ["two aggregates with one name", { aggregates: [{ fn: "count" }, { fn: "count", field: "x" }, { fn: "sum", field: "x", as: "count" }] }, "aggregates[2]"],
+    [
+      "two aggregates with one name",
+      { aggregates: [{ fn: "count" }, { fn: "count", field: "x" }, { fn: "sum", field: "x", as: "count" }] },
+      "aggregates[2]",
+    ],
     ["select events with aggregates", { select: "events", aggregates: [{ fn: "count" }] }, "aggregates"],
     ["rate without where", { aggregates: [{ fn: "rate" }] }, "aggregates[0].where"],
     ["includeBuffered not a boolean", { includeBuffered: "yes" }, "includeBuffered"],
@@ -85,7 +102,9 @@ describe("POST /query results", () => {
   it("counts, sums and percentiles with each event's sampleRate as its weight; count_distinct without", async () => {
     const t = day(1) + 10 * HOUR;
     const weights = [1, 3, 1, 1, 2, 10, 4];
-    const events = weights.map((w, i) => namedEvent("run_complete", t + i * 1000, { capsuleId: `c${i % 3}`, durationMs: (i + 1) * 100 }, { sampleRate: w }));
+    const events = weights.map((w, i) =>
+      namedEvent("run_complete", t + i * 1000, { capsuleId: `c${i % 3}`, durationMs: (i + 1) * 100 }, { sampleRate: w }),
+    );
     await putArchive(events);
     const { status, body } = await postQuery({
       ...range(t, t + HOUR),
@@ -156,13 +175,27 @@ describe("POST /query results", () => {
     // Objects whose listing says they are outside the range; their events claim to be inside, so
     // reading them would show in the count.
     const trapEvents = () => [namedEvent("ping", from + 1000, { trap: true })];
-    const beforeByMetadata = await putArchive(trapEvents(), { key: `tail-events/2033-01-04/importance-2/09-00-trapmeta.json`, metadata: { firstEventAt: new Date(from - 2 * HOUR).toISOString(), lastEventAt: new Date(from - 1).toISOString() } });
-    const afterByKey = await putArchive(trapEvents(), { key: `tail-events/2033-01-04/importance-2/12-01-trapkey.json`, metadata: { firstEventAt: "", lastEventAt: "" } });
+    const beforeByMetadata = await putArchive(trapEvents(), {
+      key: `tail-events/2033-01-04/importance-2/09-00-trapmeta.json`,
+      metadata: { firstEventAt: new Date(from - 2 * HOUR).toISOString(), lastEventAt: new Date(from - 1).toISOString() },
+    });
+    const afterByKey = await putArchive(trapEvents(), {
+      key: `tail-events/2033-01-04/importance-2/12-01-trapkey.json`,
+      metadata: { firstEventAt: "", lastEventAt: "" },
+    });
     const otherDay = await putArchive(trapEvents(), { key: `tail-events/2033-01-05/importance-2/10-30-trapday.json` });
-    const dayBefore = await putArchive(trapEvents(), { key: `tail-events/2033-01-03/importance-2/23-59-trapday.json`, metadata: { firstEventAt: "", lastEventAt: "" } });
+    const dayBefore = await putArchive(trapEvents(), {
+      key: `tail-events/2033-01-03/importance-2/23-59-trapday.json`,
+      metadata: { firstEventAt: "", lastEventAt: "" },
+    });
 
     const { env: recording, reads } = recordingEnv();
-    const { status, body } = await queryWith(recording, { ...range(from, to), where: [typeIs("ping")], includeBuffered: false, aggregates: [{ fn: "count" }, { fn: "sum", field: "n" }] });
+    const { status, body } = await queryWith(recording, {
+      ...range(from, to),
+      where: [typeIs("ping")],
+      includeBuffered: false,
+      aggregates: [{ fn: "count" }, { fn: "sum", field: "n" }],
+    });
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body.rows).toEqual([{ count: 2, sum_n: 3 }]);
     expect(reads).toEqual([mixed]);
@@ -176,7 +209,11 @@ describe("POST /query results", () => {
     const critical = await putArchive([namedEvent("boom", t, {}, { importance: 0 })]);
     const low = await putArchive([namedEvent("chatter", t, {}, { importance: 3 })]);
     const { env: recording, reads } = recordingEnv();
-    const { body } = await queryWith(recording, { ...range(t, t + HOUR), where: [{ field: "importance", op: "lte", value: 1 }], includeBuffered: false });
+    const { body } = await queryWith(recording, {
+      ...range(t, t + HOUR),
+      where: [{ field: "importance", op: "lte", value: 1 }],
+      includeBuffered: false,
+    });
     expect(body.rows).toEqual([{ count: 1 }]);
     expect(reads).toEqual([critical]);
     expect(reads).not.toContain(low);
@@ -210,7 +247,7 @@ describe("POST /query results", () => {
     expect(allowed.reads).toHaveLength(3);
   });
 
-  it("says \"at least\" when it stopped listing a range far over the limit", async () => {
+  it('says "at least" when it stopped listing a range far over the limit', async () => {
     const t = day(11) + 6 * HOUR;
     for (let i = 0; i < 13; i++) await putArchive([namedEvent("bulk", t + i * 60_000, {})]);
     const limited = recordingEnv({ QUERY_MAX_OBJECTS: "1" });
@@ -252,7 +289,12 @@ describe("POST /query results", () => {
     const errors = Array.from({ length: 7 }, (_, i) => namedEvent("payment_failed", t + i * 1000, { reason: `r${i}` }, { importance: 1 }));
     await putArchive(errors);
     await putArchive([namedEvent("order_created", t + 500, {})]);
-    const { status, body } = await postQuery({ ...range(t, t + HOUR), select: "events", where: [{ field: "importance", op: "lte", value: 1 }], limit: 3 });
+    const { status, body } = await postQuery({
+      ...range(t, t + HOUR),
+      select: "events",
+      where: [{ field: "importance", op: "lte", value: 1 }],
+      limit: 3,
+    });
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body.rows).toEqual([errors[6], errors[5], errors[4]]);
     expect(body.truncated).toBe(true);
@@ -262,10 +304,19 @@ describe("POST /query results", () => {
   it("groups by several fields, orders, limits and says when rows were cut", async () => {
     const t = day(7) + 3 * HOUR;
     const events: QueryEvent[] = [];
-    for (const script of ["api", "web"]) for (let i = 0; i < 6; i++) events.push(namedEvent("request", t + i, { route: `/r${i % 3}` }, { script }));
+    for (const script of ["api", "web"])
+      for (let i = 0; i < 6; i++) events.push(namedEvent("request", t + i, { route: `/r${i % 3}` }, { script }));
     events.push(namedEvent("request", t + 50, {}, { script: "api" }));
     await putArchive(events);
-    const { body } = await postQuery({ ...range(t, t + HOUR), groupBy: ["script", "route"], orderBy: [{ field: "script", dir: "desc" }, { field: "route", dir: "asc" }], limit: 4 });
+    const { body } = await postQuery({
+      ...range(t, t + HOUR),
+      groupBy: ["script", "route"],
+      orderBy: [
+        { field: "script", dir: "desc" },
+        { field: "route", dir: "asc" },
+      ],
+      limit: 4,
+    });
     expect(body.rows).toEqual([
       { script: "web", route: "/r0", count: 2 },
       { script: "web", route: "/r1", count: 2 },
@@ -278,14 +329,25 @@ describe("POST /query results", () => {
 
   it("answers one row for an aggregate query that matched nothing", async () => {
     const t = day(8);
-    const { body } = await postQuery({ ...range(t, t + HOUR), where: [typeIs("nothing_like_this")], aggregates: [{ fn: "count" }, { fn: "avg", field: "x" }, { fn: "p95", field: "x" }] });
+    const { body } = await postQuery({
+      ...range(t, t + HOUR),
+      where: [typeIs("nothing_like_this")],
+      aggregates: [{ fn: "count" }, { fn: "avg", field: "x" }, { fn: "p95", field: "x" }],
+    });
     expect(body.rows).toEqual([{ count: 0, avg_x: null, p95_x: null }]);
   });
 
   it("answers GET ?q= exactly like POST, and simple parameters like their JSON", async () => {
     const t = day(9) + 11 * HOUR;
-    await putArchive(Array.from({ length: 4 }, (_, i) => namedEvent("run_complete", t + i, { durationMs: 10 * (i + 1), capsuleId: i % 2 ? "x" : "y" })));
-    const query = { ...range(t, t + HOUR), where: [typeIs("run_complete")], groupBy: ["capsuleId"], aggregates: [{ fn: "count" }, { fn: "max", field: "data.durationMs" }] };
+    await putArchive(
+      Array.from({ length: 4 }, (_, i) => namedEvent("run_complete", t + i, { durationMs: 10 * (i + 1), capsuleId: i % 2 ? "x" : "y" })),
+    );
+    const query = {
+      ...range(t, t + HOUR),
+      where: [typeIs("run_complete")],
+      groupBy: ["capsuleId"],
+      aggregates: [{ fn: "count" }, { fn: "max", field: "data.durationMs" }],
+    };
     const posted = await postQuery(query);
     const got = await getJson(`/query?q=${encodeURIComponent(JSON.stringify(query))}`);
     expect(got.status).toBe(200);
@@ -294,7 +356,9 @@ describe("POST /query results", () => {
       { capsuleId: "x", count: 2, max_durationMs: 40 },
       { capsuleId: "y", count: 2, max_durationMs: 30 },
     ]);
-    const simple = await getJson(`/query?from=${query.from}&to=${query.to}&type=run_complete&groupBy=capsuleId&aggregates=count,max:data.durationMs`);
+    const simple = await getJson(
+      `/query?from=${query.from}&to=${query.to}&type=run_complete&groupBy=capsuleId&aggregates=count,max:data.durationMs`,
+    );
     expect(simple.status, JSON.stringify(simple.body)).toBe(200);
     expect(simple.body.rows).toEqual(posted.body.rows);
   });
@@ -303,10 +367,14 @@ describe("POST /query results", () => {
     const t = day(10) + 4 * HOUR;
     await putArchive([namedEvent("ok", t, {})]);
     const at = new Date(t).toISOString();
-    await env.ARCHIVE.put(`tail-events/${at.slice(0, 10)}/importance-2/04-00-broken.json`, '[{"id":"a","timestamp":1}, {"id":', { customMetadata: { firstEventAt: at, lastEventAt: at } });
+    await env.ARCHIVE.put(`tail-events/${at.slice(0, 10)}/importance-2/04-00-broken.json`, '[{"id":"a","timestamp":1}, {"id":', {
+      customMetadata: { firstEventAt: at, lastEventAt: at },
+    });
     const { status, body } = await postQuery({ ...range(t, t + HOUR), includeBuffered: false });
     expect(status).toBe(200);
     expect(body.rows).toEqual([{ count: 1 }]);
-    expect((body as unknown as { unreadable: { key: string }[] }).unreadable.map((u) => u.key)).toEqual([`tail-events/${at.slice(0, 10)}/importance-2/04-00-broken.json`]);
+    expect((body as unknown as { unreadable: { key: string }[] }).unreadable.map((u) => u.key)).toEqual([
+      `tail-events/${at.slice(0, 10)}/importance-2/04-00-broken.json`,
+    ]);
   });
 });

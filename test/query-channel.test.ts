@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import * as v from "valibot";
+import { describe, expect, it } from "vitest";
 import { EventEnvelope } from "../schemas/event-envelope";
 import { fieldPath } from "../tail-worker/query/fields";
 import { namedEvent, postQuery, putArchive, type QueryEvent } from "./helpers/query-events";
@@ -15,7 +15,11 @@ describe("/query on channel", () => {
 
   it("filters and groups archived diagnostics events by their channel", async () => {
     const t = Date.UTC(2034, 3, 4, 7);
-    const diagnostic = (channel: string, i: number) => ({ ...namedEvent(channel, t + i, { query: "SELECT 1" }), kind: "diagnostic" as const, channel });
+    const diagnostic = (channel: string, i: number) => ({
+      ...namedEvent(channel, t + i, { query: "SELECT 1" }),
+      kind: "diagnostic" as const,
+      channel,
+    });
     const events: QueryEvent[] = [diagnostic("db", 0), diagnostic("db", 1), diagnostic("undici:request", 2)];
     // A producer field named channel (Communication events) is data.channel, not the envelope's.
     events.push(namedEvent("Email.sent", t + 3, { channel: "db" }));

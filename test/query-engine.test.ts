@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { percentileOf } from "../tail-worker/query/aggregates";
 import { fieldPath } from "../tail-worker/query/fields";
-import { Aggregator } from "../tail-worker/query/grouping";
-import { QueryTooLargeError } from "../tail-worker/query/refusal";
 import { compileCondition, looseEqual } from "../tail-worker/query/filters";
+import { Aggregator } from "../tail-worker/query/grouping";
 import { JsonArraySplitter } from "../tail-worker/query/json-array-stream";
 import type { Condition } from "../tail-worker/query/query-schema";
+import { QueryTooLargeError } from "../tail-worker/query/refusal";
 import { parseDuration, resolveTime } from "../tail-worker/query/time-range";
 import { expandedPercentile, seededRandom } from "./helpers/query-events";
 
@@ -71,7 +71,11 @@ describe("field paths", () => {
 });
 
 describe("filters", () => {
-  const event = { type: "ws_session_end", importance: 1, data: { hashMismatchCount: 2, playerId: "Abc123", tags: ["a", "b"], status: 200, flag: false } };
+  const event = {
+    type: "ws_session_end",
+    importance: 1,
+    data: { hashMismatchCount: 2, playerId: "Abc123", tags: ["a", "b"], status: 200, flag: false },
+  };
   const holds = (c: Condition) => compileCondition(c)(event);
 
   it("compares with each operator", () => {
@@ -114,9 +118,21 @@ describe("weighted percentiles", () => {
       const n = 1 + Math.floor(random() * 40);
       const pairs = Array.from({ length: n }, () => ({ value: Math.floor(random() * 1000), weight: 1 + Math.floor(random() * 5) }));
       for (const p of [50, 95, 99]) {
-        expect(percentileOf(pairs.map((x) => x.value), pairs.map((x) => x.weight), p / 100)).toBe(expandedPercentile(pairs, p));
+        expect(
+          percentileOf(
+            pairs.map((x) => x.value),
+            pairs.map((x) => x.weight),
+            p / 100,
+          ),
+        ).toBe(expandedPercentile(pairs, p));
         const unweighted = pairs.map((x) => ({ value: x.value, weight: 1 }));
-        expect(percentileOf(unweighted.map((x) => x.value), undefined, p / 100)).toBe(expandedPercentile(unweighted, p));
+        expect(
+          percentileOf(
+            unweighted.map((x) => x.value),
+            undefined,
+            p / 100,
+          ),
+        ).toBe(expandedPercentile(unweighted, p));
       }
     }
   });

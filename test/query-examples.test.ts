@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { collector, overrideCollectorConfig } from "./helpers/collector";
-import { expandedPercentile, namedEvent, pickFrom, postQuery, seededRandom, toWire, type QueryEvent } from "./helpers/query-events";
+import { expandedPercentile, namedEvent, pickFrom, postQuery, type QueryEvent, seededRandom, toWire } from "./helpers/query-events";
 
 // The issue's example queries, answered by /query over events that went through the collector
 // (some flushed to R2, some still buffered) and checked against counts computed here, with plain
@@ -22,15 +22,36 @@ function dataset(): QueryEvent[] {
     const durationMs = Math.floor(50 + random() * 3000);
     // A few deliberately invalid durations (the producer's `invalid` mode): no number, so no percentile.
     const invalid = i % 23 === 0;
-    events.push(namedEvent("run_complete", at(), { capsuleId: pickFrom(random, CAPSULES), durationMs: invalid ? `${durationMs}ms` : durationMs, status: "success" }, { sampleRate: weight() }));
+    events.push(
+      namedEvent(
+        "run_complete",
+        at(),
+        { capsuleId: pickFrom(random, CAPSULES), durationMs: invalid ? `${durationMs}ms` : durationMs, status: "success" },
+        { sampleRate: weight() },
+      ),
+    );
   }
   for (let i = 0; i < 120; i++) {
     const failed = random() < 0.2 + MESSAGE_TYPES.indexOf(pickFrom(random, MESSAGE_TYPES)) * 0.05;
-    events.push(namedEvent("ws_message", at(), { messageType: pickFrom(random, MESSAGE_TYPES), outcome: failed ? "error" : "ok", failed }, { sampleRate: weight() }));
+    events.push(
+      namedEvent(
+        "ws_message",
+        at(),
+        { messageType: pickFrom(random, MESSAGE_TYPES), outcome: failed ? "error" : "ok", failed },
+        { sampleRate: weight() },
+      ),
+    );
   }
   for (let i = 0; i < 40; i++) {
     const hashMismatchCount = random() < 0.3 ? 1 + Math.floor(random() * 4) : 0;
-    events.push(namedEvent("ws_session_end", at(), { sessionId: `s${i}`, playerId: pickFrom(random, PLAYERS), hashMismatchCount, disconnectReason: "normal_close" }, { importance: hashMismatchCount > 0 ? 1 : 2 }));
+    events.push(
+      namedEvent(
+        "ws_session_end",
+        at(),
+        { sessionId: `s${i}`, playerId: pickFrom(random, PLAYERS), hashMismatchCount, disconnectReason: "normal_close" },
+        { importance: hashMismatchCount > 0 ? 1 : 2 },
+      ),
+    );
   }
   // Noise of other types, and a run_complete outside the range, which must not count.
   for (let i = 0; i < 30; i++) events.push(namedEvent("run_start", at(), { capsuleId: pickFrom(random, CAPSULES) }));
@@ -74,7 +95,9 @@ describe("the issue's example queries", () => {
 
     const expected = CAPSULES.map((capsuleId) => {
       const runs = events.filter((e) => inRange(e) && e.type === "run_complete" && e.data.capsuleId === capsuleId);
-      const timed = runs.filter((e) => typeof e.data.durationMs === "number").map((e) => ({ value: e.data.durationMs as number, weight: weightOf(e) }));
+      const timed = runs
+        .filter((e) => typeof e.data.durationMs === "number")
+        .map((e) => ({ value: e.data.durationMs as number, weight: weightOf(e) }));
       return { capsuleId, p95_durationMs: expandedPercentile(timed, 95), count: runs.reduce((sum, e) => sum + weightOf(e), 0) };
     });
     expect(body.rows).toEqual(expected);
@@ -125,7 +148,13 @@ describe("the issue's example queries", () => {
       { field: "type", op: "eq", value: "ws_session_end" },
       { field: "hashMismatchCount", op: "gt", value: 0 },
     ];
-    const listed = await postQuery({ ...RANGE, select: "events", where, orderBy: [{ field: "data.hashMismatchCount", dir: "desc" }], limit: 1000 });
+    const listed = await postQuery({
+      ...RANGE,
+      select: "events",
+      where,
+      orderBy: [{ field: "data.hashMismatchCount", dir: "desc" }],
+      limit: 1000,
+    });
     expect(listed.status, JSON.stringify(listed.body)).toBe(200);
     const expected = events.filter((e) => inRange(e) && e.type === "ws_session_end" && (e.data.hashMismatchCount as number) > 0);
     expect(expected.length).toBeGreaterThan(3);
@@ -135,7 +164,11 @@ describe("the issue's example queries", () => {
     // The rows are the archived events themselves.
     expect(listed.body.rows[0]).toEqual(expected.find((e) => e.id === listed.body.rows[0]!.id));
 
-    const counted = await postQuery({ ...RANGE, where, aggregates: [{ fn: "count" }, { fn: "count_distinct", field: "sessionId", as: "sessions" }] });
+    const counted = await postQuery({
+      ...RANGE,
+      where,
+      aggregates: [{ fn: "count" }, { fn: "count_distinct", field: "sessionId", as: "sessions" }],
+    });
     expect(counted.body.rows).toEqual([{ count: expected.length, sessions: new Set(expected.map((e) => e.data.sessionId)).size }]);
   });
 
@@ -150,7 +183,9 @@ describe("the issue's example queries", () => {
       ],
     });
     expect(status, JSON.stringify(body)).toBe(200);
-    const expected = events.filter((e) => inRange(e) && e.type === "ws_session_end" && e.data.playerId === "p_bob").sort((a, b) => b.timestamp - a.timestamp);
+    const expected = events
+      .filter((e) => inRange(e) && e.type === "ws_session_end" && e.data.playerId === "p_bob")
+      .sort((a, b) => b.timestamp - a.timestamp);
     expect(expected.length).toBeGreaterThan(1);
     // Newest first by default.
     expect(body.rows.map((r) => r.id)).toEqual(expected.map((e) => e.id));

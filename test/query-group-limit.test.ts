@@ -15,7 +15,12 @@ describe("/query group limit over archive objects", () => {
     const body = `[${Array.from({ length: MAX_GROUPS + 1 }, (_, i) => `{"id":"g${i}","type":"many","importance":2,"timestamp":${t}}`).join(",")}]`;
     await env.ARCHIVE.put(key, body, { customMetadata: { firstEventAt: at, lastEventAt: at, importance: "2" } });
 
-    const { status, body: answer } = await postQuery({ from: at, to: new Date(t + 60_000).toISOString(), includeBuffered: false, groupBy: ["id"] });
+    const { status, body: answer } = await postQuery({
+      from: at,
+      to: new Date(t + 60_000).toISOString(),
+      includeBuffered: false,
+      groupBy: ["id"],
+    });
     expect(status, JSON.stringify({ ...answer, rows: answer.rows?.length })).toBe(422);
     expect(answer.error!.message).toContain(`more than ${MAX_GROUPS} groups`);
     expect(answer.error!.details).toMatchObject({ maxGroups: MAX_GROUPS });

@@ -13,7 +13,14 @@ function archived(item: unknown, settings: Partial<Env> = {}): EventEnvelope[] {
   return toWireEvents([item], config, Date.now()).map((e) => JSON.parse(e.json) as EventEnvelope);
 }
 
-const secrets = { password: "hunter2", apiKey: "k-123", "x-api-key": "k-456", githubToken: "ghp_x", creditCardNumber: "4111111111111111", cvv: "123" };
+const secrets = {
+  password: "hunter2",
+  apiKey: "k-123",
+  "x-api-key": "k-456",
+  githubToken: "ghp_x",
+  creditCardNumber: "4111111111111111",
+  cvv: "123",
+};
 const SECRET_VALUES = Object.values(secrets);
 
 function expectNoSecret(events: EventEnvelope[]): void {
@@ -24,7 +31,9 @@ function expectNoSecret(events: EventEnvelope[]): void {
 // Secrets never reach storage or forwarding; client IPs are kept only as keyed hashes.
 describe("redaction", () => {
   it("redacts secret fields at any depth of a JSON log", () => {
-    const [, event] = archived(traceItem({ logs: [log("log", JSON.stringify({ _event: "login", user: { profile: { deep: [{ ...secrets }] } }, tokens: 1500 }))] }));
+    const [, event] = archived(
+      traceItem({ logs: [log("log", JSON.stringify({ _event: "login", user: { profile: { deep: [{ ...secrets }] } }, tokens: 1500 }))] }),
+    );
     const deep = (event!.data.user as { profile: { deep: Record<string, unknown>[] } }).profile.deep[0]!;
     for (const key of Object.keys(secrets)) expect(deep[key]).toBe("[REDACTED]");
     expect(event!.data.tokens).toBe(1500);
@@ -33,14 +42,24 @@ describe("redaction", () => {
 
   it("redacts object arguments, mixed arguments and arrays of objects", () => {
     const events = archived(
-      traceItem({ logs: [log("log", { auth: { ...secrets } }), log("warn", "login failed", { password: "hunter2" }, [{ apiKey: "k-123" }]), log("log", [{ cvv: "123" }])] }),
+      traceItem({
+        logs: [
+          log("log", { auth: { ...secrets } }),
+          log("warn", "login failed", { password: "hunter2" }, [{ apiKey: "k-123" }]),
+          log("log", [{ cvv: "123" }]),
+        ],
+      }),
     );
     expectNoSecret(events);
     expect(events[2]!.text).toBe("login failed");
   });
 
   it("redacts diagnostics-channel messages", () => {
-    const events = archived(traceItem({ diagnosticsChannelEvents: [{ timestamp: 1, channel: "db", message: { _event: "query", config: { password: "hunter2" } } }] }));
+    const events = archived(
+      traceItem({
+        diagnosticsChannelEvents: [{ timestamp: 1, channel: "db", message: { _event: "query", config: { password: "hunter2" } } }],
+      }),
+    );
     expect((events[1]!.data.config as Record<string, unknown>).password).toBe("[REDACTED]");
   });
 
@@ -51,14 +70,22 @@ describe("redaction", () => {
     request.cf = { colo: "LHR", tlsClientAuth: { certPresented: "1" }, tlsExportedAuthenticator: { clientFinished: "x" } };
     const [invocation] = archived(traceItem({ event }));
     const stored = invocation!.data.request as { headers: Record<string, string>; cf: Record<string, unknown> };
-    expect(stored.headers).toEqual({ authorization: "[REDACTED]", cookie: "[REDACTED]", "x-api-key": "[REDACTED]", "user-agent": "curl/8" });
+    expect(stored.headers).toEqual({
+      authorization: "[REDACTED]",
+      cookie: "[REDACTED]",
+      "x-api-key": "[REDACTED]",
+      "user-agent": "curl/8",
+    });
     expect(stored.cf).toEqual({ colo: "LHR" });
   });
 
   it("replaces client IPs by a stable keyed hash, in headers and in event fields", () => {
     const event = fetchEvent("GET", "https://example.com/", 200);
     (event.request as { headers: Record<string, string> }).headers = { "cf-connecting-ip": "203.0.113.7", "x-real-ip": "203.0.113.7" };
-    const item = traceItem({ event, logs: [log("log", JSON.stringify({ _event: "visit", session: { clientIp: "203.0.113.7" } })), log("log", { ip: "198.51.100.1" })] });
+    const item = traceItem({
+      event,
+      logs: [log("log", JSON.stringify({ _event: "visit", session: { clientIp: "203.0.113.7" } })), log("log", { ip: "198.51.100.1" })],
+    });
     const [invocation, visit, other] = archived(item);
     const headers = (invocation!.data.request as { headers: Record<string, string> }).headers;
     const hashed = headers["cf-connecting-ip"]!;
@@ -92,7 +119,9 @@ describe("redaction", () => {
   });
 
   it("adds the names given in REDACT_FIELDS", () => {
-    const [, event] = archived(traceItem({ logs: [log("log", JSON.stringify({ _event: "x", mothersMaidenName: "Smith", name: "Al" }))] }), { REDACT_FIELDS: "mothers_maiden_name" });
+    const [, event] = archived(traceItem({ logs: [log("log", JSON.stringify({ _event: "x", mothersMaidenName: "Smith", name: "Al" }))] }), {
+      REDACT_FIELDS: "mothers_maiden_name",
+    });
     expect(event!.data).toMatchObject({ mothersMaidenName: "[REDACTED]", name: "Al" });
   });
 

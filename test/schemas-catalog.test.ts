@@ -76,7 +76,9 @@ describe("every known event", () => {
 
 describe("invalid events", () => {
   it("reports the field of a wrong type", () => {
-    expect(issuePaths("run_complete", { _event: "run_complete", ...RUNTIME_SAMPLES.run_complete, durationMs: "1234ms" })).toEqual(["durationMs"]);
+    expect(issuePaths("run_complete", { _event: "run_complete", ...RUNTIME_SAMPLES.run_complete, durationMs: "1234ms" })).toEqual([
+      "durationMs",
+    ]);
     expect(issuePaths("heartbeat", { ...HEARTBEAT_SAMPLE, _event: "heartbeat", latencyMs: "98" })).toEqual(["latencyMs"]);
   });
 
@@ -86,9 +88,15 @@ describe("invalid events", () => {
   });
 
   it("holds enumerated fields to the document's values", () => {
-    expect(issuePaths("ws_session_end", { _event: "ws_session_end", ...WIDE_EVENT_SAMPLES.ws_session_end, disconnectReason: "vanished" })).toEqual(["disconnectReason"]);
-    expect(issuePaths("session_created", { _event: "session_created", ...WIDE_EVENT_SAMPLES.session_created, source: "copy" })).toEqual(["source"]);
-    expect(issuePaths("safety_verdict", { _event: "safety_verdict", ...RUNTIME_SAMPLES.safety_verdict, decision: "maybe" })).toEqual(["decision"]);
+    expect(
+      issuePaths("ws_session_end", { _event: "ws_session_end", ...WIDE_EVENT_SAMPLES.ws_session_end, disconnectReason: "vanished" }),
+    ).toEqual(["disconnectReason"]);
+    expect(issuePaths("session_created", { _event: "session_created", ...WIDE_EVENT_SAMPLES.session_created, source: "copy" })).toEqual([
+      "source",
+    ]);
+    expect(issuePaths("safety_verdict", { _event: "safety_verdict", ...RUNTIME_SAMPLES.safety_verdict, decision: "maybe" })).toEqual([
+      "decision",
+    ]);
     expect(issuePaths("heartbeat", { ...HEARTBEAT_SAMPLE, _event: "heartbeat", status: "sideways" })).toEqual(["status"]);
   });
 

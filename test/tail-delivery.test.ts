@@ -55,7 +55,14 @@ describe("tail worker delivery to the collector", () => {
   });
 
   it("never throws out of tail(), whatever the collector does", async () => {
-    const broken = { ...env, TAIL_COLLECTOR: { idFromName: () => { throw new Error("binding gone"); } } } as unknown as Env;
-        await expect(worker.tail(items() as unknown as TraceItem[], broken)).resolves.toBeUndefined();
+    const broken = {
+      ...env,
+      TAIL_COLLECTOR: {
+        idFromName: () => {
+          throw new Error("binding gone");
+        },
+      },
+    } as unknown as Env;
+    await expect(worker.tail(items() as unknown as TraceItem[], broken)).resolves.toBeUndefined();
   });
 });

@@ -15,7 +15,10 @@ function run(items: unknown[], settings: Env = sampledEnv): EventEnvelope[] {
 }
 
 const wide = (n: number, fields: Record<string, unknown>) =>
-  traceItem({ eventTimestamp: 1_800_000_000_000 + n, logs: [log("log", JSON.stringify({ _event: "checkout_done", n, durationMs: 20, ...fields }))] });
+  traceItem({
+    eventTimestamp: 1_800_000_000_000 + n,
+    logs: [log("log", JSON.stringify({ _event: "checkout_done", n, durationMs: 20, ...fields }))],
+  });
 
 // After an event is complete: keep what matters whole, sample the rest, and say what each kept one stands for.
 describe("tail sampling", () => {
@@ -63,11 +66,33 @@ describe("tail sampling", () => {
   });
 
   it("puts sampleRate in the last double of the Analytics Engine data point", () => {
-    const config = loadConfig({ ...sampledEnv, ANALYTICS_ENABLED: "true", SAMPLING: JSON.stringify({ rates: { run_complete: 0.25 } }) } as Env);
+    const config = loadConfig({
+      ...sampledEnv,
+      ANALYTICS_ENABLED: "true",
+      SAMPLING: JSON.stringify({ rates: { run_complete: 0.25 } }),
+    } as Env);
     const runs = Array.from({ length: 40 }, (_, n) =>
-      traceItem({ eventTimestamp: 1_800_000_000_000 + n, logs: [log("log", JSON.stringify({ _event: "run_complete", timestamp: 1, runId: `r${n}`, status: "ok", plan: "pro", capsuleId: "c", durationMs: 5 }))] }),
+      traceItem({
+        eventTimestamp: 1_800_000_000_000 + n,
+        logs: [
+          log(
+            "log",
+            JSON.stringify({
+              _event: "run_complete",
+              timestamp: 1,
+              runId: `r${n}`,
+              status: "ok",
+              plan: "pro",
+              capsuleId: "c",
+              durationMs: 5,
+            }),
+          ),
+        ],
+      }),
     );
-    const points = toWireEvents(runs, config, Date.now()).filter((e) => e.type === "run_complete").map((e) => e.analytics);
+    const points = toWireEvents(runs, config, Date.now())
+      .filter((e) => e.type === "run_complete")
+      .map((e) => e.analytics);
     expect(points.length).toBeGreaterThan(0);
     expect(points.length).toBeLessThan(40);
     for (const decision of points) expect(decision && "point" in decision ? decision.point.doubles.at(-1) : undefined).toBe(4);

@@ -1,10 +1,10 @@
-import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { addCount, MAX_TYPE_KEYS, OTHER_TYPES } from "../schemas/lib/bounded-counts";
 import { MAX_ISSUES } from "../tail-worker/validate/validate-event";
-import { RUNTIME_SAMPLES } from "./helpers/catalog-samples";
 import { readArchives } from "./helpers/archive";
+import { RUNTIME_SAMPLES } from "./helpers/catalog-samples";
 import { collector, testDay } from "./helpers/collector";
 import { envelopes, toWireEvents } from "./helpers/pipeline";
 import { logAt, traceItem } from "./helpers/trace-items";
@@ -13,7 +13,8 @@ import { wireEvents } from "./helpers/wire-events";
 // Known events are validated against their catalog schema; a failing one is archived anyway,
 // marked with its issues and counted by type. Unknown names pass unvalidated.
 
-const runComplete = (fields: Record<string, unknown> = {}) => JSON.stringify({ _event: "run_complete", ...RUNTIME_SAMPLES.run_complete, ...fields });
+const runComplete = (fields: Record<string, unknown> = {}) =>
+  JSON.stringify({ _event: "run_complete", ...RUNTIME_SAMPLES.run_complete, ...fields });
 
 function itemWith(timestamp: number, ...lines: string[]) {
   return traceItem({ eventTimestamp: timestamp, logs: lines.map((line) => logAt(timestamp + 1, "log", line)) });
@@ -70,8 +71,19 @@ describe("marked events in the collector", () => {
   it("archives every invalid event with its mark and counts it by type in /stats", async () => {
     const { timestamp, prefix } = testDay(410);
     const stub = collector("validation-archive");
-    const heartbeat = JSON.stringify({ _event: "heartbeat", monitorId: "m", orgId: "o", region: "r", status: "sideways", latencyMs: 1, dispatchId: "d", timestamp });
-    const wire = toWireEvents([itemWith(timestamp, runComplete({ durationMs: "1s" }), runComplete({ status: 7 }), heartbeat, runComplete())]);
+    const heartbeat = JSON.stringify({
+      _event: "heartbeat",
+      monitorId: "m",
+      orgId: "o",
+      region: "r",
+      status: "sideways",
+      latencyMs: 1,
+      dispatchId: "d",
+      timestamp,
+    });
+    const wire = toWireEvents([
+      itemWith(timestamp, runComplete({ durationMs: "1s" }), runComplete({ status: 7 }), heartbeat, runComplete()),
+    ]);
     expect(await stub.ingest({ events: wire })).toMatchObject({ accepted: wire.length });
 
     expect((await stub.stats()).counters.invalidByType).toEqual({ run_complete: 2, heartbeat: 1 });
@@ -97,7 +109,11 @@ describe("marked events in the collector", () => {
 
   it("caps the number of distinct types, whatever names a hostile sender marks invalid", async () => {
     const stub = collector("validation-cap");
-    const events = wireEvents(MAX_TYPE_KEYS + 50, { timestamp: testDay(412).timestamp }).map((e, i) => ({ ...e, type: `hostile_${i}`, invalid: true }));
+    const events = wireEvents(MAX_TYPE_KEYS + 50, { timestamp: testDay(412).timestamp }).map((e, i) => ({
+      ...e,
+      type: `hostile_${i}`,
+      invalid: true,
+    }));
     await stub.ingest({ events });
     const counts = (await stub.stats()).counters.invalidByType;
     expect(Object.keys(counts)).toHaveLength(MAX_TYPE_KEYS + 1);

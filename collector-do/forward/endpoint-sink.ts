@@ -1,6 +1,6 @@
-import { sleep } from "../../schemas/lib/sleep";
 import { errorMessage } from "../../schemas/lib/error-message";
-import { recordForwardError, type ForwardCounts } from "./forward-counts";
+import { sleep } from "../../schemas/lib/sleep";
+import { type ForwardCounts, recordForwardError } from "./forward-counts";
 import type { AnalyticsSink, ForwardItem } from "./sink";
 
 export interface EndpointOptions {

@@ -1,7 +1,7 @@
-import { errorMessage } from "../../schemas/lib/error-message";
 import { AE_LIMITS } from "../../schemas/analytics/data-point";
 import { limitViolation } from "../../schemas/analytics/limits";
-import { recordForwardError, type ForwardCounts } from "./forward-counts";
+import { errorMessage } from "../../schemas/lib/error-message";
+import { type ForwardCounts, recordForwardError } from "./forward-counts";
 import type { AnalyticsSink, ForwardItem } from "./sink";
 
 /**

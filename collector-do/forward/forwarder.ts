@@ -1,11 +1,11 @@
-import { errorMessage } from "../../schemas/lib/error-message";
+import { isDataPoint } from "../../schemas/analytics/limits";
 import type { Config } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
-import { isDataPoint } from "../../schemas/analytics/limits";
 import type { WireEvent } from "../../schemas/ingest-batch";
-import { AnalyticsEngineSink } from "./engine-sink";
+import { errorMessage } from "../../schemas/lib/error-message";
 import { HttpEndpointSink } from "./endpoint-sink";
-import { recordForwardError, type ForwardCounts } from "./forward-counts";
+import { AnalyticsEngineSink } from "./engine-sink";
+import { type ForwardCounts, recordForwardError } from "./forward-counts";
 import type { AnalyticsSink, ForwardItem } from "./sink";
 
 /**

@@ -36,7 +36,9 @@ export function newId(): string {
 }
 
 /** A known event's catalog fields (all optional while it is being built), plus anything else. */
-export type WideEventFields<N extends string> = N extends KnownEventName ? Partial<KnownEventFields<N>> & Record<string, unknown> : Record<string, unknown>;
+export type WideEventFields<N extends string> = N extends KnownEventName
+  ? Partial<KnownEventFields<N>> & Record<string, unknown>
+  : Record<string, unknown>;
 
 export type Outcome = "ok" | "error";
 

@@ -42,11 +42,15 @@ function namespaceMapping(namespace: DoFrameworkNamespace, event: string): Event
       { name: `subject (${subject ?? "none"})`, read: ({ data }) => (subject ? data[subject] : "") },
       { name: "script", read: ({ script }) => script },
     ],
-    doubles: ["duration", { name: "failed", read: failed }, { name: `quantity (${quantity ?? "none"})`, read: ({ data }) => (quantity ? data[quantity] : 0) }],
+    doubles: [
+      "duration",
+      { name: "failed", read: failed },
+      { name: `quantity (${quantity ?? "none"})`, read: ({ data }) => (quantity ? data[quantity] : 0) },
+    ],
     index: { name: "namespace", read: () => namespace },
   });
 }
 
-export const DO_FRAMEWORK_MAPPINGS: readonly EventMapping[] = (Object.entries(DO_FRAMEWORK_NAMESPACES) as [DoFrameworkNamespace, readonly string[]][]).flatMap(
-  ([namespace, events]) => events.map((event) => namespaceMapping(namespace, event)),
-);
+export const DO_FRAMEWORK_MAPPINGS: readonly EventMapping[] = (
+  Object.entries(DO_FRAMEWORK_NAMESPACES) as [DoFrameworkNamespace, readonly string[]][]
+).flatMap(([namespace, events]) => events.map((event) => namespaceMapping(namespace, event)));

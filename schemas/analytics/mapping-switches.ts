@@ -33,7 +33,9 @@ export const MappingSwitchesSchema = v.pipe(
 function eventsNamedBy(entry: string): string[] {
   if (entry.endsWith(".*")) {
     const namespace = entry.slice(0, -2);
-    return Object.hasOwn(DO_FRAMEWORK_NAMESPACES, namespace) ? [...ANALYTICS_MAPPINGS.keys()].filter((event) => event.startsWith(`${namespace}.`)) : [];
+    return Object.hasOwn(DO_FRAMEWORK_NAMESPACES, namespace)
+      ? [...ANALYTICS_MAPPINGS.keys()].filter((event) => event.startsWith(`${namespace}.`))
+      : [];
   }
   return ANALYTICS_MAPPINGS.has(entry) ? [entry] : [];
 }

@@ -67,7 +67,11 @@ export const RUNTIME_MAPPINGS: readonly EventMapping[] = [
     doubles: ["timestampMs", isErrorFlag],
     index: artifactOrCapsule,
   }),
-  defineMapping("safety_verdict", { blobs: ["_event", "entryPath", "riskLevel", "decision", tagsCsv, reasons], doubles: [], index: "codeHash" }),
+  defineMapping("safety_verdict", {
+    blobs: ["_event", "entryPath", "riskLevel", "decision", tagsCsv, reasons],
+    doubles: [],
+    index: "codeHash",
+  }),
   defineMapping("live_waitlist", { blobs: ["_event", "plan", "sessionId"], doubles: [] }),
   defineMapping("do_status", { blobs: ["_event"], doubles: [one] }),
 ];

@@ -2,10 +2,16 @@ import * as v from "valibot";
 import { MappingSwitchesSchema } from "../analytics/mapping-switches";
 import type { Importance } from "../importance";
 import type { Env } from "./env";
+import { DEFAULT_IMPORTANCE_RULES, type ImportanceRule, ImportanceRuleSchema } from "./importance-rules";
 import { DEFAULT_REDACT_FIELDS, normalizeFieldName } from "./redaction";
-import { SamplingSchema, type SamplingConfig } from "./sampling";
-import { DEFAULT_IMPORTANCE_RULES, ImportanceRuleSchema, type ImportanceRule } from "./importance-rules";
-import { BufferCapOverrideSchema, DEFAULT_BUFFER_CAPS, DEFAULT_THRESHOLDS, ThresholdOverrideSchema, type BufferThreshold } from "./thresholds";
+import { type SamplingConfig, SamplingSchema } from "./sampling";
+import {
+  BufferCapOverrideSchema,
+  type BufferThreshold,
+  DEFAULT_BUFFER_CAPS,
+  DEFAULT_THRESHOLDS,
+  ThresholdOverrideSchema,
+} from "./thresholds";
 
 /**
  * The one place where do-tail's settings are read, validated and defaulted.
@@ -69,7 +75,13 @@ const SETTINGS = {
   ENVIRONMENT: { schema: v.picklist(["development", "production"], 'must be "development" or "production"'), fallback: "production" },
   FLUSH_INTERVAL_SECONDS: { schema: intSetting(1, 3600), fallback: "30" },
   BATCH_SIZE: { schema: intSetting(1, 10_000), fallback: "1000" },
-  ANALYTICS_ENABLED: { schema: v.pipe(v.picklist(["true", "false"], 'must be "true" or "false"'), v.transform((s) => s === "true")), fallback: "false" },
+  ANALYTICS_ENABLED: {
+    schema: v.pipe(
+      v.picklist(["true", "false"], 'must be "true" or "false"'),
+      v.transform((s) => s === "true"),
+    ),
+    fallback: "false",
+  },
   ANALYTICS_ENDPOINT: { schema: v.optional(v.pipe(v.string(), v.url("must be an absolute URL"))), fallback: undefined },
   ANALYTICS_MAPPINGS_DISABLED: { schema: MappingSwitchesSchema, fallback: "" },
   LOG_LEVEL: { schema: v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), fallback: "info" },
@@ -82,7 +94,12 @@ const SETTINGS = {
   REDACT_FIELDS: {
     schema: v.pipe(
       v.string(),
-      v.transform((list) => list.split(",").map(normalizeFieldName).filter((name) => name !== "")),
+      v.transform((list) =>
+        list
+          .split(",")
+          .map(normalizeFieldName)
+          .filter((name) => name !== ""),
+      ),
     ),
     fallback: "",
   },

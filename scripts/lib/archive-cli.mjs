@@ -48,7 +48,24 @@ export const IMPORTANCE_NAMES = ["CRITICAL", "HIGH", "NORMAL", "LOW"];
 export const ARCHIVE_PREFIX = "tail-events/";
 
 /** Envelope fields (schemas/event-envelope.ts); any other first segment is a field of `data`. */
-const ENVELOPE_FIELDS = new Set(["id", "invocationId", "type", "kind", "importance", "timestamp", "script", "namespace", "level", "channel", "text", "parseError", "truncated", "validation", "data", "sampleRate"]);
+const ENVELOPE_FIELDS = new Set([
+  "id",
+  "invocationId",
+  "type",
+  "kind",
+  "importance",
+  "timestamp",
+  "script",
+  "namespace",
+  "level",
+  "channel",
+  "text",
+  "parseError",
+  "truncated",
+  "validation",
+  "data",
+  "sampleRate",
+]);
 
 /** argv (after `--`) as { command, args, options }; throws UsageError on anything wrong. */
 export function parseCliArgs(argv, now = Date.now()) {
@@ -109,11 +126,15 @@ export function parseCliArgs(argv, now = Date.now()) {
   if (options.filter.since !== undefined && options.filter.until !== undefined && options.filter.since > options.filter.until) {
     throw new UsageError("--since is after --until");
   }
-  if (command === "get" && args.length !== 1) throw new UsageError("get takes one archive key, e.g. get tail-events/2026-01-02/importance-2/10-30-abc.json");
-  if (command === "query" && args.length !== 1) throw new UsageError(`query takes the query as one JSON argument, e.g. query '{"from":"-1h","groupBy":["type"]}'`);
-  if (["dates", "events", "follow"].includes(command) && args.length > 0) throw new UsageError(`${command} takes no arguments (got ${args.join(" ")})`);
+  if (command === "get" && args.length !== 1)
+    throw new UsageError("get takes one archive key, e.g. get tail-events/2026-01-02/importance-2/10-30-abc.json");
+  if (command === "query" && args.length !== 1)
+    throw new UsageError(`query takes the query as one JSON argument, e.g. query '{"from":"-1h","groupBy":["type"]}'`);
+  if (["dates", "events", "follow"].includes(command) && args.length > 0)
+    throw new UsageError(`${command} takes no arguments (got ${args.join(" ")})`);
   if (["importances", "objects"].includes(command) && args.length > 1) throw new UsageError(`${command} takes at most one argument`);
-  if (command === "importances" && args[0] !== undefined && !isDate(args[0])) throw new UsageError(`"${args[0]}" is not a date (YYYY-MM-DD)`);
+  if (command === "importances" && args[0] !== undefined && !isDate(args[0]))
+    throw new UsageError(`"${args[0]}" is not a date (YYYY-MM-DD)`);
   return { command, args, options };
 }
 
@@ -287,7 +308,8 @@ export function objectMayMatch(object, filter) {
   const last = Date.parse(object.customMetadata?.lastEventAt ?? "");
   const dayStart = Date.parse(`${key.day}T00:00:00Z`);
   if (filter.since !== undefined && (Number.isNaN(last) ? dayStart + 86_400_000 - 1 : last) < filter.since) return false;
-  if (filter.until !== undefined && (Number.isNaN(first) ? dayStart + key.hour * 3_600_000 + key.minute * 60_000 : first) > filter.until) return false;
+  if (filter.until !== undefined && (Number.isNaN(first) ? dayStart + key.hour * 3_600_000 + key.minute * 60_000 : first) > filter.until)
+    return false;
   return true;
 }
 

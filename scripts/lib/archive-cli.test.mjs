@@ -1,6 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chronological, datesInRange, eventFilter, globMatcher, objectMayMatch, objectsPrefix, parseCliArgs, parseTime, parseWhere, readField, UsageError, whereHolds } from "./archive-cli.mjs";
+import {
+  chronological,
+  datesInRange,
+  eventFilter,
+  globMatcher,
+  objectMayMatch,
+  objectsPrefix,
+  parseCliArgs,
+  parseTime,
+  parseWhere,
+  readField,
+  UsageError,
+  whereHolds,
+} from "./archive-cli.mjs";
 
 // The archive CLI's argument parsing and filters (`npm run test:cli`). The commands themselves
 // talk to a running do-tail and were checked against `npm run dev`.
@@ -21,7 +34,27 @@ const event = (overrides = {}) => ({
 describe("parseCliArgs", () => {
   it("reads a command, filters and options", () => {
     const { command, options } = parseCliArgs(
-      ["events", "--type", "run_*", "--importance", "HIGH", "--since", "-1h", "--where", "durationMs>1000", "--where", "capsuleId=cap_1", "--grep", "Success", "--limit", "5", "--url", "https://do-tail.example.workers.dev", "--token", "t"],
+      [
+        "events",
+        "--type",
+        "run_*",
+        "--importance",
+        "HIGH",
+        "--since",
+        "-1h",
+        "--where",
+        "durationMs>1000",
+        "--where",
+        "capsuleId=cap_1",
+        "--grep",
+        "Success",
+        "--limit",
+        "5",
+        "--url",
+        "https://do-tail.example.workers.dev",
+        "--token",
+        "t",
+      ],
       NOW,
     );
     assert.equal(command, "events");
@@ -41,7 +74,11 @@ describe("parseCliArgs", () => {
   });
 
   it("refuses what it cannot use, with a usage error naming it", () => {
-    const refused = (argv, pattern) => assert.throws(() => parseCliArgs(argv, NOW), (error) => error instanceof UsageError && pattern.test(error.message));
+    const refused = (argv, pattern) =>
+      assert.throws(
+        () => parseCliArgs(argv, NOW),
+        (error) => error instanceof UsageError && pattern.test(error.message),
+      );
     refused([], /give a command/);
     refused(["lsit"], /unknown command "lsit"/);
     refused(["get"], /get takes one archive key/);
@@ -68,7 +105,11 @@ describe("times", () => {
   // --since means what "from" would.
   it("follows /query's rules for relative times, epochs and ISO times", () => {
     const time = (text) => parseTime("--since", text, NOW);
-    const refused = (text, pattern) => assert.throws(() => time(text), (error) => error instanceof UsageError && pattern.test(error.message));
+    const refused = (text, pattern) =>
+      assert.throws(
+        () => time(text),
+        (error) => error instanceof UsageError && pattern.test(error.message),
+      );
     assert.equal(time("now"), NOW);
     assert.equal(time("-1h"), NOW - 3_600_000);
     assert.equal(time("-7d"), NOW - 7 * 86_400_000);
@@ -133,7 +174,26 @@ describe("filters", () => {
   });
 
   it("combines every filter", () => {
-    const matches = eventFilter(parseCliArgs(["events", "--type", "RUN_*", "--script", "code-runner", "--importance", "2", "--since", "-5m", "--where", "durationMs>1000", "--grep", "CAP_1"], NOW).options.filter);
+    const matches = eventFilter(
+      parseCliArgs(
+        [
+          "events",
+          "--type",
+          "RUN_*",
+          "--script",
+          "code-runner",
+          "--importance",
+          "2",
+          "--since",
+          "-5m",
+          "--where",
+          "durationMs>1000",
+          "--grep",
+          "CAP_1",
+        ],
+        NOW,
+      ).options.filter,
+    );
     assert.equal(matches(event()), true);
     assert.equal(matches(event({ type: "session_start" })), false);
     assert.equal(matches(event({ script: "other" })), false);
@@ -170,7 +230,10 @@ describe("listing pruning", () => {
     assert.deepEqual(datesInRange(["2030-01-01", "2030-01-02"], filter(["--until", "2030-01-01T23:00:00Z"])), ["2030-01-01"]);
     const a = object("tail-events/2030-01-02/importance-3/09-00-a.json", "2030-01-02T09:00:00.000Z");
     const b = object("tail-events/2030-01-02/importance-0/10-00-b.json", "2030-01-02T10:00:00.000Z");
-    assert.deepEqual(chronological([b, a]).map((o) => o.key), [a.key, b.key]);
+    assert.deepEqual(
+      chronological([b, a]).map((o) => o.key),
+      [a.key, b.key],
+    );
   });
 
   it("turns an objects argument into a prefix", () => {

@@ -39,8 +39,18 @@ export function benchTable({ tail, collector, flushes, memory, e2e }) {
     ["Floor: JSON.parse of each log + JSON.stringify of each output event", `${fixed(tail.floorUsPerEvent)} µs`, "", ""],
     ["Tail path / floor", `${fixed(tail.ratio)}×`, "≤ 1.5×", tail.ratio <= 1.5 ? "met" : "not met"],
     ["Collector ingest into the durable buffer", `${Math.round(collector.ingestEventsPerSecond)} events/s`, "", ""],
-    ["SQLite rows written per event (inserts, deletes, alarms, bookkeeping)", fixed(collector.rowsWrittenPerEvent, 3), "≤ 0.25 (floor 0.2)", collector.rowsWrittenPerEvent <= 0.25 ? "met" : "not met"],
-    ["Collector (DO) requests per tail invocation", fixed(collector.collectorCallsPerTailInvocation), "1", collector.collectorCallsPerTailInvocation <= 1 ? "met" : "not met"],
+    [
+      "SQLite rows written per event (inserts, deletes, alarms, bookkeeping)",
+      fixed(collector.rowsWrittenPerEvent, 3),
+      "≤ 0.25 (floor 0.2)",
+      collector.rowsWrittenPerEvent <= 0.25 ? "met" : "not met",
+    ],
+    [
+      "Collector (DO) requests per tail invocation",
+      fixed(collector.collectorCallsPerTailInvocation),
+      "1",
+      collector.collectorCallsPerTailInvocation <= 1 ? "met" : "not met",
+    ],
     ["R2 Class A operations per million events (default thresholds)", Math.round(collector.r2ClassAPerMillionEvents), "", ""],
     ...flushes.map((flush, i) => {
       const mib = i === 0 ? 100 : 200;
@@ -49,14 +59,28 @@ export function benchTable({ tail, collector, flushes, memory, e2e }) {
         `Flush of a ${mib} MiB LOW buffer: time, parts; workerd RSS peak (growth during the flush)`,
         `${fixed(flush.flushMs / 1000, 1)} s, ${flush.parts} parts; ${rss ? `${fixed(rss.peak / MiB, 0)} MiB (+${fixed((rss.peak - rss.before) / MiB, 0)} MiB)` : "not measured"}`,
         i === 0 ? "far below 128 MiB per isolate" : "growth not proportional to size",
-        i === 0 ? "see note" : rss && memory[100] && rss.peak - rss.before < 1.5 * (memory[100].peak - memory[100].before) ? "met" : "not met",
+        i === 0
+          ? "see note"
+          : rss && memory[100] && rss.peak - rss.before < 1.5 * (memory[100].peak - memory[100].before)
+            ? "met"
+            : "not met",
       ];
     }),
-    ["Cost per million events, this design (DO requests + rows + R2)", money(cost.design), "≤ $0.30", cost.design <= 0.3 ? "met" : "not met"],
+    [
+      "Cost per million events, this design (DO requests + rows + R2)",
+      money(cost.design),
+      "≤ $0.30",
+      cost.design <= 0.3 ? "met" : "not met",
+    ],
     ["  of which DO requests / SQLite rows / R2", `${money(cost.doRequests)} / ${money(cost.rows)} / ${money(cost.r2)}`, "", ""],
     ["Cost per million events, naive (a collector call and a row per event)", money(cost.naive), "", ""],
     ["Workers Logs, for comparison", money(cost.workersLogs), "", ""],
-    ["Analytics Engine data points (when forwarding is on)", `${money(cost.analyticsEngine)} (${fixed(collector.dataPointsPerEvent)} per event)`, "", ""],
+    [
+      "Analytics Engine data points (when forwarding is on)",
+      `${money(cost.analyticsEngine)} (${fixed(collector.dataPointsPerEvent)} per event)`,
+      "",
+      "",
+    ],
     [
       "End to end through local dev, producer → R2",
       e2e ? `${Math.round(e2e.endToEndRate)} events/s, ${e2e.sent} sent, ${e2e.missing} missing, ${e2e.duplicated} duplicated` : "not run",

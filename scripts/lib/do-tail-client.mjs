@@ -25,16 +25,27 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new DoTailError("unreachable", `do-tail is unreachable at ${baseUrl} (${error.cause?.code ?? error.message}); is \`npm run dev\` running?`);
+      throw new DoTailError(
+        "unreachable",
+        `do-tail is unreachable at ${baseUrl} (${error.cause?.code ?? error.message}); is \`npm run dev\` running?`,
+      );
     }
     const text = await response.text();
     if (response.status === 401 || response.status === 403) {
-      throw new DoTailError("unauthorised", `${method} ${path}: not authorised (${response.status}); pass --token or set DO_TAIL_TOKEN`, response.status);
+      throw new DoTailError(
+        "unauthorised",
+        `${method} ${path}: not authorised (${response.status}); pass --token or set DO_TAIL_TOKEN`,
+        response.status,
+      );
     }
     if (!response.ok) {
       const answer = parseJson(text);
       if (answersWith(response.status, answer)) return answer;
-      throw new DoTailError(response.status === 404 ? "not_found" : "http", `${method} ${path}: HTTP ${response.status}: ${problemMessage(text)}`, response.status);
+      throw new DoTailError(
+        response.status === 404 ? "not_found" : "http",
+        `${method} ${path}: HTTP ${response.status}: ${problemMessage(text)}`,
+        response.status,
+      );
     }
     return JSON.parse(text);
   }
@@ -48,7 +59,10 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
      */
     flush: () => request("POST", "/flush", undefined, (status, answer) => status === 502 && Array.isArray(answer?.errors)),
     listArchives: (prefix, cursor, delimiter) =>
-      request("GET", `/archives?prefix=${encodeURIComponent(prefix)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}${delimiter ? `&delimiter=${encodeURIComponent(delimiter)}` : ""}`),
+      request(
+        "GET",
+        `/archives?prefix=${encodeURIComponent(prefix)}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}${delimiter ? `&delimiter=${encodeURIComponent(delimiter)}` : ""}`,
+      ),
     /** An archive object's events; a missing key is a DoTailError of kind "not_found" naming it. */
     async getArchive(key) {
       try {

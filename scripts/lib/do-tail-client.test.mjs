@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, describe, it } from "node:test";
-import { doTailClient, DoTailError } from "./do-tail-client.mjs";
+import { DoTailError, doTailClient } from "./do-tail-client.mjs";
 import { runLoad } from "./load-run.mjs";
 
 // The client against a stand-in do-tail (`npm run test:cli`): /flush answers 502 with its report
 // when a shard failed to flush, and that report has to reach `npm run load`.
 
-const FAILED_FLUSH = { objects: ["tail-events/2030-01-02/importance-2/10-00-a.json"], events: 3, bytes: 120, errors: ["shard 1: NORMAL: R2 put failed"] };
+const FAILED_FLUSH = {
+  objects: ["tail-events/2030-01-02/importance-2/10-00-a.json"],
+  events: 3,
+  bytes: 120,
+  errors: ["shard 1: NORMAL: R2 put failed"],
+};
 
 /** A server answering `routes[METHOD path]` ({ status, body }) and 404 for anything else. */
 async function standIn(routes) {
@@ -36,7 +41,8 @@ describe("doTailClient", () => {
   });
 
   it("still throws for a 502 without a report, another status, or another call", async () => {
-    const throwsHttp = (promise, status) => assert.rejects(promise, (error) => error instanceof DoTailError && error.kind === "http" && error.status === status);
+    const throwsHttp = (promise, status) =>
+      assert.rejects(promise, (error) => error instanceof DoTailError && error.kind === "http" && error.status === status);
     const client = doTailClient(server.url);
     answers = { flush: { status: 502, body: "<html>Bad gateway</html>" } };
     await throwsHttp(client.flush(), 502);
@@ -59,9 +65,21 @@ describe("runLoad", () => {
       "GET /archives": { status: 200, body: { objects: [], truncated: false } },
     });
     // Every invocation is received as its events plus its invocation event.
-    const producer = await standIn({ "GET /emit": () => ((received += perInvocation + 1), { status: 200, body: {} }) });
+    const producer = await standIn({
+      "GET /emit": () => {
+        received += perInvocation + 1;
+        return { status: 200, body: {} };
+      },
+    });
     try {
-      const result = await runLoad({ client: doTailClient(doTail.url), producer: producer.url, invocations: 3, perInvocation, concurrency: 1, settleSeconds: 1 });
+      const result = await runLoad({
+        client: doTailClient(doTail.url),
+        producer: producer.url,
+        invocations: 3,
+        perInvocation,
+        concurrency: 1,
+        settleSeconds: 1,
+      });
       assert.deepEqual(result.flushErrors, FAILED_FLUSH.errors);
     } finally {
       await Promise.all([doTail.close(), producer.close()]);

@@ -16,7 +16,13 @@ export async function runLoad({ client, producer, invocations, perInvocation, co
   async function sender() {
     while (next < invocations) {
       const seq = next++;
-      const ok = await fetch(`${producer}/emit?run=${run}&seq=${seq}&events=${perInvocation}`).then(async (r) => (await r.arrayBuffer(), r.ok), () => false);
+      const ok = await fetch(`${producer}/emit?run=${run}&seq=${seq}&events=${perInvocation}`).then(
+        async (r) => {
+          await r.arrayBuffer();
+          return r.ok;
+        },
+        () => false,
+      );
       if (!ok) failures.add(seq);
       done++;
       if (done % 100 === 0 || done === invocations) progress("sending ", done, invocations, startedAt);

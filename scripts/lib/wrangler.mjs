@@ -38,6 +38,8 @@ const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
 /** wrangler and vitest refuse Node < 22.12; `npm run` supplies the Node from the `node` devDependency. */
 export function requireSupportedNode(script) {
   if (major > 22 || (major === 22 && minor >= 12)) return;
-  console.error(`${script} needs Node >= 22.12 (this is ${process.version}). Run it through npm (npm run …): npm puts node_modules/.bin/node first on PATH.`);
+  console.error(
+    `${script} needs Node >= 22.12 (this is ${process.version}). Run it through npm (npm run …): npm puts node_modules/.bin/node first on PATH.`,
+  );
   process.exit(1);
 }

@@ -25,9 +25,13 @@ async function sessionTour(client) {
   if (!session?.id) return;
   const path = `/api/sessions/${session.id}`;
   await client.send("session-api", "GET", path, { label: "/api/sessions/:id" });
-  await client.send("session-api", "PUT", path, { label: "/api/sessions/:id", body: { tracks: [{ id: "kick" }, { id: "kick" }, { id: "hat" }] } });
+  await client.send("session-api", "PUT", path, {
+    label: "/api/sessions/:id",
+    body: { tracks: [{ id: "kick" }, { id: "kick" }, { id: "hat" }] },
+  });
   const published = await client.send("session-api", "POST", `${path}/publish`, { label: "/api/sessions/:id/publish" });
-  if (published?.id) await client.send("session-api", "PUT", `/api/sessions/${published.id}`, { label: "/api/sessions/:id", body: { tempo: 100 } });
+  if (published?.id)
+    await client.send("session-api", "PUT", `/api/sessions/${published.id}`, { label: "/api/sessions/:id", body: { tempo: 100 } });
   await client.send("session-api", "POST", `${path}/remix`, { label: "/api/sessions/:id/remix" });
   await client.send("session-api", "GET", `/api/sessions/gone${shortId()}`, { label: "/api/sessions/:id" });
 
@@ -49,18 +53,27 @@ async function sessionTour(client) {
 }
 
 async function codeRunnerTour(client) {
-  const files = [{ path: "index.html", size: 2_000 }, { path: "app.js.map", size: 900 }];
+  const files = [
+    { path: "index.html", size: 2_000 },
+    { path: "app.js.map", size: 900 },
+  ];
   await client.send("code-runner", "POST", "/imports", { body: { userId: "user_tour", plan: "pro", files } });
   await client.send("code-runner", "POST", "/imports", { body: { userId: "user_tour", plan: "pro", files: [] } });
   const publish = (source, headers = {}) =>
-    client.send("code-runner", "POST", "/capsules/cap_tour/publish", { label: "/capsules/:id/publish", body: { userId: "user_tour", files, source }, headers });
+    client.send("code-runner", "POST", "/capsules/cap_tour/publish", {
+      label: "/capsules/:id/publish",
+      body: { userId: "user_tour", files, source },
+      headers,
+    });
   await publish("<h1>hello</h1>");
   await publish("<h1>hello again</h1>", { "x-simulate": "fail" });
   await publish("eval(atob(payload))");
   for (const headers of [{}, { "x-simulate": "fail" }, { "x-simulate": "invalid" }]) {
     await client.send("code-runner", "POST", "/runs", { body: { capsuleId: "cap_tour", plan: "free", userId: "user_tour" }, headers });
   }
-  await client.send("code-runner", "POST", "/runtime-events", { body: { event: "runtime_error", capsuleId: "cap_tour", code: "E_UNCAUGHT", message: "x is undefined", isError: true } });
+  await client.send("code-runner", "POST", "/runtime-events", {
+    body: { event: "runtime_error", capsuleId: "cap_tour", code: "E_UNCAUGHT", message: "x is undefined", isError: true },
+  });
   await client.send("code-runner", "POST", "/runtime-events", { body: { event: "runtime_ready", capsuleId: "cap_tour" } });
   await client.send("code-runner", "POST", "/waitlist", { body: { plan: "creator" } });
   await client.send("code-runner", "GET", "/do-status");
@@ -68,8 +81,10 @@ async function codeRunnerTour(client) {
 
 async function frameworkTour(client) {
   const agent = `/agents/agent-tour-${shortId()}`;
-  const post = (action, headers = {}, body = {}) => client.send("do-framework", "POST", `${agent}/${action}`, { label: `/agents/:id/${action}`, body, headers });
-  for (const simulate of [undefined, "invalid", "fail", "unavailable"]) await post("messages", simulate ? { "x-simulate": simulate } : {}, { text: "hello" });
+  const post = (action, headers = {}, body = {}) =>
+    client.send("do-framework", "POST", `${agent}/${action}`, { label: `/agents/:id/${action}`, body, headers });
+  for (const simulate of [undefined, "invalid", "fail", "unavailable"])
+    await post("messages", simulate ? { "x-simulate": simulate } : {}, { text: "hello" });
   await post("workflows");
   await post("workflows", { "x-simulate": "fail" });
   await post("execute", {}, { language: "python" });

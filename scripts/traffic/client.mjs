@@ -41,7 +41,13 @@ export class Client {
   }
 
   headers(extra = {}) {
-    return { "x-request-id": randomUUID(), "x-correlation-id": this.correlationId, "x-client-id": this.clientId, "x-colo": this.colo, ...extra };
+    return {
+      "x-request-id": randomUUID(),
+      "x-correlation-id": this.correlationId,
+      "x-client-id": this.clientId,
+      "x-colo": this.colo,
+      ...extra,
+    };
   }
 
   /** One request, unless the run's request budget is spent; answers the parsed JSON body or null. */

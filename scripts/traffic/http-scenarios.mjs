@@ -14,7 +14,9 @@ const SOURCES = [
 export async function sessionLifecycle(client) {
   const invalid = chance(0.03);
   const created = await client.send("session-api", "POST", "/api/sessions", {
-    body: chance(0.04) ? { tempo: 999 } : { source: chance(0.2) ? "import" : "new", tempo: between(70, 170), swing: Math.round(Math.random() * 50) / 100 },
+    body: chance(0.04)
+      ? { tempo: 999 }
+      : { source: chance(0.2) ? "import" : "new", tempo: between(70, 170), swing: Math.round(Math.random() * 50) / 100 },
     headers: invalid ? { "x-simulate": "invalid" } : chance(0.02) ? { "x-simulate": "quota" } : {},
   });
   if (!created?.id) return;
@@ -27,7 +29,8 @@ export async function sessionLifecycle(client) {
   if (chance(0.4)) {
     const published = await client.send("session-api", "POST", `${path}/publish`, { label: "/api/sessions/:id/publish" });
     // Editing a published session is rejected (error_mutation_rejected).
-    if (published?.id && chance(0.5)) await client.send("session-api", "PUT", `/api/sessions/${published.id}`, { label: "/api/sessions/:id", body: { tempo: 100 } });
+    if (published?.id && chance(0.5))
+      await client.send("session-api", "PUT", `/api/sessions/${published.id}`, { label: "/api/sessions/:id", body: { tempo: 100 } });
   }
   if (chance(0.3)) await client.send("session-api", "POST", `${path}/remix`, { label: "/api/sessions/:id/remix" });
   if (chance(0.05)) await client.send("session-api", "GET", `/api/sessions/gone${shortId()}`, { label: "/api/sessions/:id" });
@@ -41,7 +44,8 @@ export async function burst(client) {
 function files() {
   const entry = pick(["index.html", "src/index.jsx", "main.py", "app.js"]);
   const list = [{ path: entry, size: between(200, 40_000) }];
-  for (let i = between(0, 12); i > 0; i--) list.push({ path: `assets/${shortId()}.${pick(["png", "js", "css", "map"])}`, size: between(100, chance(0.03) ? 3_000_000 : 200_000) });
+  for (let i = between(0, 12); i > 0; i--)
+    list.push({ path: `assets/${shortId()}.${pick(["png", "js", "css", "map"])}`, size: between(100, chance(0.03) ? 3_000_000 : 200_000) });
   return list;
 }
 
@@ -52,10 +56,17 @@ export async function codeRunner(client) {
   const capsuleId = `cap_${between(1, 25)}`;
   const roll = Math.random();
   if (roll < 0.15) return client.send("code-runner", "POST", "/imports", { body: { userId, plan, files: chance(0.05) ? [] : files() } });
-  if (roll < 0.3) return client.send("code-runner", "POST", `/capsules/${capsuleId}/publish`, { label: "/capsules/:id/publish", body: { userId, plan, files: files(), source: pick(SOURCES) } });
+  if (roll < 0.3)
+    return client.send("code-runner", "POST", `/capsules/${capsuleId}/publish`, {
+      label: "/capsules/:id/publish",
+      body: { userId, plan, files: files(), source: pick(SOURCES) },
+    });
   if (roll < 0.75) {
     const invalid = chance(0.05);
-    return client.send("code-runner", "POST", "/runs", { body: { userId, plan, capsuleId, postId: `post_${between(1, 200)}` }, headers: invalid ? { "x-simulate": "invalid" } : {} });
+    return client.send("code-runner", "POST", "/runs", {
+      body: { userId, plan, capsuleId, postId: `post_${between(1, 200)}` },
+      headers: invalid ? { "x-simulate": "invalid" } : {},
+    });
   }
   if (roll < 0.9) {
     const error = chance(0.3);
@@ -89,11 +100,16 @@ export async function doFramework(client) {
     return;
   }
   if (roll < 0.6) return client.send("do-framework", "POST", `${agent}/workflows`, { label: "/agents/:id/workflows", body: {} });
-  if (roll < 0.7) return client.send("do-framework", "POST", `${agent}/execute`, { label: "/agents/:id/execute", body: { language: pick(["javascript", "python", "sql"]) } });
+  if (roll < 0.7)
+    return client.send("do-framework", "POST", `${agent}/execute`, {
+      label: "/agents/:id/execute",
+      body: { language: pick(["javascript", "python", "sql"]) },
+    });
   if (roll < 0.76) return client.send("do-framework", "POST", `${agent}/schedule`, { label: "/agents/:id/schedule", body: {} });
   if (roll < 0.8) return client.send("do-framework", "POST", `${agent}/hibernate`, { label: "/agents/:id/hibernate", body: {} });
   if (roll < 0.82) return client.send("do-framework", "DELETE", agent, { label: "/agents/:id" });
-  if (roll < 0.88) return client.send("do-framework", "POST", pick(["/payments", "/transfers"]), { body: { amount: between(100, 50_000) / 100 } });
+  if (roll < 0.88)
+    return client.send("do-framework", "POST", pick(["/payments", "/transfers"]), { body: { amount: between(100, 50_000) / 100 } });
   if (roll < 0.95) return client.send("do-framework", "POST", "/notify", { body: { channel: pick(["email", "slack", "sms"]) } });
   return client.send("do-framework", "POST", "/calls", { body: { seconds: between(5, 900) } });
 }

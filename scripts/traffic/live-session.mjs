@@ -107,7 +107,7 @@ function apply(local, text) {
 function nextMessage(local) {
   const tracks = local.session?.tracks ?? [];
   const roll = Math.random();
-  if (roll < 0.45) return { type: "toggle_step", trackId: chance(0.03) ? "ghost" : pick(tracks)?.id ?? "kick", step: between(0, 15) };
+  if (roll < 0.45) return { type: "toggle_step", trackId: chance(0.03) ? "ghost" : (pick(tracks)?.id ?? "kick"), step: between(0, 15) };
   if (roll < 0.52) return { type: "set_tempo", tempo: between(70, 180) };
   if (roll < 0.6) return { type: pick(["play", "stop"]) };
   if (roll < 0.72) return { type: "clock_sync", rtt: between(8, chance(0.1) ? 400 : 90), offset: between(-40, 40) };

@@ -43,7 +43,8 @@ function compile(rules: readonly ImportanceRule[]): CompiledTable {
   let compiled = compiledTables.get(rules);
   if (!compiled) {
     const readsDataOfOtherKinds = rules.some(
-      ({ when }) => (when.minStatus !== undefined || when.truncated !== undefined) && (!when.kind || when.kind.some((k) => k !== "invocation")),
+      ({ when }) =>
+        (when.minStatus !== undefined || when.truncated !== undefined) && (!when.kind || when.kind.some((k) => k !== "invocation")),
     );
     compiled = {
       rules: rules.map((rule) => ({ matches: compileWhen(rule.when), importance: rule.importance })),

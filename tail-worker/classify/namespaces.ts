@@ -24,10 +24,18 @@ export const NAMESPACE_HANDLERS: readonly NamespaceHandler[] = [
     events: ["Execution.started", "Execution.completed", "Execution.failed", "Step.completed", "Step.failed", "State.changed"],
     summaryFields: ["workflowId", "step", "duration", "error"],
   },
-  { namespace: "Agent", events: ["Session.started", "Session.ended", "Message.received", "Tool.called"], summaryFields: ["agentId", "tool", "duration"] },
+  {
+    namespace: "Agent",
+    events: ["Session.started", "Session.ended", "Message.received", "Tool.called"],
+    summaryFields: ["agentId", "tool", "duration"],
+  },
   { namespace: "Execution", events: ["Code.started", "Code.completed", "Code.failed"], summaryFields: ["language", "duration", "error"] },
   { namespace: "Storage", events: ["Snapshot.created", "Sync.completed"], summaryFields: ["size", "duration"] },
-  { namespace: "Connection", events: ["WebSocket.opened", "WebSocket.closed", "WebSocket.hibernated"], summaryFields: ["connectionId", "code"] },
+  {
+    namespace: "Connection",
+    events: ["WebSocket.opened", "WebSocket.closed", "WebSocket.hibernated"],
+    summaryFields: ["connectionId", "code"],
+  },
   { namespace: "Schedule", events: ["Alarm.fired", "Task.executed"], summaryFields: ["task", "duration"] },
   { namespace: "Financial", events: ["Payment.completed", "Transfer.completed"], summaryFields: ["amount", "currency"] },
   { namespace: "Communication", events: ["Email.sent", "Slack.posted", "SMS.sent"], summaryFields: ["to", "channel"] },
@@ -50,7 +58,8 @@ const memo = new Map<string, NamespaceHandler | null>();
 export function namespaceOf(type: string): NamespaceHandler | undefined {
   let handler = memo.get(type);
   if (handler === undefined) {
-    handler = BY_PREFIX.find((h) => type.length > h.namespace.length && type.startsWith(h.namespace) && type[h.namespace.length] === ".") ?? null;
+    handler =
+      BY_PREFIX.find((h) => type.length > h.namespace.length && type.startsWith(h.namespace) && type[h.namespace.length] === ".") ?? null;
     if (memo.size >= MAX_MEMO) memo.clear();
     memo.set(type, handler);
   }

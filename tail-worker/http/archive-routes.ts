@@ -1,7 +1,7 @@
 import type { IRequest } from "itty-router";
+import * as v from "valibot";
 import { ARCHIVE_PREFIX } from "../../collector-do/archive-key";
 import type { Env } from "../../schemas/config/env";
-import * as v from "valibot";
 import { json, problem } from "./json";
 import { parseQuery } from "./query-params";
 
@@ -18,9 +18,20 @@ export async function listArchives(request: IRequest, env: Env): Promise<Respons
   if ("problem" in query) return query.problem;
   const { prefix, cursor, delimiter } = query.params;
   if (!isArchiveKey(prefix)) return problem(400, `prefix must start with "${ARCHIVE_PREFIX}" and must not contain "." or ".." segments`);
-  const listing = await env.ARCHIVE.list({ prefix, cursor: cursor || undefined, limit: 1000, include: ["customMetadata"], ...(delimiter ? { delimiter } : {}) });
+  const listing = await env.ARCHIVE.list({
+    prefix,
+    cursor: cursor || undefined,
+    limit: 1000,
+    include: ["customMetadata"],
+    ...(delimiter ? { delimiter } : {}),
+  });
   return json({
-    objects: listing.objects.map((o) => ({ key: o.key, size: o.size, uploaded: o.uploaded.toISOString(), customMetadata: o.customMetadata ?? {} })),
+    objects: listing.objects.map((o) => ({
+      key: o.key,
+      size: o.size,
+      uploaded: o.uploaded.toISOString(),
+      customMetadata: o.customMetadata ?? {},
+    })),
     ...(delimiter ? { prefixes: listing.delimitedPrefixes } : {}),
     truncated: listing.truncated,
     ...(listing.truncated ? { cursor: listing.cursor } : {}),
@@ -47,6 +58,7 @@ const MAX_KEY_LENGTH = 1024;
 
 /** Keeps browsing inside the archive prefix: no dot segments, no control characters, R2's key length. */
 function isArchiveKey(key: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (!key.startsWith(ARCHIVE_PREFIX) || key.length > MAX_KEY_LENGTH || /[\u0000-\u001f\\]/.test(key)) return false;
   return !key.split("/").some((segment) => segment === "." || segment === "..");
 }

@@ -18,7 +18,10 @@ export async function requireAdmin(request: IRequest, env: Env): Promise<Respons
   const { environment, security } = loadConfig(env);
   if (security.adminToken === undefined) {
     if (environment === "development") return undefined;
-    return problem(503, "ADMIN_TOKEN is not set, so every route but /health is closed in production. Set it with: npx wrangler secret put ADMIN_TOKEN -c wrangler.tail.toml");
+    return problem(
+      503,
+      "ADMIN_TOKEN is not set, so every route but /health is closed in production. Set it with: npx wrangler secret put ADMIN_TOKEN -c wrangler.tail.toml",
+    );
   }
   const supplied = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "")?.[1]?.trim();
   if (supplied === undefined) {
@@ -33,6 +36,9 @@ export async function requireAdmin(request: IRequest, env: Env): Promise<Respons
 /** Constant-time comparison: both sides are hashed first so that their lengths match too. */
 async function sameSecret(a: string, b: string): Promise<boolean> {
   const encoder = new TextEncoder();
-  const [ha, hb] = await Promise.all([crypto.subtle.digest("SHA-256", encoder.encode(a)), crypto.subtle.digest("SHA-256", encoder.encode(b))]);
+  const [ha, hb] = await Promise.all([
+    crypto.subtle.digest("SHA-256", encoder.encode(a)),
+    crypto.subtle.digest("SHA-256", encoder.encode(b)),
+  ]);
   return crypto.subtle.timingSafeEqual(ha, hb);
 }

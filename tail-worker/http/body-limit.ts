@@ -1,7 +1,7 @@
-import { errorMessage } from "../../schemas/lib/error-message";
 import type { IRequest } from "itty-router";
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
+import { errorMessage } from "../../schemas/lib/error-message";
 import { problem } from "./json";
 
 /** Router middleware: a request declaring a body larger than MAX_BODY_BYTES is refused unread. */

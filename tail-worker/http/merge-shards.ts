@@ -11,7 +11,10 @@ export function mergeShardStats(shards: readonly ShardStats[]) {
   if (!first) throw new Error("no collector shard answered");
   let merged = structuredClone(first);
   for (const shard of rest) {
-    for (const [name, view] of Object.entries(shard.buffered) as [keyof typeof merged.buffered, ShardStats["buffered"][keyof ShardStats["buffered"]]][]) {
+    for (const [name, view] of Object.entries(shard.buffered) as [
+      keyof typeof merged.buffered,
+      ShardStats["buffered"][keyof ShardStats["buffered"]],
+    ][]) {
       const into = merged.buffered[name];
       into.rows += view.rows;
       into.bytes += view.bytes;

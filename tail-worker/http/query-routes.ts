@@ -1,8 +1,8 @@
 import * as v from "valibot";
 import type { Env } from "../../schemas/config/env";
 import { compileQuery } from "../query/query-schema";
-import { runQuery } from "../query/run-query";
 import { QueryTooLargeError } from "../query/refusal";
+import { runQuery } from "../query/run-query";
 import { readJsonBody } from "./body-limit";
 import { json, problem } from "./json";
 import { parseQuery } from "./query-params";
@@ -40,7 +40,8 @@ export async function getQuery(request: Request, env: Env): Promise<Response> {
   if ("problem" in query) return query.problem;
   const { q, ...simple } = query.params;
   if (q !== undefined) {
-    if (Object.values(simple).some((value) => value !== undefined)) return problem(400, "give either q (the whole query as JSON) or individual parameters, not both");
+    if (Object.values(simple).some((value) => value !== undefined))
+      return problem(400, "give either q (the whole query as JSON) or individual parameters, not both");
     try {
       return answer(JSON.parse(q), env);
     } catch (error) {
@@ -68,7 +69,8 @@ function fromParameters(params: Record<string, string | undefined>): Record<stri
   if (params.to !== undefined) query.to = params.to;
   if (params.limit !== undefined) query.limit = /^\d+$/.test(params.limit) ? Number(params.limit) : params.limit;
   if (params.select !== undefined) query.select = params.select;
-  if (params.includeBuffered !== undefined) query.includeBuffered = params.includeBuffered === "true" ? true : params.includeBuffered === "false" ? false : params.includeBuffered;
+  if (params.includeBuffered !== undefined)
+    query.includeBuffered = params.includeBuffered === "true" ? true : params.includeBuffered === "false" ? false : params.includeBuffered;
   if (params.groupBy !== undefined) query.groupBy = list(params.groupBy);
   if (params.aggregates !== undefined) {
     query.aggregates = list(params.aggregates).map((spec) => {
@@ -80,7 +82,8 @@ function fromParameters(params: Record<string, string | undefined>): Record<stri
   for (const field of ["type", "script", "kind", "level"] as const) {
     if (params[field] !== undefined) where.push({ field, op: "eq", value: params[field] });
   }
-  if (params.importance !== undefined) where.push({ field: "importance", op: "eq", value: /^\d+$/.test(params.importance) ? Number(params.importance) : params.importance });
+  if (params.importance !== undefined)
+    where.push({ field: "importance", op: "eq", value: /^\d+$/.test(params.importance) ? Number(params.importance) : params.importance });
   if (where.length > 0) query.where = where;
   return query;
 }

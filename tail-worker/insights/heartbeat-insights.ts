@@ -3,7 +3,7 @@ import type { Env } from "../../schemas/config/env";
 import { fieldPath } from "../query/fields";
 import { Aggregator, EventsCollector, type Row } from "../query/grouping";
 import type { AggregateSpec, Condition } from "../query/query-schema";
-import { scan, type Scanned } from "../query/scan";
+import { type Scanned, scan } from "../query/scan";
 
 /**
  * Monitor insights from `heartbeat` events (schemas/catalog/heartbeats.ts), on the query engine:
@@ -57,10 +57,15 @@ export async function monitorInsight(env: Env, monitorId: string, window: { text
   const recent = new EventsCollector([], RECENT_HEARTBEATS);
   const health = new Aggregator([], HEALTH_AGGREGATES);
   const byRegion = new Aggregator([fieldPath(FIELD.region)], [spec("p95", "p95", FIELD.latencyMs)]);
-  const result = await scan(env, { range, where: [isHeartbeat, { field: FIELD.monitorId, op: "eq", value: monitorId }], includeBuffered: true }, [recent, health, byRegion]);
+  const result = await scan(
+    env,
+    { range, where: [isHeartbeat, { field: FIELD.monitorId, op: "eq", value: monitorId }], includeBuffered: true },
+    [recent, health, byRegion],
+  );
   const [totals] = health.rows([], 1).rows;
   const p95LatencyByRegion: Record<string, number | null> = {};
-  for (const row of byRegion.rows([{ field: FIELD.region, dir: "asc" }], 10_000).rows) p95LatencyByRegion[String(row[FIELD.region])] = row.p95 as number | null;
+  for (const row of byRegion.rows([{ field: FIELD.region, dir: "asc" }], 10_000).rows)
+    p95LatencyByRegion[String(row[FIELD.region])] = row.p95 as number | null;
   return {
     monitorId,
     window: window.text,
@@ -99,7 +104,9 @@ export async function fleetInsight(env: Env, window: { text: string; ms: number 
     window: window.text,
     from: new Date(range.from).toISOString(),
     to: new Date(range.to).toISOString(),
-    monitors: perMonitor.rows([{ field: FIELD.monitorId, dir: "asc" }], 10_000).rows.map((row) => ({ monitorId: String(row[FIELD.monitorId]), ...health(row) })),
+    monitors: perMonitor
+      .rows([{ field: FIELD.monitorId, dir: "asc" }], 10_000)
+      .rows.map((row) => ({ monitorId: String(row[FIELD.monitorId]), ...health(row) })),
     overall: health(overall.rows([], 1).rows[0]!),
     scanned: result.scanned,
   };

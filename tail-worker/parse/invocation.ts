@@ -16,7 +16,11 @@ export function parseInvocation(item: Record<string, unknown>, timestamp: number
     executionModel: asString(item.executionModel) ?? null,
     entrypoint: asString(item.entrypoint) ?? null,
     scriptVersion: scriptVersion
-      ? { id: asString(scriptVersion.id) ?? null, tag: asString(scriptVersion.tag) ?? null, message: asString(scriptVersion.message) ?? null }
+      ? {
+          id: asString(scriptVersion.id) ?? null,
+          tag: asString(scriptVersion.tag) ?? null,
+          message: asString(scriptVersion.message) ?? null,
+        }
       : null,
     dispatchNamespace: asString(item.dispatchNamespace) ?? null,
     scriptTags: asArray(item.scriptTags).filter((t) => typeof t === "string"),
@@ -44,10 +48,16 @@ export function describeTrigger(event: unknown): Record<string, unknown> {
     };
   }
   if ("rpcMethod" in event) return { trigger: "rpc", rpcMethod: asString(event.rpcMethod) ?? null };
-  if ("cron" in event) return { trigger: "scheduled", cron: asString(event.cron) ?? null, scheduledTime: asNumber(event.scheduledTime) ?? null };
+  if ("cron" in event)
+    return { trigger: "scheduled", cron: asString(event.cron) ?? null, scheduledTime: asNumber(event.scheduledTime) ?? null };
   if ("queue" in event) return { trigger: "queue", queue: asString(event.queue) ?? null, batchSize: asNumber(event.batchSize) ?? null };
   if ("mailFrom" in event) {
-    return { trigger: "email", mailFrom: asString(event.mailFrom) ?? null, rcptTo: asString(event.rcptTo) ?? null, rawSize: asNumber(event.rawSize) ?? null };
+    return {
+      trigger: "email",
+      mailFrom: asString(event.mailFrom) ?? null,
+      rcptTo: asString(event.rcptTo) ?? null,
+      rawSize: asNumber(event.rawSize) ?? null,
+    };
   }
   if ("consumedEvents" in event) return { trigger: "tail", consumedEvents: asArray(event.consumedEvents).length };
   if (isPlainObject(event.getWebSocketEvent)) {

@@ -1,6 +1,6 @@
-import type { ParsedEvent } from "./parsed-event";
-import { formatArgs } from "./format-args";
 import { errorMessage } from "../../schemas/lib/error-message";
+import { formatArgs } from "./format-args";
+import type { ParsedEvent } from "./parsed-event";
 import { asString, isPlainObject, timeOr } from "./values";
 
 /** Locally, a producer sharing the dev process prefixes every log with "[producer-name]". */
@@ -48,7 +48,14 @@ function eventFromArgs(args: unknown[], level: string, timestamp: number): Parse
   if (structured.length === 1 && isPlainObject(only)) {
     return fromObject(only, level, timestamp, text, undefined);
   }
-  const event: ParsedEvent = { type: `console.${level}`, kind: "log", level, timestamp, named: false, data: structured.length > 0 ? { args: structured } : {} };
+  const event: ParsedEvent = {
+    type: `console.${level}`,
+    kind: "log",
+    level,
+    timestamp,
+    named: false,
+    data: structured.length > 0 ? { args: structured } : {},
+  };
   if (text !== undefined) event.text = text;
   return event;
 }
@@ -71,7 +78,9 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
 export const MAX_EVENT_NAME_LENGTH = 256;
 
 /** The producer's `_event` name, when usable as a type; an over-long one is a problem to mark. */
-export function eventName(data: Record<string, unknown>): { usable: true; value: string; problem?: undefined } | { usable: false; problem?: string } {
+export function eventName(
+  data: Record<string, unknown>,
+): { usable: true; value: string; problem?: undefined } | { usable: false; problem?: string } {
   const name = data._event;
   if (typeof name !== "string" || name.trim() === "") return { usable: false };
   if (name.length > MAX_EVENT_NAME_LENGTH) return { usable: false, problem: `_event is longer than ${MAX_EVENT_NAME_LENGTH} characters` };
@@ -79,9 +88,22 @@ export function eventName(data: Record<string, unknown>): { usable: true; value:
 }
 
 /** A structured event, typed by its `_event` name when the producer gave a usable one. */
-function fromObject(data: Record<string, unknown>, level: string, timestamp: number, text: string | undefined, raw: string | undefined): ParsedEvent {
+function fromObject(
+  data: Record<string, unknown>,
+  level: string,
+  timestamp: number,
+  text: string | undefined,
+  raw: string | undefined,
+): ParsedEvent {
   const name = eventName(data);
-  const event: ParsedEvent = { type: name.usable ? name.value : `console.${level}`, kind: "log", level, timestamp, named: name.usable, data };
+  const event: ParsedEvent = {
+    type: name.usable ? name.value : `console.${level}`,
+    kind: "log",
+    level,
+    timestamp,
+    named: name.usable,
+    data,
+  };
   if (text !== undefined) event.text = text;
   if (raw !== undefined) event.raw = raw;
   if (name.problem) event.parseError = name.problem;

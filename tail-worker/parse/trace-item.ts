@@ -1,6 +1,6 @@
-import type { ParsedEvent, ParsedTraceItem } from "./parsed-event";
 import { parseInvocation } from "./invocation";
 import { eventName, parseLogEntry } from "./log-entry";
+import type { ParsedEvent, ParsedTraceItem } from "./parsed-event";
 import { asArray, asNumber, asString, isPlainObject, timeOr } from "./values";
 
 /**

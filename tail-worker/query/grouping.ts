@@ -1,5 +1,5 @@
-import { accumulator, type Accumulator } from "./aggregates";
-import { fieldPath, weightOf, type FieldPath } from "./fields";
+import { type Accumulator, accumulator } from "./aggregates";
+import { type FieldPath, fieldPath, weightOf } from "./fields";
 import type { AggregateSpec, OrderSpec } from "./query-schema";
 import { MAX_GROUPS, QueryTooLargeError } from "./refusal";
 
@@ -47,12 +47,21 @@ export class Aggregator implements EventSink {
     const rows: Row[] = [];
     for (const { key, accumulators } of this.groups.values()) {
       const row: Row = {};
-      this.groupBy.forEach((field, i) => (row[field.name] = key[i]));
-      this.aggregates.forEach((spec, i) => (row[spec.name] = accumulators[i]!.result()));
+      this.groupBy.forEach((field, i) => {
+        row[field.name] = key[i];
+      });
+      this.aggregates.forEach((spec, i) => {
+        row[spec.name] = accumulators[i]!.result();
+      });
       rows.push(row);
     }
     const order: OrderSpec[] =
-      orderBy.length > 0 ? [...orderBy] : [...this.aggregates.slice(0, 1).map((a) => ({ field: a.name, dir: "desc" as const })), ...this.groupBy.map((g) => ({ field: g.name, dir: "asc" as const }))];
+      orderBy.length > 0
+        ? [...orderBy]
+        : [
+            ...this.aggregates.slice(0, 1).map((a) => ({ field: a.name, dir: "desc" as const })),
+            ...this.groupBy.map((g) => ({ field: g.name, dir: "asc" as const })),
+          ];
     rows.sort(rowComparator(order.map((o) => ({ read: (row: Row) => row[o.field], dir: o.dir }))));
     return { rows: rows.slice(0, limit), total: rows.length, truncated: rows.length > limit };
   }
@@ -62,7 +71,10 @@ export class Aggregator implements EventSink {
     let group = this.groups.get(id);
     if (!group) {
       if (this.groups.size >= this.maxGroups) {
-        throw new QueryTooLargeError(`this query makes more than ${this.maxGroups} groups; group by fewer or coarser fields, or narrow the time range or the where clause`, { maxGroups: this.maxGroups });
+        throw new QueryTooLargeError(
+          `this query makes more than ${this.maxGroups} groups; group by fewer or coarser fields, or narrow the time range or the where clause`,
+          { maxGroups: this.maxGroups },
+        );
       }
       group = { key, accumulators: this.aggregates.map(accumulator) };
       this.groups.set(id, group);
@@ -86,7 +98,10 @@ export class EventsCollector implements EventSink {
   ) {
     const order = orderBy.length > 0 ? orderBy : [{ field: "timestamp", dir: "desc" as const }];
     const byId = fieldPath("id");
-    this.compare = rowComparator([...order.map((o) => ({ read: fieldPath(o.field).read, dir: o.dir })), { read: byId.read, dir: "asc" as const }]);
+    this.compare = rowComparator([
+      ...order.map((o) => ({ read: fieldPath(o.field).read, dir: o.dir })),
+      { read: byId.read, dir: "asc" as const },
+    ]);
   }
 
   add(event: unknown): void {

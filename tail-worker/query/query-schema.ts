@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { fieldPath, lastSegment, type FieldPath } from "./fields";
+import { type FieldPath, fieldPath, lastSegment } from "./fields";
 import { resolveTime, type TimeInput, type TimeRange } from "./time-range";
 
 /**
@@ -18,10 +18,10 @@ export const MAX_LIMIT = 10_000;
 export const DEFAULT_LIMIT = 100;
 
 const FieldName = v.pipe(
-  v.string("must be a field path such as \"type\" or \"data.durationMs\""),
+  v.string('must be a field path such as "type" or "data.durationMs"'),
   v.minLength(1, "must not be empty"),
   v.maxLength(200, "must be at most 200 characters"),
-  v.regex(/^[^.\s]+(\.[^.\s]+)*$/, "must be a dot path such as \"data.durationMs\": no spaces, no empty segments"),
+  v.regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a dot path such as "data.durationMs": no spaces, no empty segments'),
 );
 
 const Time = v.union([v.string(), v.number()], 'must be an ISO string, epoch milliseconds or a relative time like "-1h"');
@@ -31,15 +31,16 @@ const ConditionSchema = v.pipe(
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
     const { op, value } = dataset.value;
-    const fail = (message: string) => addIssue({ message, path: [{ type: "object", origin: "value", input: dataset.value, key: "value", value }] });
+    const fail = (message: string) =>
+      addIssue({ message, path: [{ type: "object", origin: "value", input: dataset.value, key: "value", value }] });
     if (op === "exists") {
       if (value !== undefined && typeof value !== "boolean") fail("exists takes true (the default) or false");
     } else if (value === undefined) fail(`op "${op}" needs a value`);
     else if (op === "in") {
-      if (!Array.isArray(value) || value.length === 0 || value.length > 1000) fail("op \"in\" takes an array of 1 to 1,000 values");
+      if (!Array.isArray(value) || value.length === 0 || value.length > 1000) fail('op "in" takes an array of 1 to 1,000 values');
     } else if (["gt", "gte", "lt", "lte"].includes(op)) {
       if (typeof value !== "number" && typeof value !== "string") fail(`op "${op}" compares with a number or a string`);
-    } else if (op === "contains" && typeof value === "object" && value !== null) fail("op \"contains\" takes a string, number or boolean");
+    } else if (op === "contains" && typeof value === "object" && value !== null) fail('op "contains" takes a string, number or boolean');
   }),
 );
 
@@ -47,7 +48,9 @@ const AggregateSchema = v.pipe(
   v.strictObject({
     fn: v.picklist(AGGREGATE_FNS, `must be one of ${AGGREGATE_FNS.join(", ")}`),
     field: v.optional(FieldName),
-    as: v.optional(v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"), v.maxLength(100, "must be at most 100 characters"))),
+    as: v.optional(
+      v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"), v.maxLength(100, "must be at most 100 characters")),
+    ),
     /** Extension: only the group's events for which these hold count in this aggregate (like COUNTIF). */
     where: v.optional(v.pipe(v.array(ConditionSchema, "must be an array of conditions"), v.maxLength(20, "at most 20 conditions"))),
   }),
@@ -55,8 +58,10 @@ const AggregateSchema = v.pipe(
     if (!dataset.typed) return;
     const { fn, field, where } = dataset.value;
     const at = (key: string): [v.IssuePathItem] => [{ type: "object", origin: "value", input: dataset.value, key, value: undefined }];
-    if (!FIELDLESS_FNS.has(fn) && field === undefined) addIssue({ message: `${fn} needs a field, e.g. {"fn":"${fn}","field":"data.durationMs"}`, path: at("field") });
-    if (fn === "rate" && (where === undefined || where.length === 0)) addIssue({ message: "rate needs where: the share of events for which it holds", path: at("where") });
+    if (!FIELDLESS_FNS.has(fn) && field === undefined)
+      addIssue({ message: `${fn} needs a field, e.g. {"fn":"${fn}","field":"data.durationMs"}`, path: at("field") });
+    if (fn === "rate" && (where === undefined || where.length === 0))
+      addIssue({ message: "rate needs where: the share of events for which it holds", path: at("where") });
   }),
 );
 
@@ -72,7 +77,15 @@ export const QuerySchema = v.strictObject({
   groupBy: v.optional(v.pipe(v.array(FieldName, "must be an array of field paths"), v.maxLength(10, "at most 10 fields")), []),
   aggregates: v.optional(v.pipe(v.array(AggregateSchema, "must be an array of aggregates"), v.maxLength(50, "at most 50 aggregates"))),
   orderBy: v.optional(v.pipe(v.array(OrderSchema, "must be an array of {field, dir}"), v.maxLength(10, "at most 10 orderings")), []),
-  limit: v.optional(v.pipe(v.number("must be a number"), v.integer("must be a whole number"), v.minValue(1, "must be at least 1"), v.maxValue(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)), DEFAULT_LIMIT),
+  limit: v.optional(
+    v.pipe(
+      v.number("must be a number"),
+      v.integer("must be a whole number"),
+      v.minValue(1, "must be at least 1"),
+      v.maxValue(MAX_LIMIT, `must be at most ${MAX_LIMIT}`),
+    ),
+    DEFAULT_LIMIT,
+  ),
   includeBuffered: v.optional(v.boolean("must be true or false"), true),
   /** `events` answers the matching events themselves; `aggregates` (the default) answers groups. */
   select: v.optional(v.picklist(["aggregates", "events"], 'must be "aggregates" or "events"'), "aggregates"),
@@ -111,7 +124,8 @@ export interface CompiledQuery {
 
 /** Validates and compiles a query, or answers the message of its first problem. */
 export function compileQuery(input: unknown, now: number = Date.now()): { query: CompiledQuery } | { error: string } {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) return { error: 'query: must be a JSON object such as {"from":"-1h","aggregates":[{"fn":"count"}]}' };
+  if (input === null || typeof input !== "object" || Array.isArray(input))
+    return { error: 'query: must be a JSON object such as {"from":"-1h","aggregates":[{"fn":"count"}]}' };
   const parsed = v.safeParse(QuerySchema, input);
   if (!parsed.success) return { error: describeIssue(parsed.issues[0]) };
   const q = parsed.output;
@@ -124,9 +138,21 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
 
   const where = q.where as Condition[];
   if (q.select === "events") {
-    if (q.aggregates !== undefined && q.aggregates.length > 0) return { error: 'aggregates: a query with select "events" answers events, not aggregates; leave aggregates out' };
+    if (q.aggregates !== undefined && q.aggregates.length > 0)
+      return { error: 'aggregates: a query with select "events" answers events, not aggregates; leave aggregates out' };
     if (q.groupBy.length > 0) return { error: 'groupBy: a query with select "events" answers events, not groups; leave groupBy out' };
-    return { query: { range: { from, to }, where, includeBuffered: q.includeBuffered, limit: q.limit, select: "events", groupBy: [], aggregates: [], orderBy: q.orderBy } };
+    return {
+      query: {
+        range: { from, to },
+        where,
+        includeBuffered: q.includeBuffered,
+        limit: q.limit,
+        select: "events",
+        groupBy: [],
+        aggregates: [],
+        orderBy: q.orderBy,
+      },
+    };
   }
 
   const groupBy = q.groupBy.map(fieldPath);
@@ -146,9 +172,21 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
     names.add(name);
   }
   for (const [i, order] of q.orderBy.entries()) {
-    if (!names.has(order.field)) return { error: `orderBy[${i}].field: "${order.field}" is neither a groupBy field nor an aggregate name (${[...names].join(", ")})` };
+    if (!names.has(order.field))
+      return { error: `orderBy[${i}].field: "${order.field}" is neither a groupBy field nor an aggregate name (${[...names].join(", ")})` };
   }
-  return { query: { range: { from, to }, where, includeBuffered: q.includeBuffered, limit: q.limit, select: "aggregates", groupBy, aggregates, orderBy: q.orderBy } };
+  return {
+    query: {
+      range: { from, to },
+      where,
+      includeBuffered: q.includeBuffered,
+      limit: q.limit,
+      select: "aggregates",
+      groupBy,
+      aggregates,
+      orderBy: q.orderBy,
+    },
+  };
 }
 
 /** `aggregates[0].fn: must be one of …` from a valibot issue. */

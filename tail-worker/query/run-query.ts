@@ -1,7 +1,7 @@
 import type { Env } from "../../schemas/config/env";
 import { Aggregator, EventsCollector, type Row } from "./grouping";
 import type { CompiledQuery } from "./query-schema";
-import { scan, type Scanned } from "./scan";
+import { type Scanned, scan } from "./scan";
 
 /** The answer of `/query`. */
 export interface QueryResult {
@@ -18,7 +18,8 @@ export interface QueryResult {
 
 /** Runs a compiled query: one scan feeding either an Aggregator or an EventsCollector. */
 export async function runQuery(env: Env, query: CompiledQuery): Promise<QueryResult> {
-  const sink = query.select === "events" ? new EventsCollector(query.orderBy, query.limit) : new Aggregator(query.groupBy, query.aggregates);
+  const sink =
+    query.select === "events" ? new EventsCollector(query.orderBy, query.limit) : new Aggregator(query.groupBy, query.aggregates);
   const result = await scan(env, query, [sink]);
   const rows = sink instanceof EventsCollector ? sink.rows() : sink.rows(query.orderBy, query.limit);
   return {

@@ -4,7 +4,7 @@ import { allCollectorShards } from "../route/collector-stub";
 import { compileWhere, importanceMayMatch } from "./filters";
 import type { EventSink } from "./grouping";
 import { forEachArrayElement, forEachArrayElementOfText } from "./json-array-stream";
-import { selectObjects, type SelectedObject, type Selection } from "./object-selection";
+import { type SelectedObject, type Selection, selectObjects } from "./object-selection";
 import type { Condition } from "./query-schema";
 import { formatBytes, QueryTooLargeError } from "./refusal";
 import type { TimeRange } from "./time-range";
@@ -92,12 +92,13 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
 
   const queue = [...selection.objects];
   const readNext = async (): Promise<void> => {
-    for (let object = queue.shift(); object; object = queue.shift()) await readObject(env.ARCHIVE, object, result, (event) => {
-      if (!matches(event)) return;
-      const id = (event as { id?: unknown }).id;
-      if (typeof id === "string" && bufferedIds.has(id)) return;
-      for (const sink of sinks) sink.add(event);
-    });
+    for (let object = queue.shift(); object; object = queue.shift())
+      await readObject(env.ARCHIVE, object, result, (event) => {
+        if (!matches(event)) return;
+        const id = (event as { id?: unknown }).id;
+        if (typeof id === "string" && bufferedIds.has(id)) return;
+        for (const sink of sinks) sink.add(event);
+      });
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, queue.length) }, readNext));
   return result;
@@ -110,7 +111,13 @@ function refuseIfTooLarge(selection: Selection, range: TimeRange, limits: { maxO
     `this query would read ${atLeast}${selection.objects.length} archive objects (${atLeast}${formatBytes(selection.bytes)}) for ` +
       `${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()}, more than the limits of ${limits.maxObjects} objects ` +
       `(QUERY_MAX_OBJECTS) and ${formatBytes(limits.maxBytes)} (QUERY_MAX_BYTES); narrow the time range or filter on importance`,
-    { objects: selection.objects.length, bytes: selection.bytes, atLeast: !selection.complete, maxObjects: limits.maxObjects, maxBytes: limits.maxBytes },
+    {
+      objects: selection.objects.length,
+      bytes: selection.bytes,
+      atLeast: !selection.complete,
+      maxObjects: limits.maxObjects,
+      maxBytes: limits.maxBytes,
+    },
   );
 }
 

@@ -1,6 +1,6 @@
-import { setOwn } from "../../schemas/lib/own-property";
 import type { SecurityConfig } from "../../schemas/config/config";
 import { IP_FIELDS, normalizeFieldName } from "../../schemas/config/redaction";
+import { setOwn } from "../../schemas/lib/own-property";
 import { hashIp } from "./ip-hash";
 
 export const REDACTED = "[REDACTED]";
@@ -94,7 +94,6 @@ function createRedactor(security: SecurityConfig): Redactor {
 
   return { redact, redactUrl };
 }
-
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

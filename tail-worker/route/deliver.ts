@@ -1,7 +1,7 @@
-import { sleep } from "../../schemas/lib/sleep";
 import type { Env } from "../../schemas/config/env";
 import type { IngestResult, WireEvent } from "../../schemas/ingest-batch";
 import { errorMessage } from "../../schemas/lib/error-message";
+import { sleep } from "../../schemas/lib/sleep";
 import { collectorShard } from "./collector-stub";
 import { recordUndelivered, takePendingReport } from "./pending-report";
 
@@ -20,7 +20,12 @@ export type DeliveryOutcome = { ok: true; result: IngestResult } | { ok: false; 
  * Sends one batch to the collector, retrying failures and overload with exponential backoff.
  * Retrying is safe because the collector deduplicates on event ids. Never throws.
  */
-export async function deliverBatch(env: Env, events: WireEvent[], shard: number, policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY): Promise<DeliveryOutcome> {
+export async function deliverBatch(
+  env: Env,
+  events: WireEvent[],
+  shard: number,
+  policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+): Promise<DeliveryOutcome> {
   let lastError = "";
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
     const { report, restore } = takePendingReport();

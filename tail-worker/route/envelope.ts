@@ -2,8 +2,8 @@ import type { ForwardDecision } from "../../schemas/analytics/data-point";
 import type { ValidationMark } from "../../schemas/event-envelope";
 import type { Importance } from "../../schemas/importance";
 import type { WireEvent } from "../../schemas/ingest-batch";
-import { utf8ByteLength } from "../../schemas/lib/utf8";
 import { errorMessage } from "../../schemas/lib/error-message";
+import { utf8ByteLength } from "../../schemas/lib/utf8";
 import type { ParsedEvent, ParsedTraceItem } from "../parse/parsed-event";
 import { Hash64 } from "./hash";
 

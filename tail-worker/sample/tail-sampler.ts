@@ -36,7 +36,9 @@ function producerSampleRate(data: Record<string, unknown>): number {
 function isSlow(event: ClassifiedEvent, sampling: SamplingConfig): boolean {
   const threshold = Object.hasOwn(sampling.slowMs, event.type) ? sampling.slowMs[event.type] : sampling.slowMs["*"];
   if (threshold === undefined) return false;
-  const duration = [event.data.durationMs, event.data.duration, event.kind === "invocation" ? event.data.wallTime : undefined].find((d) => typeof d === "number");
+  const duration = [event.data.durationMs, event.data.duration, event.kind === "invocation" ? event.data.wallTime : undefined].find(
+    (d) => typeof d === "number",
+  );
   return typeof duration === "number" && duration >= threshold;
 }
 

@@ -20,8 +20,14 @@ export interface SampleTraceItem {
 }
 
 const NAMESPACE_SAMPLES: Record<string, Record<string, unknown>[]> = {
-  "DO.Lifecycle": [{ _event: "DO.Lifecycle.created", id: "abc-123", type: "Agent" }, { _event: "DO.Lifecycle.hibernated", id: "abc-123", type: "Agent" }],
-  RPC: [{ _event: "RPC.Request.received", id: "rpc-1", method: "getState" }, { _event: "RPC.Request.failed", id: "rpc-2", method: "save", error: "timeout" }],
+  "DO.Lifecycle": [
+    { _event: "DO.Lifecycle.created", id: "abc-123", type: "Agent" },
+    { _event: "DO.Lifecycle.hibernated", id: "abc-123", type: "Agent" },
+  ],
+  RPC: [
+    { _event: "RPC.Request.received", id: "rpc-1", method: "getState" },
+    { _event: "RPC.Request.failed", id: "rpc-2", method: "save", error: "timeout" },
+  ],
   CDC: [{ _event: "CDC.Event.emitted", table: "orders", operation: "insert" }],
   AI: [{ _event: "AI.Generation.completed", id: "gen-456", model: "llama-3", tokens: 1500, duration: 2340 }],
   Workflow: [{ _event: "Workflow.Step.completed", workflowId: "wf-9", step: "charge", duration: 120 }],
@@ -52,7 +58,12 @@ export function sampleTraceItems(now: number): SampleTraceItem[] {
     scriptVersion: { id: "test-version-1", tag: "test" },
   });
   const fetchEvent = (method: string, path: string, status: number) => ({
-    request: { url: `https://example.com${path}`, method, headers: { "user-agent": "do-tail-test", "cf-ray": `test-${path}` }, cf: { colo: "LHR" } },
+    request: {
+      url: `https://example.com${path}`,
+      method,
+      headers: { "user-agent": "do-tail-test", "cf-ray": `test-${path}` },
+      cf: { colo: "LHR" },
+    },
     response: { status },
   });
 
@@ -61,7 +72,9 @@ export function sampleTraceItems(now: number): SampleTraceItem[] {
   framework.logs = Object.values(NAMESPACE_SAMPLES)
     .flat()
     .map((event, i) => log(i + 1, "log", JSON.stringify(event)));
-  framework.diagnosticsChannelEvents = [{ timestamp: now + 30, channel: "do-framework", message: { _event: "AI.Embedding.created", id: "emb-1", model: "bge" } }];
+  framework.diagnosticsChannelEvents = [
+    { timestamp: now + 30, channel: "do-framework", message: { _event: "AI.Embedding.created", id: "emb-1", model: "bge" } },
+  ];
 
   const checkout = base("checkout-api", fetchEvent("POST", "/checkout", 200));
   checkout.logs = [
@@ -75,7 +88,14 @@ export function sampleTraceItems(now: number): SampleTraceItem[] {
   const crashed = base("checkout-api", fetchEvent("GET", "/orders/42", 500));
   crashed.outcome = "exception";
   crashed.logs = [log(1, "error", "database unavailable")];
-  crashed.exceptions = [{ timestamp: now + 2, name: "TypeError", message: "Cannot read properties of undefined (reading 'id')", stack: "TypeError: Cannot read properties of undefined\n    at handler (index.js:12:5)" }];
+  crashed.exceptions = [
+    {
+      timestamp: now + 2,
+      name: "TypeError",
+      message: "Cannot read properties of undefined (reading 'id')",
+      stack: "TypeError: Cannot read properties of undefined\n    at handler (index.js:12:5)",
+    },
+  ];
 
   const failedJob = base("uptime-monitor", { cron: "*/5 * * * *", scheduledTime: now });
   failedJob.logs = [log(1, "log", JSON.stringify({ _event: "error_sync_failed", monitorId: "mon-1", error: "ECONNRESET" }))];

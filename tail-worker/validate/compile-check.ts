@@ -64,7 +64,8 @@ function compile(schema: SchemaLike): Check | null {
       const key = schema.key && compile(schema.key);
       const value = schema.value && compile(schema.value);
       if (!key || !value) return null;
-      return (input) => input !== null && typeof input === "object" && !Array.isArray(input) && Object.entries(input).every(([k, v]) => key(k) && value(v));
+      return (input) =>
+        input !== null && typeof input === "object" && !Array.isArray(input) && Object.entries(input).every(([k, v]) => key(k) && value(v));
     }
     default:
       return null;

@@ -2,8 +2,8 @@ import * as v from "valibot";
 import { schemaFor } from "../../schemas/catalog/registry";
 import type { ValidationMark } from "../../schemas/event-envelope";
 import { errorMessage } from "../../schemas/lib/error-message";
-import { compileCheck } from "./compile-check";
 import type { ParsedEvent } from "../parse/parsed-event";
+import { compileCheck } from "./compile-check";
 
 /** A hostile event can fail on every field; the mark keeps the first few, each message shortened. */
 export const MAX_ISSUES = 10;

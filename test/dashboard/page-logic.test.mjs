@@ -11,8 +11,29 @@ import { bucketCounts } from "../../tail-worker/dashboard/js/time-buckets.js";
 // The dashboard's pure logic, run by Node (the page's modules are plain ES modules). The browser
 // tests in test/e2e check the same things end to end.
 const T = 1_795_000_000_000;
-const invocation = (id, data, extra = {}) => ({ id: `${id}-0`, invocationId: id, type: "invocation", kind: "invocation", importance: 1, timestamp: T, script: null, data, ...extra });
-const logEvent = (id, position, type, data, extra = {}) => ({ id: `${id}-${position}`, invocationId: id, type, kind: "log", level: "log", importance: 2, timestamp: T + position, script: null, data, ...extra });
+const invocation = (id, data, extra = {}) => ({
+  id: `${id}-0`,
+  invocationId: id,
+  type: "invocation",
+  kind: "invocation",
+  importance: 1,
+  timestamp: T,
+  script: null,
+  data,
+  ...extra,
+});
+const logEvent = (id, position, type, data, extra = {}) => ({
+  id: `${id}-${position}`,
+  invocationId: id,
+  type,
+  kind: "log",
+  level: "log",
+  importance: 2,
+  timestamp: T + position,
+  script: null,
+  data,
+  ...extra,
+});
 
 describe("recent errors", () => {
   it("names a locally caught uncaught exception by its wide event's error, with the request as context", () => {
@@ -28,8 +49,21 @@ describe("recent errors", () => {
 
   it("lists a deployed exception once, not again as its invocation or wide event", () => {
     const events = [
-      invocation("b", { trigger: "fetch", method: "GET", url: "https://api.example/boom", status: 500, outcome: "exception" }, { importance: 0 }),
-      { id: "b-2", invocationId: "b", type: "exception", kind: "exception", importance: 0, timestamp: T + 2, script: "api", data: { name: "Error", message: "boom" } },
+      invocation(
+        "b",
+        { trigger: "fetch", method: "GET", url: "https://api.example/boom", status: 500, outcome: "exception" },
+        { importance: 0 },
+      ),
+      {
+        id: "b-2",
+        invocationId: "b",
+        type: "exception",
+        kind: "exception",
+        importance: 0,
+        timestamp: T + 2,
+        script: "api",
+        data: { name: "Error", message: "boom" },
+      },
       logEvent("b", 1, "request_handled", { status: 500, error: "boom" }),
     ];
     const entries = errorEntries([...events, ...events]);
@@ -87,8 +121,14 @@ describe("query rows", () => {
     assert.equal(data.length, 5);
     const [xs, critical, , , low] = data;
     assert.equal(xs[0], Math.floor(T / 60_000) * 60);
-    assert.equal(critical.reduce((a, b) => a + b), 2);
-    assert.equal(low.reduce((a, b) => a + b), 5);
+    assert.equal(
+      critical.reduce((a, b) => a + b),
+      2,
+    );
+    assert.equal(
+      low.reduce((a, b) => a + b),
+      5,
+    );
   });
 
   it("adds up the top lists across the other group field, naming missing scripts", () => {
@@ -119,7 +159,12 @@ describe("query rows", () => {
 describe("cards", () => {
   it("reads every card from /stats: received by importance, buffered rows, archived, failures, shed", () => {
     const stats = {
-      buffered: { CRITICAL: { rows: 1, bytes: 10 }, HIGH: { rows: 0, bytes: 0 }, NORMAL: { rows: 5, bytes: 50 }, LOW: { rows: 2, bytes: 20 } },
+      buffered: {
+        CRITICAL: { rows: 1, bytes: 10 },
+        HIGH: { rows: 0, bytes: 0 },
+        NORMAL: { rows: 5, bytes: 50 },
+        LOW: { rows: 2, bytes: 20 },
+      },
       counters: {
         received: 20,
         archived: 12,

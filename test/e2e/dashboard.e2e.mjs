@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { requireSupportedNode, ROOT } from "../../scripts/lib/wrangler.mjs";
+import { ROOT, requireSupportedNode } from "../../scripts/lib/wrangler.mjs";
 import { launchBrowser } from "./lib/browser.mjs";
 import { startLocalPipeline } from "./lib/local-pipeline.mjs";
 
@@ -28,7 +28,11 @@ const pageProblems = [];
 async function call(path, { method = "GET", body, token = ADMIN_TOKEN } = {}) {
   const headers = token ? { authorization: `Bearer ${token}` } : {};
   if (body !== undefined) headers["content-type"] = "application/json";
-  const response = await fetch(`${pipeline.tailUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${pipeline.tailUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
   let json;
   try {
@@ -57,11 +61,18 @@ async function until(what, check, timeoutMs = 30_000) {
 }
 
 async function warmUp(url) {
-  await until(`events of ${url} to reach do-tail`, async () => {
-    const before = (await stats()).counters.received;
-    await (await fetch(url)).arrayBuffer();
-    return until(`${url} tail events`, async () => (await stats()).counters.received > before, 5_000).then(() => true, () => false);
-  }, 60_000);
+  await until(
+    `events of ${url} to reach do-tail`,
+    async () => {
+      const before = (await stats()).counters.received;
+      await (await fetch(url)).arrayBuffer();
+      return until(`${url} tail events`, async () => (await stats()).counters.received > before, 5_000).then(
+        () => true,
+        () => false,
+      );
+    },
+    60_000,
+  );
 }
 
 /** What each card should read, computed here from /stats independently of the page's code. */
@@ -83,7 +94,12 @@ function expectedCards(s) {
 
 async function cardsOnPage() {
   return page.$$eval("#cards-panel [data-card]", (cards) =>
-    Object.fromEntries(cards.map((card) => [card.dataset.card, { raw: card.querySelector(".card-value")?.dataset.value, text: card.querySelector(".card-value")?.textContent }])),
+    Object.fromEntries(
+      cards.map((card) => [
+        card.dataset.card,
+        { raw: card.querySelector(".card-value")?.dataset.value, text: card.querySelector(".card-value")?.textContent },
+      ]),
+    ),
   );
 }
 
@@ -143,7 +159,9 @@ describe("dashboard in Chromium", { timeout: 360_000 }, () => {
 
     await page.fill("#token-input", "a-wrong-token-0123456789");
     await page.click("#token-submit");
-    await page.waitForFunction(() => document.querySelector("#token-dialog")?.open && /refused/.test(document.querySelector("#token-reason")?.textContent ?? ""));
+    await page.waitForFunction(
+      () => document.querySelector("#token-dialog")?.open && /refused/.test(document.querySelector("#token-reason")?.textContent ?? ""),
+    );
 
     await page.fill("#token-input", ADMIN_TOKEN);
     await page.click("#token-submit");
@@ -182,9 +200,15 @@ describe("dashboard in Chromium", { timeout: 360_000 }, () => {
   it("lists the thrown exception among the recent errors", async () => {
     await page.waitForSelector("#errors-panel[data-state='ready'] .errors li");
     const items = await page.locator("#errors-panel .errors li").allTextContents();
-    assert.ok(items.some((text) => text.includes(BOOM_MESSAGE) && text.includes("/boom")), `recent errors: ${JSON.stringify(items)}`);
+    assert.ok(
+      items.some((text) => text.includes(BOOM_MESSAGE) && text.includes("/boom")),
+      `recent errors: ${JSON.stringify(items)}`,
+    );
     // The sample exception from /test-events (a CRITICAL exception event).
-    assert.ok(items.some((text) => text.includes("TypeError: Cannot read properties of undefined")), "the sample TypeError is listed");
+    assert.ok(
+      items.some((text) => text.includes("TypeError: Cannot read properties of undefined")),
+      "the sample TypeError is listed",
+    );
   });
 
   it("shows invocation success rate and p95 duration", async () => {
@@ -200,7 +224,11 @@ describe("dashboard in Chromium", { timeout: 360_000 }, () => {
     await page.waitForSelector("#uptime-panel[data-state='ready'] table tbody tr");
     const rows = await page.locator("#uptime-panel table tbody tr").allTextContents();
     assert.equal(rows.length, fleet.monitors.length, "one row per monitor");
-    for (const monitor of fleet.monitors) assert.ok(rows.some((text) => text.includes(monitor.monitorId)), `monitor ${monitor.monitorId} listed`);
+    for (const monitor of fleet.monitors)
+      assert.ok(
+        rows.some((text) => text.includes(monitor.monitorId)),
+        `monitor ${monitor.monitorId} listed`,
+      );
   });
 
   it("runs a query typed into the box and shows the rows as a table, then as a chart", async () => {
@@ -221,7 +249,10 @@ describe("dashboard in Chromium", { timeout: 360_000 }, () => {
     await page.waitForSelector("#query-panel[data-state='ready'] #query-result table tbody tr");
     const rows = await page.locator("#query-result table tbody tr").allTextContents();
     assert.equal(rows.length, direct.json.rows.length, "one table row per result row");
-    assert.ok(rows.some((text) => text.includes("/boom") && text.includes("500")), `rows: ${JSON.stringify(rows)}`);
+    assert.ok(
+      rows.some((text) => text.includes("/boom") && text.includes("500")),
+      `rows: ${JSON.stringify(rows)}`,
+    );
 
     await page.check("input[name='query-view'][value='chart']");
     await page.waitForSelector("#query-result .uplot canvas");

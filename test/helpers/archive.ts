@@ -19,7 +19,13 @@ export async function readArchives(bucket: R2Bucket, prefix = "tail-events/"): P
       const object = await bucket.get(listed.key);
       if (!object) throw new Error(`listed object ${listed.key} is gone`);
       const text = await object.text();
-      archives.push({ key: listed.key, size: listed.size, customMetadata: object.customMetadata ?? {}, text, events: JSON.parse(text) as EventEnvelope[] });
+      archives.push({
+        key: listed.key,
+        size: listed.size,
+        customMetadata: object.customMetadata ?? {},
+        text,
+        events: JSON.parse(text) as EventEnvelope[],
+      });
     }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);

@@ -1,8 +1,8 @@
-import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import type { TailCollector } from "../../collector-do/tail-collector";
 import type { Config } from "../../schemas/config/config";
-import { faultyBucket, type BucketFaults, type FaultyBucket } from "./faulty-bucket";
+import { type BucketFaults, type FaultyBucket, faultyBucket } from "./faulty-bucket";
 
 /** A collector of its own per test, so tests share no buffer or counters. */
 export function collector(name: string): DurableObjectStub<TailCollector> {

@@ -35,7 +35,12 @@ export function localEndpoint(answers: (number | "network-error")[] = []): Local
       open();
     },
     async fetch(request) {
-      received.push({ method: request.method, url: request.url, contentType: request.headers.get("content-type"), body: await request.json() });
+      received.push({
+        method: request.method,
+        url: request.url,
+        contentType: request.headers.get("content-type"),
+        body: await request.json(),
+      });
       await gate;
       const answer = answers.shift() ?? 200;
       if (answer === "network-error") throw new Error("connection refused");

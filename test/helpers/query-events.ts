@@ -9,7 +9,12 @@ export type QueryEvent = EventEnvelope & { sampleRate?: number };
 let seq = 0;
 
 /** A named (wide) event envelope, as the tail worker archives a producer's `_event` log. */
-export function namedEvent(type: string, timestamp: number, data: Record<string, unknown>, options: { importance?: Importance; sampleRate?: number; script?: string } = {}): QueryEvent {
+export function namedEvent(
+  type: string,
+  timestamp: number,
+  data: Record<string, unknown>,
+  options: { importance?: Importance; sampleRate?: number; script?: string } = {},
+): QueryEvent {
   const n = ++seq;
   return {
     id: `q${n.toString(36).padStart(6, "0")}-1`,
@@ -53,7 +58,9 @@ export async function putArchive(
   const first = Math.min(...times);
   const last = Math.max(...times);
   const at = new Date(first).toISOString();
-  const key = options.key ?? `tail-events/${at.slice(0, 10)}/importance-${importance}/${at.slice(11, 13)}-${at.slice(14, 16)}-t${(++seq).toString(36)}.json`;
+  const key =
+    options.key ??
+    `tail-events/${at.slice(0, 10)}/importance-${importance}/${at.slice(11, 13)}-${at.slice(14, 16)}-t${(++seq).toString(36)}.json`;
   const body = JSON.stringify(events);
   await env.ARCHIVE.put(key, body, {
     customMetadata: {
@@ -78,7 +85,11 @@ export interface QueryAnswer {
 
 /** POST /query through the worker's fetch handler. */
 export async function postQuery(body: unknown): Promise<{ status: number; body: QueryAnswer }> {
-  const res = await exports.default.fetch("http://do-tail/query", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const res = await exports.default.fetch("http://do-tail/query", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
   return { status: res.status, body: (await res.json()) as QueryAnswer };
 }
 

@@ -39,7 +39,12 @@ export function logAt(timestamp: number, level: string, ...message: unknown[]): 
   return { timestamp, level, message };
 }
 
-export function fetchEvent(method: string, url: string, status?: number, cf: Record<string, unknown> = { colo: "LHR" }): Record<string, unknown> {
+export function fetchEvent(
+  method: string,
+  url: string,
+  status?: number,
+  cf: Record<string, unknown> = { colo: "LHR" },
+): Record<string, unknown> {
   return {
     request: { url, method, headers: { "user-agent": "vitest", "cf-ray": "8a1b2c3d4e5f6789-LHR" }, cf },
     ...(status === undefined ? {} : { response: { status } }),

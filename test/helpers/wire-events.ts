@@ -16,7 +16,17 @@ export function wireEvents(count: number, options: WireEventOptions = {}): WireE
   const { importance = 2, timestamp = Date.now(), bytes = 200, prefix = "evt" } = options;
   return Array.from({ length: count }, () => {
     const id = `${prefix}-${++counter}`;
-    const head = { id, invocationId: `${prefix}-inv`, type: "test_event", kind: "log", importance, timestamp, script: "test", namespace: null, data: { seq: counter } };
+    const head = {
+      id,
+      invocationId: `${prefix}-inv`,
+      type: "test_event",
+      kind: "log",
+      importance,
+      timestamp,
+      script: "test",
+      namespace: null,
+      data: { seq: counter },
+    };
     const filler = "x".repeat(Math.max(0, bytes - JSON.stringify(head).length - 12));
     const json = JSON.stringify({ ...head, data: { seq: counter, filler } });
     return { id, importance, timestamp, type: "test_event", kind: "log" as const, namespace: null, asText: false, json };

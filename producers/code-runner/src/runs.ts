@@ -1,5 +1,5 @@
-import { WideEvent, type Correlation } from "../../lib/wide-event";
 import { between, chance, latency, pick, shortId } from "../../lib/random";
+import { type Correlation, WideEvent } from "../../lib/wide-event";
 import { PLANS, type Simulate } from "./domain";
 
 export interface RunBody {

@@ -1,5 +1,5 @@
-import { WideEvent, type Correlation } from "../../lib/wide-event";
 import { pick, shortId } from "../../lib/random";
+import { type Correlation, WideEvent } from "../../lib/wide-event";
 import { PLANS, RUNTIMES } from "./domain";
 
 /** What a player's runtime posts to /runtime-events when something notable happens in it. */

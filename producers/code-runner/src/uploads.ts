@@ -1,6 +1,6 @@
-import { WideEvent, type Correlation } from "../../lib/wide-event";
 import { between, chance, latency, pick, shortId } from "../../lib/random";
-import { PLANS, RUNTIMES, sha256Hex, type Simulate } from "./domain";
+import { type Correlation, WideEvent } from "../../lib/wide-event";
+import { PLANS, RUNTIMES, type Simulate, sha256Hex } from "./domain";
 
 /** What a client uploads: files by path and size, and (for publish) the entry file's source. */
 export interface UploadBody {
@@ -44,7 +44,12 @@ export function importProject(body: UploadBody, correlation: Correlation): Respo
  * `artifact_compile_queued`, `artifact_compile` and `artifact_compile_success|failed`
  * (`simulate: "fail"` makes the build fail).
  */
-export async function publishCapsule(capsuleId: string, body: UploadBody, correlation: Correlation, simulate?: Simulate): Promise<Response> {
+export async function publishCapsule(
+  capsuleId: string,
+  body: UploadBody,
+  correlation: Correlation,
+  simulate?: Simulate,
+): Promise<Response> {
   const plan = body.plan ?? pick(PLANS);
   const userId = body.userId ?? shortId("user");
   const check = checkUpload(body);
@@ -68,7 +73,11 @@ export async function publishCapsule(capsuleId: string, body: UploadBody, correl
       warningCount: check.warningCount,
     })
     .emit();
-  new WideEvent(failed ? "artifact_compile_failed" : "artifact_compile_success", correlation, { artifactId, runtimeType, capsuleId }).emit();
+  new WideEvent(failed ? "artifact_compile_failed" : "artifact_compile_success", correlation, {
+    artifactId,
+    runtimeType,
+    capsuleId,
+  }).emit();
   return Response.json({ ...check, verdict, artifactId, compiled: !failed }, { status: failed ? 500 : 201 });
 }
 

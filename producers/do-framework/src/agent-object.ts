@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { between, chance, latency, pick, shortId } from "../../lib/random";
-import { correlationFrom, type Correlation } from "../../lib/wide-event";
+import { type Correlation, correlationFrom } from "../../lib/wide-event";
 import { emitFramework, frameworkEvent, reportFramework } from "./framework-events";
 
 const MODELS = ["@cf/meta/llama-3.1-8b-instruct", "@cf/mistral/mistral-7b-instruct-v0.2", "@cf/qwen/qwen1.5-14b-chat-awq"] as const;
@@ -41,7 +41,11 @@ export class AgentObject extends DurableObject {
 
       const model = pick(MODELS);
       reportFramework("AI.Generation.started", correlation, { model });
-      const generation = frameworkEvent(simulate === "fail" || chance(0.08) ? "AI.Generation.failed" : "AI.Generation.completed", correlation, { model, agentId });
+      const generation = frameworkEvent(
+        simulate === "fail" || chance(0.08) ? "AI.Generation.failed" : "AI.Generation.completed",
+        correlation,
+        { model, agentId },
+      );
       const duration = latency(1800);
       if (generation.name === "AI.Generation.failed") {
         // An invalid failure leaves out the required `error`.
@@ -49,9 +53,12 @@ export class AgentObject extends DurableObject {
         return { error: "generation failed" };
       }
       const tokens = between(40, 2400);
-      emitFramework(generation.set({ duration, tokens: invalid ? (String(tokens) as unknown as number) : tokens, promptTokens: text.length }));
+      emitFramework(
+        generation.set({ duration, tokens: invalid ? (String(tokens) as unknown as number) : tokens, promptTokens: text.length }),
+      );
       if (chance(0.3)) reportFramework("Agent.Tool.called", correlation, { agentId, tool: pick(TOOLS), duration: latency(120) });
-      if (chance(0.15)) reportFramework("AI.Embedding.created", correlation, { model: "@cf/baai/bge-base-en-v1.5", tokens: text.length, dimensions: 768 });
+      if (chance(0.15))
+        reportFramework("AI.Embedding.created", correlation, { model: "@cf/baai/bge-base-en-v1.5", tokens: text.length, dimensions: 768 });
       if (messages % 5 === 0) reportFramework("Storage.Snapshot.created", correlation, { size: messages * between(400, 900), messages });
       return { reply: `(${model}) …`, tokens };
     });
@@ -66,13 +73,22 @@ export class AgentObject extends DurableObject {
       for (const step of WORKFLOW_STEPS) {
         if ((simulate === "fail" && step === "validate") || chance(0.05)) {
           reportFramework("Workflow.Step.failed", correlation, { workflowId, step, error: `${step} timed out`, duration: latency(3000) });
-          reportFramework("Workflow.Execution.failed", correlation, { workflowId, step, error: `step ${step} failed`, duration: Date.now() - started });
+          reportFramework("Workflow.Execution.failed", correlation, {
+            workflowId,
+            step,
+            error: `step ${step} failed`,
+            duration: Date.now() - started,
+          });
           return { status: "failed" };
         }
         reportFramework("Workflow.Step.completed", correlation, { workflowId, step, duration: latency(300) });
       }
       reportFramework("Workflow.State.changed", correlation, { workflowId, from: "running", to: "done" });
-      reportFramework("Workflow.Execution.completed", correlation, { workflowId, duration: Date.now() - started, steps: WORKFLOW_STEPS.length });
+      reportFramework("Workflow.Execution.completed", correlation, {
+        workflowId,
+        duration: Date.now() - started,
+        steps: WORKFLOW_STEPS.length,
+      });
       return { status: "completed" };
     });
   }
@@ -82,7 +98,12 @@ export class AgentObject extends DurableObject {
       const executionId = shortId("exec");
       reportFramework("Execution.Code.started", correlation, { id: executionId, language });
       if (simulate === "fail" || chance(0.1)) {
-        reportFramework("Execution.Code.failed", correlation, { id: executionId, language, error: "SyntaxError: unexpected token", duration: latency(40) });
+        reportFramework("Execution.Code.failed", correlation, {
+          id: executionId,
+          language,
+          error: "SyntaxError: unexpected token",
+          duration: latency(40),
+        });
         return { status: "failed" };
       }
       reportFramework("Execution.Code.completed", correlation, { id: executionId, language, duration: latency(250) });
@@ -101,7 +122,10 @@ export class AgentObject extends DurableObject {
   }
 
   override async alarm(): Promise<void> {
-    const correlation = (await this.ctx.storage.get<Correlation>("scheduledBy")) ?? { requestId: shortId("alarm"), correlationId: shortId("alarm") };
+    const correlation = (await this.ctx.storage.get<Correlation>("scheduledBy")) ?? {
+      requestId: shortId("alarm"),
+      correlationId: shortId("alarm"),
+    };
     reportFramework("Schedule.Alarm.fired", correlation, { task: "digest" });
     const started = Date.now();
     const messages = (await this.ctx.storage.get<number>("messages")) ?? 0;
@@ -155,7 +179,11 @@ export class AgentObject extends DurableObject {
       reportFramework("RPC.Response.sent", correlation, { method, duration: Date.now() - started });
       return result;
     } catch (error) {
-      reportFramework("RPC.Request.failed", correlation, { method, duration: Date.now() - started, error: error instanceof Error ? error.message : String(error) });
+      reportFramework("RPC.Request.failed", correlation, {
+        method,
+        duration: Date.now() - started,
+        error: error instanceof Error ? error.message : String(error),
+      });
       throw error;
     }
   }

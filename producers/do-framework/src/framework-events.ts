@@ -1,6 +1,6 @@
 import { channel } from "node:diagnostics_channel";
 import type { DoFrameworkEventName } from "../../../schemas/catalog/do-framework";
-import { WideEvent, type Correlation, type WideEventFields } from "../../lib/wide-event";
+import { type Correlation, WideEvent, type WideEventFields } from "../../lib/wide-event";
 
 /**
  * The DO framework reports some events on its diagnostics channel rather than on the console;
@@ -19,7 +19,11 @@ export function viaFor(name: DoFrameworkEventName): Via {
 }
 
 /** Starts a namespaced event; `emitFramework` sends it the way the framework does for its namespace. */
-export function frameworkEvent<N extends DoFrameworkEventName>(name: N, correlation: Correlation, fields?: WideEventFields<N>): WideEvent<N> {
+export function frameworkEvent<N extends DoFrameworkEventName>(
+  name: N,
+  correlation: Correlation,
+  fields?: WideEventFields<N>,
+): WideEvent<N> {
   return new WideEvent(name, correlation, fields);
 }
 

@@ -1,6 +1,6 @@
 import { correlationFrom, correlationHeaders } from "../../lib/wide-event";
 import type { AgentObject, Simulate } from "./agent-object";
-import { call, notify, payment, type IntegrationBody } from "./integrations";
+import { call, type IntegrationBody, notify, payment } from "./integrations";
 
 export { AgentObject } from "./agent-object";
 
@@ -45,7 +45,8 @@ export default {
       const simulate = SIMULATIONS.find((s) => s === request.headers.get("x-simulate"));
       if (action === "messages") return Response.json(await agent.chat(text, correlation, simulate));
       if (action === "workflows") return Response.json(await agent.runWorkflow(correlation, simulate));
-      if (action === "execute") return Response.json(await agent.execute(typeof body.language === "string" ? body.language : "javascript", correlation, simulate));
+      if (action === "execute")
+        return Response.json(await agent.execute(typeof body.language === "string" ? body.language : "javascript", correlation, simulate));
       if (action === "schedule") return Response.json(await agent.schedule(correlation));
       if (action === "hibernate") return Response.json(await agent.hibernate(correlation));
       return Response.json({ error: "not found" }, { status: 404 });

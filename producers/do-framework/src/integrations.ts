@@ -29,7 +29,8 @@ export function notify(body: IntegrationBody, correlation: Correlation): Respons
   const to = body.to ?? `user-${between(1, 500)}`;
   const duration = latency(200);
   if (channel === "email") reportFramework("Communication.Email.sent", correlation, { to, channel, duration });
-  else if (channel === "slack") reportFramework("Communication.Slack.posted", correlation, { to, channel: `#${pick(["alerts", "support", "ops"])}`, duration });
+  else if (channel === "slack")
+    reportFramework("Communication.Slack.posted", correlation, { to, channel: `#${pick(["alerts", "support", "ops"])}`, duration });
   else if (channel === "sms") reportFramework("Communication.SMS.sent", correlation, { to, channel, duration });
   else return Response.json({ error: "channel must be email, slack or sms" }, { status: 400 });
   return Response.json({ sent: true, channel });

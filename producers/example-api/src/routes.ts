@@ -3,7 +3,7 @@ import type { WideEvent } from "./wide-event";
 /** A route answers the request and records what it learned on the request's wide event. */
 type Route = (request: Request, event: WideEvent) => Promise<Response> | Response;
 
-const PRICES_CENTS: Record<string, number> = { "tea-green": 450, "tea-black": 390, "mug": 1200 };
+const PRICES_CENTS: Record<string, number> = { "tea-green": 450, "tea-black": 390, mug: 1200 };
 
 async function createOrder(request: Request, event: WideEvent): Promise<Response> {
   const body = (await request.json().catch(() => null)) as { sku?: unknown; quantity?: unknown } | null;

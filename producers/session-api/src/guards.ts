@@ -37,16 +37,29 @@ export async function rateLimited(ctx: RouteContext, endpoint: string): Promise<
  * `x-simulate: quota` stands in for the storage write quota running out: 503 with an
  * `error_quota_exceeded` whose retryAfter is the time to midnight UTC, when the quota resets.
  */
-export function quotaExceeded(ctx: RouteContext, operation: "create" | "update" | "remix" | "publish", sessionId?: string): Response | undefined {
+export function quotaExceeded(
+  ctx: RouteContext,
+  operation: "create" | "update" | "remix" | "publish",
+  sessionId?: string,
+): Response | undefined {
   if (ctx.request.headers.get("x-simulate") !== "quota") return undefined;
   const now = new Date();
   const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
   const retryAfter = Math.ceil((midnight - now.getTime()) / 1000);
-  new WideEvent("error_quota_exceeded", ctx.correlation, { sessionId, operation, quotaType: "kv_writes", retryAfter, colo: ctx.colo }).emit();
+  new WideEvent("error_quota_exceeded", ctx.correlation, {
+    sessionId,
+    operation,
+    quotaType: "kv_writes",
+    retryAfter,
+    colo: ctx.colo,
+  }).emit();
   return Response.json({ error: "daily write quota exceeded" }, { status: 503, headers: { "retry-after": String(retryAfter) } });
 }
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("").slice(0, 16);
+  return [...new Uint8Array(digest)]
+    .map((b) => b.toString(16).padStart(2, "0"))
+    .join("")
+    .slice(0, 16);
 }

@@ -1,6 +1,15 @@
 import { correlationFrom } from "../../lib/wide-event";
 import { quotaExceeded, rateLimited } from "./guards";
-import { connectSession, createSession, getSession, publishSession, remixSession, updateSession, type Env, type RouteContext } from "./session-routes";
+import {
+  connectSession,
+  createSession,
+  type Env,
+  getSession,
+  publishSession,
+  type RouteContext,
+  remixSession,
+  updateSession,
+} from "./session-routes";
 
 export { SessionRoom } from "./session-room";
 

@@ -28,9 +28,12 @@ export interface SessionInput {
 /** What is wrong with a create/update body, as the `errors` of an error_validation event. */
 export function inputErrors(input: SessionInput): string[] {
   const errors: string[] = [];
-  if (input.tempo !== undefined && (typeof input.tempo !== "number" || input.tempo < 40 || input.tempo > 300)) errors.push("tempo must be a number from 40 to 300");
-  if (input.swing !== undefined && (typeof input.swing !== "number" || input.swing < 0 || input.swing > 1)) errors.push("swing must be a number from 0 to 1");
-  if (input.tracks !== undefined && (!Array.isArray(input.tracks) || input.tracks.length > 16)) errors.push("tracks must be an array of at most 16 tracks");
+  if (input.tempo !== undefined && (typeof input.tempo !== "number" || input.tempo < 40 || input.tempo > 300))
+    errors.push("tempo must be a number from 40 to 300");
+  if (input.swing !== undefined && (typeof input.swing !== "number" || input.swing < 0 || input.swing > 1))
+    errors.push("swing must be a number from 0 to 1");
+  if (input.tracks !== undefined && (!Array.isArray(input.tracks) || input.tracks.length > 16))
+    errors.push("tracks must be an array of at most 16 tracks");
   return errors;
 }
 
@@ -40,7 +43,11 @@ export function toTracks(value: unknown): Track[] {
     const track = (typeof raw === "object" && raw !== null ? raw : {}) as Partial<Track>;
     const steps = Array.isArray(track.steps) ? track.steps.slice(0, STEPS_PER_TRACK).map(Boolean) : [];
     while (steps.length < STEPS_PER_TRACK) steps.push(false);
-    return { id: typeof track.id === "string" ? track.id : `t${i}`, instrument: typeof track.instrument === "string" ? track.instrument : "kick", steps };
+    return {
+      id: typeof track.id === "string" ? track.id : `t${i}`,
+      instrument: typeof track.instrument === "string" ? track.instrument : "kick",
+      steps,
+    };
   });
 }
 

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { WideEvent, correlationFrom } from "../../lib/wide-event";
-import { dedupeTracks, MAX_PLAYERS, stateHash, type Session, type SessionInput, toTracks } from "./session-model";
+import { correlationFrom, WideEvent } from "../../lib/wide-event";
+import { dedupeTracks, MAX_PLAYERS, type Session, type SessionInput, stateHash, toTracks } from "./session-model";
+import { type ConnectionTally, type DisconnectReason, disconnectReason, emitSessionEnd, newTally } from "./ws-connection";
 import { handleMessage } from "./ws-messages";
-import { disconnectReason, emitSessionEnd, newTally, type ConnectionTally, type DisconnectReason } from "./ws-connection";
 
 export interface Playback {
   startedAt: number;
@@ -151,7 +151,11 @@ export class SessionRoom extends DurableObject {
     }
   }
 
-  async sendSnapshot(ws: WebSocket, tally: ConnectionTally, reason: "initial_connect" | "hash_mismatch" | "client_request" | "ack_gap"): Promise<void> {
+  async sendSnapshot(
+    ws: WebSocket,
+    tally: ConnectionTally,
+    reason: "initial_connect" | "hash_mismatch" | "client_request" | "ack_gap",
+  ): Promise<void> {
     const session = (await this.read()) as Session;
     const serverSeq = await this.currentSeq();
     const snapshot = JSON.stringify({ type: "snapshot", seq: serverSeq, hash: stateHash(session), session });

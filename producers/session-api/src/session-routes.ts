@@ -1,6 +1,6 @@
-import { WideEvent, correlationHeaders, type Correlation } from "../../lib/wide-event";
-import type { SessionRoom } from "./session-room";
+import { type Correlation, correlationHeaders, WideEvent } from "../../lib/wide-event";
 import { dedupeTracks, inputErrors, newSessionId, type Session, type SessionInput, toTracks } from "./session-model";
+import type { SessionRoom } from "./session-room";
 
 export interface Env {
   SESSION_ROOM: DurableObjectNamespace<SessionRoom>;
@@ -22,7 +22,10 @@ const room = (env: Env, id: string) => env.SESSION_ROOM.get(env.SESSION_ROOM.idF
 export async function createSession(ctx: RouteContext): Promise<Response> {
   const body = await readBody(ctx);
   if (body instanceof Response) return body;
-  const event = new WideEvent("session_created", ctx.correlation, { colo: ctx.colo, userAgent: ctx.request.headers.get("user-agent") ?? undefined });
+  const event = new WideEvent("session_created", ctx.correlation, {
+    colo: ctx.colo,
+    userAgent: ctx.request.headers.get("user-agent") ?? undefined,
+  });
   const repaired = dedupeTracks(toTracks(body.tracks ?? [{ id: "kick" }, { id: "snare" }, { id: "hat" }]));
   const session: Session = {
     id: newSessionId(),
@@ -65,7 +68,13 @@ export async function updateSession(ctx: RouteContext, id: string): Promise<Resp
   if (result.kind === "missing") return notFound(ctx, id);
   if (result.kind === "immutable") {
     const playerId = ctx.request.headers.get("x-player-id") ?? "http";
-    new WideEvent("error_mutation_rejected", ctx.correlation, { sessionId: id, playerId, mutationType: "update_session", reason: "session_immutable", colo: ctx.colo }).emit();
+    new WideEvent("error_mutation_rejected", ctx.correlation, {
+      sessionId: id,
+      playerId,
+      mutationType: "update_session",
+      reason: "session_immutable",
+      colo: ctx.colo,
+    }).emit();
     return Response.json({ error: "session is published and immutable" }, { status: 409 });
   }
   if (result.repairedTracks > 0) {
@@ -107,7 +116,8 @@ export async function remixSession(ctx: RouteContext, id: string): Promise<Respo
 
 /** GET /api/sessions/:id/ws: hands the upgrade to the session's Durable Object. */
 export async function connectSession(ctx: RouteContext, id: string): Promise<Response> {
-  if (ctx.request.headers.get("upgrade")?.toLowerCase() !== "websocket") return Response.json({ error: "expected a WebSocket upgrade" }, { status: 426 });
+  if (ctx.request.headers.get("upgrade")?.toLowerCase() !== "websocket")
+    return Response.json({ error: "expected a WebSocket upgrade" }, { status: 426 });
   const headers = new Headers(ctx.request.headers);
   for (const [name, value] of Object.entries(correlationHeaders(ctx.correlation))) headers.set(name, value);
   if (ctx.colo) headers.set("x-colo", ctx.colo);
@@ -140,6 +150,8 @@ async function readBody(ctx: RouteContext): Promise<(SessionInput & { source?: u
 
 /** Not in the catalog: an unknown name the tail worker archives without validating. */
 function notFound(ctx: RouteContext, id: string): Response {
-  new WideEvent("session_not_found", ctx.correlation, { sessionId: id, path: new URL(ctx.request.url).pathname, colo: ctx.colo }).fail("no session with this id").emit();
+  new WideEvent("session_not_found", ctx.correlation, { sessionId: id, path: new URL(ctx.request.url).pathname, colo: ctx.colo })
+    .fail("no session with this id")
+    .emit();
   return Response.json({ error: "no session with this id" }, { status: 404 });
 }

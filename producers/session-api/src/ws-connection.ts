@@ -1,4 +1,4 @@
-import { WideEvent, type Correlation } from "../../lib/wide-event";
+import { type Correlation, WideEvent } from "../../lib/wide-event";
 
 /**
  * What one WebSocket connection has done so far. It lives in the socket's attachment (at most
@@ -45,7 +45,12 @@ export function disconnectReason(code: number): DisconnectReason {
   return "error";
 }
 
-export function newTally(fields: Pick<ConnectionTally, "correlation" | "sessionId" | "playerId" | "playerName" | "colo" | "immutableSession" | "stateHashAtConnect" | "peakPlayerCount">): ConnectionTally {
+export function newTally(
+  fields: Pick<
+    ConnectionTally,
+    "correlation" | "sessionId" | "playerId" | "playerName" | "colo" | "immutableSession" | "stateHashAtConnect" | "peakPlayerCount"
+  >,
+): ConnectionTally {
   return {
     ...fields,
     connectedAt: Date.now(),

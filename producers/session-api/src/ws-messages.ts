@@ -1,7 +1,7 @@
 import { WideEvent } from "../../lib/wide-event";
+import { type Session, stateHash } from "./session-model";
 import type { SessionRoom } from "./session-room";
-import { stateHash, type Session } from "./session-model";
-import { countMessage, type ConnectionTally } from "./ws-connection";
+import { type ConnectionTally, countMessage } from "./ws-connection";
 
 /** An ack gap worth an event; above 50 the client is past the catch-up threshold. */
 const BEHIND_EVENT_GAP = 20;
@@ -22,7 +22,13 @@ export async function handleMessage(room: SessionRoom, ws: WebSocket, tally: Con
   const session = (await room.read()) as Session;
   const colo = tally.colo ? { colo: tally.colo } : {};
   const reject = (reason: "session_immutable" | "invalid_track" | "invalid_payload") =>
-    new WideEvent("error_mutation_rejected", tally.correlation, { sessionId: session.id, playerId: tally.playerId, mutationType: type, reason, ...colo }).emit();
+    new WideEvent("error_mutation_rejected", tally.correlation, {
+      sessionId: session.id,
+      playerId: tally.playerId,
+      mutationType: type,
+      reason,
+      ...colo,
+    }).emit();
 
   switch (type) {
     case "toggle_step": {
@@ -61,7 +67,13 @@ export async function handleMessage(room: SessionRoom, ws: WebSocket, tally: Con
       const seconds = Math.round((Date.now() - playback.startedAt) / 1000);
       tally.playbackStoppedCount++;
       tally.totalPlaybackDuration += seconds;
-      new WideEvent("playback_stopped", tally.correlation, { sessionId: session.id, playerId: tally.playerId, duration: seconds, startedBy: playback.by, ...colo }).emit();
+      new WideEvent("playback_stopped", tally.correlation, {
+        sessionId: session.id,
+        playerId: tally.playerId,
+        duration: seconds,
+        startedBy: playback.by,
+        ...colo,
+      }).emit();
       return room.broadcast({ type: "stopped", by: tally.playerId });
     }
     case "clock_sync": {

@@ -1,6 +1,6 @@
 import { chance, latency, pick } from "../../lib/random";
-import { WideEvent, type Correlation } from "../../lib/wide-event";
-import { MONITORS, REGIONS, type Monitor } from "./monitors";
+import { type Correlation, WideEvent } from "../../lib/wide-event";
+import { MONITORS, type Monitor, REGIONS } from "./monitors";
 
 const TIMEOUT_MS = 10_000;
 

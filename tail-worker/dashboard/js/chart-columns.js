@@ -16,9 +16,13 @@ export function chartColumns(rows, query) {
     return { value: named, labels: groups };
   }
   const groups = new Set(Array.isArray(query?.groupBy) ? query.groupBy : []);
-  const isNumeric = (c) => rows.some((r) => numeric(r?.[c]) !== undefined) && rows.every((r) => r?.[c] === null || r?.[c] === undefined || numeric(r[c]) !== undefined);
+  const isNumeric = (c) =>
+    rows.some((r) => numeric(r?.[c]) !== undefined) &&
+    rows.every((r) => r?.[c] === null || r?.[c] === undefined || numeric(r[c]) !== undefined);
   const candidates = columns.filter((c) => isNumeric(c) && !groups.has(c) && c !== "timestamp" && c !== "importance");
   const value = candidates.find((c) => AGGREGATE_NAME.test(c)) ?? candidates[0];
-  const labels = columns.filter((c) => c !== value && !AGGREGATE_NAME.test(c) && rows.some((r) => typeof r?.[c] !== "object" || r[c] === null));
+  const labels = columns.filter(
+    (c) => c !== value && !AGGREGATE_NAME.test(c) && rows.some((r) => typeof r?.[c] !== "object" || r[c] === null),
+  );
   return value === undefined ? undefined : { value, labels };
 }

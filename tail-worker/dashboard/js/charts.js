@@ -69,12 +69,25 @@ export function barOptions(labels, seriesLabel, { wholeNumbers = false, labelNam
       y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
     },
     axes: [
-      { ...AXIS, splits: () => labels.map((_, i) => i), values: (_u, splits) => splits.map((i) => clip(labels[i] ?? "", maxChars)), grid: { show: false } },
+      {
+        ...AXIS,
+        splits: () => labels.map((_, i) => i),
+        values: (_u, splits) => splits.map((i) => clip(labels[i] ?? "", maxChars)),
+        grid: { show: false },
+      },
       { ...AXIS, size: 50, ...(wholeNumbers ? { incrs: WHOLE_STEPS } : {}), values: (_u, splits) => splits.map(formatNumber) },
     ],
     series: [
       { label: labelName, value: (_u, i) => labels[i] ?? "" },
-      { label: seriesLabel, stroke: color, fill: `${color}b3`, width: 1, paths: uPlot.paths.bars({ size: [0.7, 80] }), points: { show: false }, value: (_u, v) => formatNumber(v) },
+      {
+        label: seriesLabel,
+        stroke: color,
+        fill: `${color}b3`,
+        width: 1,
+        paths: uPlot.paths.bars({ size: [0.7, 80] }),
+        points: { show: false },
+        value: (_u, v) => formatNumber(v),
+      },
     ],
     legend: { live: true },
     cursor: { drag: { x: false, y: false } },

@@ -76,7 +76,8 @@ export function errorEntries(events, limit = 15) {
   for (const group of byInvocation.values()) {
     const invocation = group.find(failedInvocation);
     const exceptions = group.filter((e) => e.kind === "exception");
-    const cause = invocation && exceptions.length === 0 ? group.find((e) => e.kind !== "invocation" && errorText(e) !== undefined) : undefined;
+    const cause =
+      invocation && exceptions.length === 0 ? group.find((e) => e.kind !== "invocation" && errorText(e) !== undefined) : undefined;
     const request = invocation ? `${requestOf(invocation)} → ${resultOf(invocation)}` : undefined;
     for (const e of exceptions) entries.push(entry(e, describe(e), request));
     if (invocation && exceptions.length === 0) entries.push(entry(invocation, cause ? errorText(cause) : request, request));
@@ -91,5 +92,14 @@ export function errorEntries(events, limit = 15) {
 }
 
 function entry(event, message, context) {
-  return { id: event.id, timestamp: event.timestamp, script: event.script ?? null, type: event.type, kind: event.kind, importance: event.importance, message, context };
+  return {
+    id: event.id,
+    timestamp: event.timestamp,
+    script: event.script ?? null,
+    type: event.type,
+    kind: event.kind,
+    importance: event.importance,
+    message,
+    context,
+  };
 }

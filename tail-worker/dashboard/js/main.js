@@ -47,7 +47,10 @@ function refresh({ all = true } = {}) {
     .then((results) => {
       const failed = results.filter((r) => r.status === "rejected").length;
       document.body.dataset.refreshedAt = String(Date.now());
-      setStatus(failed === 0 ? `Updated ${clock()}` : `Updated ${clock()} · ${failed} of ${panels.length} panels failed`, failed === 0 ? "ok" : "error");
+      setStatus(
+        failed === 0 ? `Updated ${clock()}` : `Updated ${clock()} · ${failed} of ${panels.length} panels failed`,
+        failed === 0 ? "ok" : "error",
+      );
     })
     .finally(() => {
       inFlight = null;
@@ -66,4 +69,4 @@ byId("token-button").addEventListener("click", () => {
     .catch(() => {});
 });
 
-refresh();
+void refresh();

@@ -17,7 +17,13 @@ export const PRESETS = [
   },
   {
     name: "Recent exceptions (events)",
-    query: { from: "-24h", where: [{ field: "type", op: "eq", value: "exception" }], select: "events", orderBy: [{ field: "timestamp", dir: "desc" }], limit: 20 },
+    query: {
+      from: "-24h",
+      where: [{ field: "type", op: "eq", value: "exception" }],
+      select: "events",
+      orderBy: [{ field: "timestamp", dir: "desc" }],
+      limit: 20,
+    },
   },
   {
     name: "CRITICAL and HIGH by script and type",

@@ -12,8 +12,18 @@ export function columnsOf(rows) {
 
 /** A table of result rows; objects are shown as compact JSON (full text in the tooltip). */
 export function resultTable(rows, columns = columnsOf(rows)) {
-  const head = el("tr", {}, columns.map((c) => el("th", { scope: "col" }, c)));
-  const body = rows.map((row) => el("tr", {}, columns.map((c) => cell(c, row?.[c]))));
+  const head = el(
+    "tr",
+    {},
+    columns.map((c) => el("th", { scope: "col" }, c)),
+  );
+  const body = rows.map((row) =>
+    el(
+      "tr",
+      {},
+      columns.map((c) => cell(c, row?.[c])),
+    ),
+  );
   return el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, body)));
 }
 

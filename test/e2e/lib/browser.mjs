@@ -7,7 +7,16 @@ import { chromium } from "playwright-core";
  * profile directory (`profile`, emptied first, removed by `close()` or when this process exits).
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 const profiles = new Set();
 // playwright stops Chromium on exit and on Ctrl-C; its profile directory is ours to remove.

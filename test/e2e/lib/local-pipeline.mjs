@@ -35,7 +35,9 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.once(signal, async () => {
     const children = [...started];
     for (const child of children) killGroup(child, "SIGTERM");
-    const exited = children.map((c) => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((resolve) => c.once("exit", resolve))));
+    const exited = children.map((c) =>
+      c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise((resolve) => c.once("exit", resolve)),
+    );
     await Promise.race([Promise.all(exited), sleep(5_000)]);
     process.exit(1);
   });
@@ -53,8 +55,12 @@ function portAnswers(port, host) {
   return new Promise((resolve) => {
     const socket = connect({ port, host });
     socket.setTimeout(1_000);
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
-    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+    const settle = (open) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once("connect", () => settle(true));
+    socket.once("timeout", () => settle(false));
     socket.once("error", () => resolve(false));
   });
 }
@@ -70,7 +76,10 @@ async function waitForFreePorts(ports, log) {
     const busy = [];
     for (const port of ports) if (await portBusy(port)) busy.push(port);
     if (busy.length === 0) return;
-    if (Date.now() > deadline) throw new Error(`port(s) ${busy.join(", ")} still in use after ${PORT_WAIT_MS / 1000} s: stop the other \`npm run dev\` (or wrangler dev) and run again`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `port(s) ${busy.join(", ")} still in use after ${PORT_WAIT_MS / 1000} s: stop the other \`npm run dev\` (or wrangler dev) and run again`,
+      );
     log(`port(s) ${busy.join(", ")} in use (another npm run dev?); waiting…`);
     await sleep(5_000);
   }
@@ -90,9 +99,13 @@ function startWrangler(name, args, logDir, waitFor = []) {
   const ready = new Promise((resolve, reject) => {
     const pending = new Set(waitFor);
     let url;
-    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${STARTUP_TIMEOUT_MS / 1000} s (see ${name}.log)`)), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`${name}: not ready after ${STARTUP_TIMEOUT_MS / 1000} s (see ${name}.log)`)),
+      STARTUP_TIMEOUT_MS,
+    );
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on("line", (raw) => {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes from wrangler's output
         const line = raw.replace(/\x1b\[[0-9;]*m/g, "");
         out.write(`${line}\n`);
         for (const text of pending) if (line.includes(text)) pending.delete(text);
@@ -103,7 +116,7 @@ function startWrangler(name, args, logDir, waitFor = []) {
         }
       });
     }
-    exited.then((how) => {
+    void exited.then((how) => {
       clearTimeout(timer);
       reject(new Error(`${name}: wrangler exited (${how}) before it was ready (see ${name}.log)`));
     });
@@ -126,7 +139,13 @@ async function stopWrangler(proc) {
 async function waitForHealth(url) {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(500);
   }
   throw new Error(`${url}/health did not answer`);
@@ -151,7 +170,20 @@ export async function startLocalPipeline({ adminToken, workDir, producers = ["ex
   try {
     const tail = startWrangler(
       "do-tail",
-      ["-c", "wrangler.tail.toml", "--port", String(TAIL_PORT), "--persist-to", state, "--var", "ENVIRONMENT:development", "--var", `ADMIN_TOKEN:${adminToken}`, "--var", "FLUSH_INTERVAL_SECONDS:3600"],
+      [
+        "-c",
+        "wrangler.tail.toml",
+        "--port",
+        String(TAIL_PORT),
+        "--persist-to",
+        state,
+        "--var",
+        "ENVIRONMENT:development",
+        "--var",
+        `ADMIN_TOKEN:${adminToken}`,
+        "--var",
+        "FLUSH_INTERVAL_SECONDS:3600",
+      ],
       logDir,
     );
     procs.push(tail);

@@ -23,13 +23,34 @@ function total(value) {
 export function cardsFromStats(stats) {
   const c = stats.counters ?? {};
   const buffered = Object.values(stats.buffered ?? {});
-  const shedByReason = Object.entries(c.shed ?? {}).map(([reason, counts]) => `${reason.replaceAll("_", " ")} ${formatCount(total(counts))}`);
+  const shedByReason = Object.entries(c.shed ?? {}).map(
+    ([reason, counts]) => `${reason.replaceAll("_", " ")} ${formatCount(total(counts))}`,
+  );
   return [
     ["received", "Received", c.received, `${formatCount(c.duplicates)} duplicates · ${formatCount(c.keptAsText)} as text`, "ok"],
-    ...IMPORTANCES.map(([name, tone]) => [`importance-${name}`, name, c.receivedByImportance?.[name], `${formatCount(c.archivedByImportance?.[name])} archived`, tone]),
-    ["buffered", "Buffered", sum(buffered.map((b) => b.rows)), `${formatBytes(sum(buffered.map((b) => b.bytes)))} · next flush ${stats.nextFlushAt ? timeUntil(stats.nextFlushAt) : "none"}`, "normal"],
+    ...IMPORTANCES.map(([name, tone]) => [
+      `importance-${name}`,
+      name,
+      c.receivedByImportance?.[name],
+      `${formatCount(c.archivedByImportance?.[name])} archived`,
+      tone,
+    ]),
+    [
+      "buffered",
+      "Buffered",
+      sum(buffered.map((b) => b.rows)),
+      `${formatBytes(sum(buffered.map((b) => b.bytes)))} · next flush ${stats.nextFlushAt ? timeUntil(stats.nextFlushAt) : "none"}`,
+      "normal",
+    ],
     ["archived", "Archived", c.archived, `${formatCount(c.objectsWritten)} objects · ${formatBytes(c.bytesWritten)}`, "ok"],
-    ["failures", "Flush failures", c.flushFailures, c.lastError ? `last: ${c.lastError.message}` : `${formatCount(c.undelivered)} undelivered · ${formatCount(c.rejected)} rejected`, "high", (c.flushFailures ?? 0) > 0],
+    [
+      "failures",
+      "Flush failures",
+      c.flushFailures,
+      c.lastError ? `last: ${c.lastError.message}` : `${formatCount(c.undelivered)} undelivered · ${formatCount(c.rejected)} rejected`,
+      "high",
+      (c.flushFailures ?? 0) > 0,
+    ],
     ["shed", "Shed", total(c.shed), shedByReason.join(" · ") || "none dropped", "low", total(c.shed) > 0],
   ];
 }

@@ -1,6 +1,6 @@
 import { runQuery } from "../api.js";
-import { el } from "../dom.js";
 import { invocationOutcomes, invocationTimings } from "../dashboard-queries.js";
+import { el } from "../dom.js";
 import { formatCount, formatMs, formatPercent } from "../format.js";
 import { panel } from "../panel.js";
 import { field, numeric } from "../rows.js";
@@ -11,7 +11,12 @@ export function isFailure(outcome, status) {
 }
 
 function stat(label, value, key) {
-  return el("div", { class: "stat", dataset: { stat: key } }, el("div", { class: "stat-label" }, label), el("div", { class: "stat-value" }, value));
+  return el(
+    "div",
+    { class: "stat", dataset: { stat: key } },
+    el("div", { class: "stat-label" }, label),
+    el("div", { class: "stat-value" }, value),
+  );
 }
 
 export function createInvocations() {
@@ -53,7 +58,13 @@ export function createInvocations() {
                   "table",
                   {},
                   el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "outcome"), el("th", { scope: "col" }, "invocations"))),
-                  el("tbody", {}, [...byOutcome].map(([outcome, count]) => el("tr", {}, el("td", {}, outcome), el("td", { class: "num" }, formatCount(count))))),
+                  el(
+                    "tbody",
+                    {},
+                    [...byOutcome].map(([outcome, count]) =>
+                      el("tr", {}, el("td", {}, outcome), el("td", { class: "num" }, formatCount(count))),
+                    ),
+                  ),
                 ),
               ),
         );

@@ -38,12 +38,12 @@ export function createQueryBox() {
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    run();
+    void run();
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      run();
+      void run();
     }
   });
 
@@ -57,7 +57,8 @@ export function createQueryBox() {
       return;
     }
     const chart = selectedView() === "chart" ? chartColumns(rows, result.query) : undefined;
-    if (selectedView() === "chart" && chart === undefined) output.append(el("p", { class: "empty" }, "Nothing to chart: the rows have no numeric column. Showing the table."));
+    if (selectedView() === "chart" && chart === undefined)
+      output.append(el("p", { class: "empty" }, "Nothing to chart: the rows have no numeric column. Showing the table."));
     if (chart === undefined) {
       output.append(resultTable(rows.slice(0, TABLE_ROWS)));
       if (rows.length > TABLE_ROWS) output.append(el("p", { class: "hint" }, `First ${TABLE_ROWS} of ${formatCount(rows.length)} rows.`));
@@ -66,7 +67,10 @@ export function createQueryBox() {
     const shown = rows.slice(0, CHART_BARS);
     const labels = shown.map((r) => chart.labels.map((c) => String(r?.[c] ?? "–")).join(" · ") || "–");
     const values = shown.map((r) => numeric(r?.[chart.value]) ?? null);
-    const options = barOptions(labels, chart.value, { wholeNumbers: values.every((v) => v === null || Number.isInteger(v)), labelName: chart.labels.join(" · ") });
+    const options = barOptions(labels, chart.value, {
+      wholeNumbers: values.every((v) => v === null || Number.isInteger(v)),
+      labelName: chart.labels.join(" · "),
+    });
     slot.draw(null, options, [shown.map((_, i) => i), values]);
   }
 

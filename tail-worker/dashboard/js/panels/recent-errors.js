@@ -1,6 +1,6 @@
 import { runQuery } from "../api.js";
-import { el } from "../dom.js";
 import { eventsWithErrorField, recentProblems } from "../dashboard-queries.js";
+import { el } from "../dom.js";
 import { errorEntries } from "../error-list.js";
 import { clip, isoTime, timeAgo } from "../format.js";
 import { panel } from "../panel.js";

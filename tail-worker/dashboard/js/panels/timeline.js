@@ -1,7 +1,7 @@
 import { runQuery } from "../api.js";
 import { ChartSlot, timeSeriesOptions } from "../charts.js";
-import { el } from "../dom.js";
 import { eventsOverTime } from "../dashboard-queries.js";
+import { el } from "../dom.js";
 import { formatCount } from "../format.js";
 import { panel } from "../panel.js";
 import { bucketCounts, SERIES } from "../time-buckets.js";

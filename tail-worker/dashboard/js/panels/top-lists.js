@@ -1,6 +1,6 @@
 import { runQuery } from "../api.js";
-import { el } from "../dom.js";
 import { countsByTypeAndScript } from "../dashboard-queries.js";
+import { el } from "../dom.js";
 import { formatCount } from "../format.js";
 import { panel } from "../panel.js";
 import { field, numeric } from "../rows.js";
@@ -15,7 +15,10 @@ export function topOf(rows, fieldPath, emptyName) {
     const name = value === null || value === undefined || value === "" ? emptyName : String(value);
     totals.set(name, (totals.get(name) ?? 0) + (numeric(field(row, "count")) ?? 0));
   }
-  return [...totals].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)).slice(0, SHOWN);
+  return [...totals]
+    .map(([name, count]) => ({ name, count }))
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+    .slice(0, SHOWN);
 }
 
 /** A ranked list: name, count and a bar proportional to the largest count. */
@@ -28,7 +31,13 @@ function rankedList(items) {
     items.map(({ name, count }) => {
       const bar = el("span");
       bar.style.width = `${Math.max(1, (count / max) * 100)}%`;
-      return el("li", {}, el("span", { class: "name", title: name }, name), el("span", { class: "count" }, formatCount(count)), el("span", { class: "share", "aria-hidden": "true" }, bar));
+      return el(
+        "li",
+        {},
+        el("span", { class: "name", title: name }, name),
+        el("span", { class: "count" }, formatCount(count)),
+        el("span", { class: "share", "aria-hidden": "true" }, bar),
+      );
     }),
   );
 }

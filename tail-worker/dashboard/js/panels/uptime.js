@@ -21,9 +21,28 @@ export function createUptime() {
           el(
             "div",
             { class: "stats" },
-            el("div", { class: "stat" }, el("div", { class: "stat-label" }, "Fleet uptime"), el("div", { class: "stat-value" }, typeof overall.uptimePercent === "number" ? formatPercent(overall.uptimePercent / 100) : "–")),
-            el("div", { class: "stat" }, el("div", { class: "stat-label" }, "Avg latency"), el("div", { class: "stat-value" }, formatMs(overall.avgLatencyMs))),
-            el("div", { class: "stat" }, el("div", { class: "stat-label" }, "Failures"), el("div", { class: "stat-value" }, formatCount(overall.failures))),
+            el(
+              "div",
+              { class: "stat" },
+              el("div", { class: "stat-label" }, "Fleet uptime"),
+              el(
+                "div",
+                { class: "stat-value" },
+                typeof overall.uptimePercent === "number" ? formatPercent(overall.uptimePercent / 100) : "–",
+              ),
+            ),
+            el(
+              "div",
+              { class: "stat" },
+              el("div", { class: "stat-label" }, "Avg latency"),
+              el("div", { class: "stat-value" }, formatMs(overall.avgLatencyMs)),
+            ),
+            el(
+              "div",
+              { class: "stat" },
+              el("div", { class: "stat-label" }, "Failures"),
+              el("div", { class: "stat-value" }, formatCount(overall.failures)),
+            ),
           ),
           monitors.length === 0
             ? el("p", { class: "empty" }, "No heartbeats in this window.")
@@ -33,12 +52,28 @@ export function createUptime() {
                 el(
                   "table",
                   {},
-                  el("thead", {}, el("tr", {}, ["monitor", "uptime", "avg latency", "failures", "heartbeats"].map((h) => el("th", { scope: "col" }, h)))),
+                  el(
+                    "thead",
+                    {},
+                    el(
+                      "tr",
+                      {},
+                      ["monitor", "uptime", "avg latency", "failures", "heartbeats"].map((h) => el("th", { scope: "col" }, h)),
+                    ),
+                  ),
                   el(
                     "tbody",
                     {},
                     monitors.map((m) =>
-                      el("tr", {}, el("td", {}, m.monitorId), uptimeCell(m.uptimePercent), el("td", { class: "num" }, formatMs(m.avgLatencyMs)), el("td", { class: "num" }, formatCount(m.failures)), el("td", { class: "num" }, formatCount(m.heartbeats))),
+                      el(
+                        "tr",
+                        {},
+                        el("td", {}, m.monitorId),
+                        uptimeCell(m.uptimePercent),
+                        el("td", { class: "num" }, formatMs(m.avgLatencyMs)),
+                        el("td", { class: "num" }, formatCount(m.failures)),
+                        el("td", { class: "num" }, formatCount(m.heartbeats)),
+                      ),
                     ),
                   ),
                 ),
