@@ -1,8 +1,8 @@
+import { partitionTime, utcDay } from "../schemas/archive/partition";
+import type { WireEvent } from "../schemas/collector-rpc";
 import { IMPORTANCE_LEVELS, type Importance } from "../schemas/importance";
-import type { WireEvent } from "../schemas/ingest-batch";
 import { addCount } from "../schemas/lib/bounded-counts";
 import { utf8ByteLength } from "../schemas/lib/utf8";
-import { partitionTime, utcDay } from "./day-partition";
 
 /** What one importance contributes to a buffer row. */
 export interface ImportanceSlice {

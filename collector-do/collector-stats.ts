@@ -1,3 +1,4 @@
+import type { BufferedView, CollectorStats, ImportanceName } from "../schemas/collector-rpc";
 import type { Config } from "../schemas/config/config";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import type { Counters } from "./counters";
@@ -12,18 +13,8 @@ export interface CollectorView {
   dedupeWindowIds: number;
 }
 
-export interface BufferedView {
-  importance: Importance;
-  rows: number;
-  bytes: number;
-  maxRows: number;
-  maxBytes: number;
-  capBytes: number;
-  oldestReceivedAt: string | null;
-}
-
 /** What the collector reports on /stats: buffered rows (events) and bytes per importance, counters. */
-export function describeCollector(view: CollectorView) {
+export function describeCollector(view: CollectorView): CollectorStats {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const buffered = Object.fromEntries(
     IMPORTANCE_LEVELS.map((level) => {
@@ -42,7 +33,7 @@ export function describeCollector(view: CollectorView) {
         },
       ];
     }),
-  ) as Record<keyof typeof Importance, BufferedView>;
+  ) as Record<ImportanceName, BufferedView>;
   return {
     buffered,
     counters: presentCounters(view.counters),

@@ -1,8 +1,9 @@
+import type { ForwardCounts } from "../schemas/analytics/forward-counts";
+import type { ImportanceName, ShedCounts } from "../schemas/collector-rpc";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import { addCounts } from "../schemas/lib/bounded-counts";
 import type { BufferRow, RowTally } from "./buffer-rows";
-import { emptyForwardCounts, type ForwardCounts } from "./forward/forward-counts";
-import type { ShedCounts } from "./overflow";
+import { emptyForwardCounts } from "./forward/forward-counts";
 
 type PerImportance = Record<Importance, number>;
 
@@ -78,7 +79,8 @@ export function countRows(counters: Counters, rows: readonly BufferRow[]): void 
 
 /** The counters as /stats shows them: importance keys by name, times as ISO strings. */
 export function presentCounters(counters: Counters) {
-  const byName = (values: PerImportance) => Object.fromEntries(IMPORTANCE_LEVELS.map((l) => [IMPORTANCE_NAMES[l], values[l]]));
+  const byName = (values: PerImportance) =>
+    Object.fromEntries(IMPORTANCE_LEVELS.map((l) => [IMPORTANCE_NAMES[l], values[l]])) as Record<ImportanceName, number>;
   return {
     received: counters.received,
     archived: counters.archived,

@@ -1,5 +1,6 @@
 import type { BufferThreshold } from "../schemas/config/thresholds";
 import { IMPORTANCE_LEVELS, type Importance } from "../schemas/importance";
+import { type BackoffPolicy, backoffDelayMs } from "../schemas/lib/retry";
 import type { UnflushedTotals } from "./event-buffer";
 
 /** An importance is due when it crossed a threshold or its oldest event waited the flush interval. */
@@ -37,7 +38,12 @@ function dueAt(totals: UnflushedTotals, threshold: BufferThreshold, intervalMs: 
   return totals.oldestReceivedAt + intervalMs;
 }
 
-/** Backoff after failed flushes: 2 s, 4 s, 8 s … capped at 5 minutes; alarms keep retrying. */
+/**
+ * Backoff after failed flushes: jittered up to 2 s, 4 s, 8 s … capped at 5 minutes, never under
+ * 1 s so an outage does not spin the alarm; alarms keep retrying.
+ */
+export const FLUSH_BACKOFF: BackoffPolicy = { baseDelayMs: 2_000, maxDelayMs: 300_000, minDelayMs: 1_000 };
+
 export function retryDelayMs(consecutiveFailures: number): number {
-  return Math.min(2_000 * 2 ** Math.max(0, consecutiveFailures - 1), 300_000);
+  return backoffDelayMs(consecutiveFailures, FLUSH_BACKOFF);
 }

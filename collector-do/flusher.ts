@@ -1,17 +1,10 @@
+import { archiveKey } from "../schemas/archive/key";
+import type { FlushedObject } from "../schemas/collector-rpc";
 import { IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
-import { archiveKey } from "./archive-key";
 import { writeArchiveObject } from "./archive-writer";
 import type { CollectorState } from "./collector-state";
 import { saveState } from "./collector-state";
 import type { DayGroup, EventBuffer } from "./event-buffer";
-
-export interface FlushedObject {
-  key: string;
-  importance: Importance;
-  events: number;
-  bytes: number;
-  parts: number;
-}
 
 interface PlannedObject extends DayGroup {
   key: string;

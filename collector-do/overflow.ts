@@ -1,10 +1,6 @@
+import type { ShedCounts, ShedReason, WireEvent } from "../schemas/collector-rpc";
 import { IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
-import type { WireEvent } from "../schemas/ingest-batch";
 import type { UnflushedTotals } from "./event-buffer";
-
-export type ShedReason = "over_buffer_cap" | "room_for_critical_high";
-/** Shed events by reason, then by importance name. */
-export type ShedCounts = Partial<Record<ShedReason, Record<string, number>>>;
 
 export interface CapDecision {
   kept: WireEvent[];

@@ -1,6 +1,5 @@
+import type { ShedCounts, WireEvent } from "../schemas/collector-rpc";
 import { Importance } from "../schemas/importance";
-import type { WireEvent } from "../schemas/ingest-batch";
-import type { ShedCounts } from "./overflow";
 
 /** Shedding not yet reported in an archived event. */
 export interface UnreportedShed {

@@ -1,10 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
+import { collectorTag } from "../schemas/archive/key";
+import type {
+  BufferedEvents,
+  CollectorRpc,
+  CollectorStats,
+  FlushedObject,
+  FlushReport,
+  IngestBatch,
+  IngestResult,
+  ShedReason,
+  WireEvent,
+} from "../schemas/collector-rpc";
 import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, Importance } from "../schemas/importance";
-import type { IngestBatch, IngestResult, WireEvent } from "../schemas/ingest-batch";
 import { errorMessage } from "../schemas/lib/error-message";
-import { collectorTag } from "./archive-key";
 import { buildBufferRows, type RowTally } from "./buffer-rows";
 import { type CollectorState, loadState, saveState } from "./collector-state";
 import { describeCollector } from "./collector-stats";
@@ -13,25 +23,18 @@ import { DEDUPE_MAX_IDS, DEDUPE_WINDOW_MS, DedupeWindow } from "./dedupe-window"
 import { EventBuffer, type UnflushedTotals } from "./event-buffer";
 import { dueLevels, nextDueAt, retryDelayMs } from "./flush-schedule";
 import { FlushedIdsLog } from "./flushed-ids-log";
-import { type FlushedObject, Flusher } from "./flusher";
+import { Flusher } from "./flusher";
 import { Forwarder } from "./forward/forwarder";
-import { addShed, applyBufferCaps, type ShedReason } from "./overflow";
+import { addShed, applyBufferCaps } from "./overflow";
 import { shedReportEvent } from "./shed-report";
 import { acceptReport, acceptWireEvents } from "./wire-validation";
-
-export interface FlushReport {
-  objects: FlushedObject[];
-  events: number;
-  bytes: number;
-  errors: string[];
-}
 
 /**
  * Buffers events durably per importance and flushes them to R2 (see Flusher). Everything it
  * acknowledges is in SQLite first; memory holds only totals, counters and the dedupe window,
  * all rebuilt from storage when the object starts.
  */
-export class TailCollector extends DurableObject<Env> {
+export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   private readonly config: Config;
   private readonly buffer: EventBuffer;
   private readonly flushedIds: FlushedIdsLog;
@@ -103,7 +106,7 @@ export class TailCollector extends DurableObject<Env> {
     return report;
   }
 
-  async stats() {
+  async stats(): Promise<CollectorStats> {
     return describeCollector({
       totals: this.totals,
       config: this.config,
@@ -114,7 +117,7 @@ export class TailCollector extends DurableObject<Env> {
   }
 
   /** Events not yet flushed, as JSON array text, at most `maxBytes` of them (queries read these). */
-  async bufferedEvents(maxBytes: number): Promise<{ json: string; events: number; truncated: boolean }> {
+  async bufferedEvents(maxBytes: number): Promise<BufferedEvents> {
     return this.buffer.unflushed(this.state.watermarks, maxBytes);
   }
 

@@ -1,4 +1,4 @@
-import type { IngestBatch, WireEvent } from "../schemas/ingest-batch";
+import type { IngestBatch, WireEvent } from "../schemas/collector-rpc";
 
 /**
  * The collector trusts the shape of what its own tail worker sends only after this check: a

@@ -1,7 +1,7 @@
 import type { LogLevel } from "../schemas/config/config";
 import type { Importance } from "../schemas/importance";
+import type { ClassifiedEvent } from "./classify/classified-event";
 import { DEFAULT_HANDLER, namespaceOf } from "./classify/namespaces";
-import type { ClassifiedEvent } from "./route/envelope";
 
 /** Console level an event is printed at: the more important, the louder. */
 const LEVEL_OF_IMPORTANCE: Record<Importance, LogLevel> = { 0: "error", 1: "warn", 2: "info", 3: "debug" };

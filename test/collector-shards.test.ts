@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { collectorTag, parseArchiveKey } from "../collector-do/archive-key";
+import { collectorTag, parseArchiveKey } from "../schemas/archive/key";
 import type { Env } from "../schemas/config/env";
 import { router } from "../tail-worker/http/router";
 import { collectorShard } from "../tail-worker/route/collector-stub";

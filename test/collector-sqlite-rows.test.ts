@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { TailCollector } from "../collector-do/tail-collector";
-import type { WireEvent } from "../schemas/ingest-batch";
+import type { WireEvent } from "../schemas/collector-rpc";
 import { collector, testDay } from "./helpers/collector";
 import { wireEvents } from "./helpers/wire-events";
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MAX_DATE_MS } from "../collector-do/day-partition";
+import { MAX_DATE_MS } from "../schemas/archive/partition";
 import { resolveTime } from "../tail-worker/query/time-range";
 import { postQuery } from "./helpers/query-events";
 
-// Query times share the archive's bound on dates (collector-do/day-partition.ts): archive keys
+// Query times share the archive's bound on dates (schemas/archive/partition.ts): archive keys
 // hold four-digit years, so a time after 9999 names no day any key can have.
 
 describe("query times", () => {

@@ -1,12 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { IngestBatch } from "../schemas/collector-rpc";
 import type { Env } from "../schemas/config/env";
-import type { IngestBatch } from "../schemas/ingest-batch";
 import worker from "../tail-worker/index";
 import { handleTail } from "../tail-worker/tail-handler";
 import { log, traceItem } from "./helpers/trace-items";
 
-const FAST = { attempts: 4, baseDelayMs: 1 };
+const FAST = { attempts: 4, baseDelayMs: 1, maxDelayMs: 1 };
 
 /** The collector namespace, wrapped so that its first `failures` ingest calls fail as overloaded. */
 function flakyCollector(failures: number): { env: Env; calls: IngestBatch[] } {

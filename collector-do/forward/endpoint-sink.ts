@@ -1,6 +1,7 @@
+import type { ForwardCounts } from "../../schemas/analytics/forward-counts";
 import { errorMessage } from "../../schemas/lib/error-message";
-import { sleep } from "../../schemas/lib/sleep";
-import { type ForwardCounts, recordForwardError } from "./forward-counts";
+import { type AttemptOutcome, retry } from "../../schemas/lib/retry";
+import { recordForwardError } from "./forward-counts";
 import type { AnalyticsSink, ForwardItem } from "./sink";
 
 export interface EndpointOptions {
@@ -8,8 +9,9 @@ export interface EndpointOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** Attempts per batch, the first included. */
   attempts?: number;
-  /** Delay before the first retry; doubled for each further one. */
+  /** Cap of the first retry's jittered delay; doubled for each further one. */
   baseDelayMs?: number;
+  maxDelayMs?: number;
   timeoutMs?: number;
   /** A batch is closed once its body passes this size (a single larger event still goes alone). */
   maxBatchBytes?: number;
@@ -20,6 +22,7 @@ export interface EndpointOptions {
 const DEFAULTS: Required<Omit<EndpointOptions, "fetch">> = {
   attempts: 4,
   baseDelayMs: 250,
+  maxDelayMs: 5_000,
   timeoutMs: 10_000,
   maxBatchBytes: 1024 * 1024,
   maxQueued: 10_000,
@@ -29,7 +32,7 @@ const DEFAULTS: Required<Omit<EndpointOptions, "fetch">> = {
  * POSTs selected events to ANALYTICS_ENDPOINT as JSON batches:
  * `{"events":[{"id","type","timestamp","dataPoint":{"blobs","doubles","indexes"},"event":{…}}]}`.
  * One sender drains a queue, so a slow endpoint gets fewer, larger batches instead of a pile of
- * concurrent requests. Network errors, 429 and 5xx are retried with exponential backoff; other
+ * concurrent requests. Network errors, 429 and 5xx are retried with jittered backoff; other
  * answers are final. Every response body is read, so connections are released.
  */
 export class HttpEndpointSink implements AnalyticsSink {
@@ -84,24 +87,21 @@ export class HttpEndpointSink implements AnalyticsSink {
 
   private async post(body: string, size: number): Promise<void> {
     const counts = this.counts as ForwardCounts;
-    let problem = "";
-    for (let attempt = 1; attempt <= this.options.attempts; attempt++) {
-      const outcome = await this.attempt(body);
-      if (outcome.ok) {
-        counts.endpoint.forwarded += size;
-        counts.endpoint.batches++;
-        return;
-      }
-      problem = outcome.problem;
-      if (!outcome.retryable || attempt === this.options.attempts) break;
-      counts.endpoint.retries++;
-      await sleep(this.options.baseDelayMs * 2 ** (attempt - 1));
+    const outcome = await retry(
+      this.options,
+      () => this.attempt(body),
+      () => counts.endpoint.retries++,
+    );
+    if (outcome.ok) {
+      counts.endpoint.forwarded += size;
+      counts.endpoint.batches++;
+      return;
     }
     counts.endpoint.failed += size;
-    recordForwardError(counts, `analytics endpoint: ${problem}`);
+    recordForwardError(counts, `analytics endpoint: ${outcome.error}`);
   }
 
-  private async attempt(body: string): Promise<{ ok: true } | { ok: false; retryable: boolean; problem: string }> {
+  private async attempt(body: string): Promise<AttemptOutcome<void>> {
     let response: Response;
     try {
       const request = new Request(this.url, {
@@ -112,12 +112,12 @@ export class HttpEndpointSink implements AnalyticsSink {
       });
       response = await this.fetcher(request);
     } catch (error) {
-      return { ok: false, retryable: true, problem: errorMessage(error) };
+      return { ok: false, retryable: true, error: errorMessage(error) };
     }
     // Read the body whatever the status: an unread body keeps the connection busy.
     await response.arrayBuffer().catch(() => undefined);
-    if (response.ok) return { ok: true };
+    if (response.ok) return { ok: true, value: undefined };
     const retryable = response.status === 429 || response.status >= 500;
-    return { ok: false, retryable, problem: `HTTP ${response.status}` };
+    return { ok: false, retryable, error: `HTTP ${response.status}` };
   }
 }

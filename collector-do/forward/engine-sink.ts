@@ -1,7 +1,8 @@
 import { AE_LIMITS } from "../../schemas/analytics/data-point";
+import type { ForwardCounts } from "../../schemas/analytics/forward-counts";
 import { limitViolation } from "../../schemas/analytics/limits";
 import { errorMessage } from "../../schemas/lib/error-message";
-import { type ForwardCounts, recordForwardError } from "./forward-counts";
+import { recordForwardError } from "./forward-counts";
 import type { AnalyticsSink, ForwardItem } from "./sink";
 
 /**

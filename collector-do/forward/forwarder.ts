@@ -1,11 +1,12 @@
+import type { ForwardCounts } from "../../schemas/analytics/forward-counts";
 import { isDataPoint } from "../../schemas/analytics/limits";
+import type { WireEvent } from "../../schemas/collector-rpc";
 import type { Config } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
-import type { WireEvent } from "../../schemas/ingest-batch";
 import { errorMessage } from "../../schemas/lib/error-message";
 import { HttpEndpointSink } from "./endpoint-sink";
 import { AnalyticsEngineSink } from "./engine-sink";
-import { type ForwardCounts, recordForwardError } from "./forward-counts";
+import { recordForwardError } from "./forward-counts";
 import type { AnalyticsSink, ForwardItem } from "./sink";
 
 /**

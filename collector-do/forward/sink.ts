@@ -1,5 +1,5 @@
 import type { DataPoint } from "../../schemas/analytics/data-point";
-import type { ForwardCounts } from "./forward-counts";
+import type { ForwardCounts } from "../../schemas/analytics/forward-counts";
 
 /** One selected event on its way out: its data point, and its archived JSON for the endpoint. */
 export interface ForwardItem {

@@ -1,6 +1,8 @@
+import type { CollectorRpc } from "../collector-rpc";
+
 /** Bindings and variables of the do-tail worker, as declared in wrangler.tail.toml. */
 export interface Env {
-  TAIL_COLLECTOR: DurableObjectNamespace<import("../../collector-do/tail-collector").TailCollector>;
+  TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & Rpc.DurableObjectBranded>;
   ARCHIVE: R2Bucket;
   ANALYTICS?: AnalyticsEngineDataset;
   ENVIRONMENT?: string;

@@ -166,7 +166,7 @@ export function isDate(text) {
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const RELATIVE = /^-\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
 const ISO = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
-/** The last millisecond of the year 9999, as in collector-do/day-partition.ts: archive keys hold four-digit years. */
+/** The last millisecond of the year 9999, as in schemas/archive/partition.ts: archive keys hold four-digit years. */
 const MAX_DATE_MS = 253_402_300_799_999;
 
 /**

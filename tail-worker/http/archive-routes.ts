@@ -1,6 +1,6 @@
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
-import { ARCHIVE_PREFIX } from "../../collector-do/archive-key";
+import { ARCHIVE_PREFIX } from "../../schemas/archive/key";
 import type { Env } from "../../schemas/config/env";
 import { json, problem } from "./json";
 import { parseQuery } from "./query-params";

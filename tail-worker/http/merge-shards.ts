@@ -1,6 +1,4 @@
-import type { FlushReport } from "../../collector-do/tail-collector";
-
-type ShardStats = Awaited<ReturnType<import("../../collector-do/tail-collector").TailCollector["stats"]>>;
+import type { FlushReport, CollectorStats as ShardStats } from "../../schemas/collector-rpc";
 
 /**
  * One view of every shard's stats: buffered rows and bytes and every counter added up; the

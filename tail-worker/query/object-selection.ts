@@ -1,5 +1,5 @@
-import { ARCHIVE_PREFIX, parseArchiveKey } from "../../collector-do/archive-key";
-import { utcDay } from "../../collector-do/day-partition";
+import { ARCHIVE_PREFIX, parseArchiveKey } from "../../schemas/archive/key";
+import { utcDay } from "../../schemas/archive/partition";
 import type { TimeRange } from "./time-range";
 
 /** An archive object a query will read. */

@@ -1,4 +1,4 @@
-import { MAX_DATE_MS } from "../../collector-do/day-partition";
+import { MAX_DATE_MS } from "../../schemas/archive/partition";
 
 /**
  * The time range of a query. `from` and `to` are each an ISO string, epoch milliseconds, `now`, or

@@ -1,4 +1,4 @@
-import type { WireEvent } from "../../schemas/ingest-batch";
+import type { WireEvent } from "../../schemas/collector-rpc";
 
 /**
  * Splits a tail invocation's events into collector calls of at most `batchSize` events and about

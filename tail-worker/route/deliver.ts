@@ -1,23 +1,18 @@
+import type { IngestResult, WireEvent } from "../../schemas/collector-rpc";
 import type { Env } from "../../schemas/config/env";
-import type { IngestResult, WireEvent } from "../../schemas/ingest-batch";
 import { errorMessage } from "../../schemas/lib/error-message";
-import { sleep } from "../../schemas/lib/sleep";
+import { type RetryPolicy, retry } from "../../schemas/lib/retry";
 import { collectorShard } from "./collector-stub";
 import { recordUndelivered, takePendingReport } from "./pending-report";
 
-export interface DeliveryPolicy {
-  /** Attempts per batch, the first included. */
-  attempts: number;
-  /** Delay before the first retry; doubled for each further one. */
-  baseDelayMs: number;
-}
+export type DeliveryPolicy = RetryPolicy;
 
-export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { attempts: 5, baseDelayMs: 100 };
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { attempts: 5, baseDelayMs: 100, maxDelayMs: 2_000 };
 
 export type DeliveryOutcome = { ok: true; result: IngestResult } | { ok: false; error: string; attempts: number };
 
 /**
- * Sends one batch to the collector, retrying failures and overload with exponential backoff.
+ * Sends one batch to the collector, retrying failures and overload with jittered backoff.
  * Retrying is safe because the collector deduplicates on event ids. Never throws.
  */
 export async function deliverBatch(
@@ -26,19 +21,17 @@ export async function deliverBatch(
   shard: number,
   policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
 ): Promise<DeliveryOutcome> {
-  let lastError = "";
-  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
+  const outcome = await retry<IngestResult>(policy, async () => {
     const { report, restore } = takePendingReport();
     try {
       // A fresh stub per attempt: a stub that saw an exception may be broken for good.
-      const result = await collectorShard(env, shard).ingest({ events, ...report });
-      return { ok: true, result };
+      return { ok: true, value: await collectorShard(env, shard).ingest({ events, ...report }) };
     } catch (error) {
       restore();
-      lastError = errorMessage(error);
-      if (attempt < policy.attempts) await sleep(policy.baseDelayMs * 2 ** (attempt - 1));
+      return { ok: false, error: errorMessage(error) };
     }
-  }
+  });
+  if (outcome.ok) return { ok: true, result: outcome.value };
   recordUndelivered(events.length);
-  return { ok: false, error: lastError, attempts: policy.attempts };
+  return { ok: false, error: outcome.error, attempts: outcome.attempts };
 }

@@ -1,22 +1,9 @@
-import type { ForwardDecision } from "../../schemas/analytics/data-point";
-import type { ValidationMark } from "../../schemas/event-envelope";
-import type { Importance } from "../../schemas/importance";
-import type { WireEvent } from "../../schemas/ingest-batch";
+import type { WireEvent } from "../../schemas/collector-rpc";
 import { errorMessage } from "../../schemas/lib/error-message";
+import { Hash64 } from "../../schemas/lib/hash64";
 import { utf8ByteLength } from "../../schemas/lib/utf8";
-import type { ParsedEvent, ParsedTraceItem } from "../parse/parsed-event";
-import { Hash64 } from "./hash";
-
-export interface ClassifiedEvent extends ParsedEvent {
-  importance: Importance;
-  namespace: string | null;
-  /** Set when the event fails its catalog schema; archived beside its data. */
-  validation?: ValidationMark;
-  /** How many events this one stands for (head sampling times tail sampling); 1 when unsampled. */
-  sampleRate?: number;
-  /** Whether and how the event is forwarded to analytics; travels to the collector, not archived. */
-  analytics?: ForwardDecision;
-}
+import type { ClassifiedEvent } from "../classify/classified-event";
+import type { ParsedTraceItem } from "../parse/parsed-event";
 
 /**
  * Serializes the events of one TraceItem into archived JSON and gives them ids. The invocation id

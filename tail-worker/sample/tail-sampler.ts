@@ -1,6 +1,6 @@
 import type { AnomalyPredicate, SamplingConfig } from "../../schemas/config/sampling";
-import type { ClassifiedEvent } from "../route/envelope";
-import { Hash64 } from "../route/hash";
+import { Hash64 } from "../../schemas/lib/hash64";
+import type { ClassifiedEvent } from "../classify/classified-event";
 
 export interface SampleDecision {
   keep: boolean;

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import type { TailCollector } from "../../collector-do/tail-collector";
-import type { WireEvent } from "../../schemas/ingest-batch";
+import type { WireEvent } from "../../schemas/collector-rpc";
 
 /** The alarm the collector has set, or null. */
 export function scheduledAlarm(stub: DurableObjectStub<TailCollector>): Promise<number | null> {

@@ -4,9 +4,12 @@ import type { TailCollector } from "../../collector-do/tail-collector";
 import type { Config } from "../../schemas/config/config";
 import { type BucketFaults, type FaultyBucket, faultyBucket } from "./faulty-bucket";
 
-/** A collector of its own per test, so tests share no buffer or counters. */
+/**
+ * A collector of its own per test, so tests share no buffer or counters. Typed as the class, not
+ * only its RPC contract, so tests can reach into the instance with runInDurableObject.
+ */
 export function collector(name: string): DurableObjectStub<TailCollector> {
-  return env.TAIL_COLLECTOR.get(env.TAIL_COLLECTOR.idFromName(name));
+  return env.TAIL_COLLECTOR.get(env.TAIL_COLLECTOR.idFromName(name)) as unknown as DurableObjectStub<TailCollector>;
 }
 
 /** Makes the running collector instance write through a fault-injecting wrapper of R2. */

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
+import type { WireEvent } from "../../schemas/collector-rpc";
 import { loadConfig } from "../../schemas/config/config";
 import type { EventEnvelope } from "../../schemas/event-envelope";
-import type { WireEvent } from "../../schemas/ingest-batch";
 import { toWireEvents as tailWireEvents } from "../../tail-worker/tail-handler";
 
 /**

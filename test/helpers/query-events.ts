@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
+import type { WireEvent } from "../../schemas/collector-rpc";
 import type { EventEnvelope } from "../../schemas/event-envelope";
 import type { Importance } from "../../schemas/importance";
-import type { WireEvent } from "../../schemas/ingest-batch";
 
 /** An archived event as queries see it; `sampleRate` is set by sampling (absent = 1). */
 export type QueryEvent = EventEnvelope & { sampleRate?: number };

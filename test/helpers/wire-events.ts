@@ -1,5 +1,5 @@
+import type { WireEvent } from "../../schemas/collector-rpc";
 import type { Importance } from "../../schemas/importance";
-import type { WireEvent } from "../../schemas/ingest-batch";
 
 let counter = 0;
 

@@ -1,4 +1,4 @@
-import type { Importance } from "../schemas/importance";
+import type { Importance } from "../importance";
 
 export const ARCHIVE_PREFIX = "tail-events/";
 

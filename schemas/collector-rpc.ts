@@ -1,0 +1,121 @@
+import type { ForwardDecision } from "./analytics/data-point";
+import type { ForwardCounts } from "./analytics/forward-counts";
+import type { EventKind } from "./event-envelope";
+import type { Importance } from "./importance";
+
+/** One serialized event as the tail worker hands it to the collector. */
+export interface WireEvent {
+  id: string;
+  importance: Importance;
+  timestamp: number;
+  type: string;
+  kind: EventKind;
+  namespace: string | null;
+  /** Kept as text rather than as a structured event (not JSON, broken JSON, unserialisable). */
+  asText: boolean;
+  /** The archived event, serialized once by the tail worker: the collector never re-parses it. */
+  json: string;
+  /** Its name is in the catalog and its fields fail that schema: archived anyway, counted by type. */
+  invalid?: boolean;
+  /** The tail worker's analytics decision; absent when forwarding is off or the event has no mapping. */
+  analytics?: ForwardDecision;
+}
+
+export interface IngestBatch {
+  events: WireEvent[];
+  /**
+   * Events this tail-worker isolate failed to deliver since its last successful call (every retry
+   * exhausted), reported late so that /stats shows them rather than losing them silently.
+   */
+  undelivered?: number;
+  /** Events tail sampling dropped since the last report, by type. */
+  sampledOut?: Record<string, number>;
+}
+
+export interface IngestResult {
+  /** Events stored durably by this call. */
+  accepted: number;
+  /** Events ignored because their id was already ingested (a retried delivery). */
+  duplicates: number;
+  /** Events acknowledged but dropped by overflow (counted by reason in /stats). */
+  shed: number;
+}
+
+/** One R2 object a flush wrote. */
+export interface FlushedObject {
+  key: string;
+  importance: Importance;
+  events: number;
+  bytes: number;
+  parts: number;
+}
+
+export interface FlushReport {
+  objects: FlushedObject[];
+  events: number;
+  bytes: number;
+  errors: string[];
+}
+
+/** A collector's unflushed events as JSON array text, cut at the byte bound a query asked for. */
+export interface BufferedEvents {
+  json: string;
+  events: number;
+  truncated: boolean;
+}
+
+export type ImportanceName = keyof typeof Importance;
+
+/** One importance's buffer on /stats. */
+export interface BufferedView {
+  importance: Importance;
+  rows: number;
+  bytes: number;
+  maxRows: number;
+  maxBytes: number;
+  capBytes: number;
+  oldestReceivedAt: string | null;
+}
+
+export type ShedReason = "over_buffer_cap" | "room_for_critical_high";
+/** Shed events by reason, then by importance name. */
+export type ShedCounts = Partial<Record<ShedReason, Record<string, number>>>;
+
+type IsoError = { at: string; message: string } | null;
+
+/** A collector's counters as /stats shows them: importance keys by name, times as ISO strings. */
+export interface CounterView {
+  received: number;
+  archived: number;
+  keptAsText: number;
+  duplicates: number;
+  rejected: number;
+  undelivered: number;
+  shed: ShedCounts;
+  receivedByImportance: Record<ImportanceName, number>;
+  archivedByImportance: Record<ImportanceName, number>;
+  byNamespace: Record<string, number>;
+  invalidByType: Record<string, number>;
+  sampledOut: Record<string, number>;
+  analytics: Omit<ForwardCounts, "lastError"> & { lastError: IsoError };
+  objectsWritten: number;
+  bytesWritten: number;
+  flushFailures: number;
+  lastFlushAt: string | null;
+  lastError: IsoError;
+}
+
+export interface CollectorStats {
+  buffered: Record<ImportanceName, BufferedView>;
+  counters: CounterView;
+  nextFlushAt: string | null;
+  dedupeWindowIds: number;
+}
+
+/** What the TailCollector Durable Object answers over RPC: the contract the tail worker and HTTP API use. */
+export interface CollectorRpc {
+  ingest(batch: IngestBatch): Promise<IngestResult>;
+  flush(): Promise<FlushReport>;
+  stats(): Promise<CollectorStats>;
+  bufferedEvents(maxBytes: number): Promise<BufferedEvents>;
+}
