@@ -11,5 +11,7 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts"],
+    // DuckDB runs in Node beside workerd; tests reach it over loopback (test/helpers/duckdb.ts).
+    globalSetup: ["test/engines/duckdb-bridge.mjs"],
   },
 });

@@ -1,0 +1,92 @@
+// Vitest global setup (runs in Node, outside workerd): serves DuckDB over loopback HTTP so tests
+// inside workerd can prove archive contents and SQL answers against a real engine.
+//
+// POST /read   {objects:[{name, base64}]}        → {objects:[{name, events} | {name, error}]}
+//              each object read alone by read_json(format='array'), as a strict reader would.
+// POST /query  {objects:[{name, base64}], sql}    → {rows} | {error}
+//              `events` in the SQL is a view over every object given (union_by_name).
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+
+const sqlString = (text) => `'${text.replaceAll("'", "''")}'`;
+
+async function withObjects(objects, use) {
+  const dir = await mkdtemp(join(tmpdir(), "do-tail-duckdb-"));
+  try {
+    const paths = [];
+    for (const [i, object] of objects.entries()) {
+      const path = join(dir, `${String(i).padStart(6, "0")}.json`);
+      await writeFile(path, Buffer.from(object.base64, "base64"));
+      paths.push(path);
+    }
+    return await use(paths);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function read(connection, { objects }) {
+  return withObjects(objects, async (paths) => {
+    const results = [];
+    for (const [i, path] of paths.entries()) {
+      const name = objects[i].name;
+      try {
+        const reader = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_json(${sqlString(path)}, format = 'array')`);
+        results.push({ name, events: reader.getRowObjectsJson()[0].n });
+      } catch (error) {
+        results.push({ name, error: String(error?.message ?? error) });
+      }
+    }
+    return { objects: results };
+  });
+}
+
+async function query(connection, { objects, sql }) {
+  return withObjects(objects, async (paths) => {
+    const list = `[${paths.map(sqlString).join(", ")}]`;
+    await connection.run(`CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM read_json(${list}, format = 'array', union_by_name = true)`);
+    try {
+      const reader = await connection.runAndReadAll(sql);
+      return { rows: reader.getRowObjectsJson() };
+    } finally {
+      await connection.run("DROP VIEW IF EXISTS events");
+    }
+  });
+}
+
+export default async function setup({ provide }) {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  let queue = Promise.resolve();
+  const server = createServer((request, response) => {
+    const chunks = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", () => {
+      // One DuckDB connection: requests run one after another.
+      queue = queue.then(async () => {
+        let status = 200;
+        let answer;
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+          if (request.url === "/read") answer = await read(connection, body);
+          else if (request.url === "/query") answer = await query(connection, body);
+          else [status, answer] = [404, { error: `no route ${request.url}` }];
+        } catch (error) {
+          [status, answer] = [400, { error: String(error?.message ?? error) }];
+        }
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(JSON.stringify(answer));
+      });
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  provide("duckdbUrl", `http://127.0.0.1:${server.address().port}`);
+  return async () => {
+    await new Promise((resolve) => server.close(resolve));
+    connection.closeSync();
+    instance.closeSync();
+  };
+}
