@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,7 +6,18 @@ import { fileURLToPath } from "node:url";
 /** The repository root; scripts resolve every path from it, whatever the working directory. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-export const TAIL_WORKER = { name: "do-tail", config: "wrangler.tail.toml" };
+export const TAIL_WORKER = { name: "do-tail", config: "wrangler.tail.toml", port: devPort("wrangler.tail.toml") };
+
+/**
+ * The `port` of a config's `[dev]` table (what `wrangler dev` binds), or undefined. Read with a
+ * pattern rather than a TOML parser: the configs here keep it as a plain `port = N` line.
+ */
+export function devPort(config) {
+  const text = readFileSync(join(ROOT, config), "utf8");
+  const table = /^\[dev\][^\S\n]*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(text)?.[1] ?? "";
+  const port = /^\s*port\s*=\s*(\d+)/m.exec(table)?.[1];
+  return port === undefined ? undefined : Number(port);
+}
 
 /**
  * Every `producers/<name>/wrangler.toml`, so that a new producer is picked up by `npm run dev`
@@ -17,7 +28,10 @@ export function producerWorkers() {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "wrangler.toml")))
-    .map((entry) => ({ name: entry.name, config: relative(ROOT, join(dir, entry.name, "wrangler.toml")) }))
+    .map((entry) => {
+      const config = relative(ROOT, join(dir, entry.name, "wrangler.toml"));
+      return { name: entry.name, config, port: devPort(config) };
+    })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
