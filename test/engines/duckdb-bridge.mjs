@@ -9,12 +9,12 @@
 //              the view and the reading of `npm run archives -- sql` (scripts/lib/sql/): objects
 //              DuckDB cannot read are left out and listed in `skipped` with the reason.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { checkObjects, openDuckDb, runSql } from "../../scripts/lib/sql/engine.mjs";
 import { objectPath } from "../../scripts/lib/sql/events-view.mjs";
+import { serveJson } from "./loopback-json-server.mjs";
 
 const sqlString = (text) => `'${text.replaceAll("'", "''")}'`;
 
@@ -85,33 +85,14 @@ export default async function setup({ provide }) {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   const archiveDb = await openDuckDb();
-  let queue = Promise.resolve();
-  const server = createServer((request, response) => {
-    const chunks = [];
-    request.on("data", (chunk) => chunks.push(chunk));
-    request.on("end", () => {
-      // One DuckDB connection: requests run one after another.
-      queue = queue.then(async () => {
-        let status = 200;
-        let answer;
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (request.url === "/read") answer = await read(connection, body);
-          else if (request.url === "/query") answer = await query(connection, body);
-          else if (request.url === "/archive-sql") answer = await archiveSql(archiveDb.connection, body);
-          else [status, answer] = [404, { error: `no route ${request.url}` }];
-        } catch (error) {
-          [status, answer] = [400, { error: String(error?.message ?? error) }];
-        }
-        response.writeHead(status, { "content-type": "application/json" });
-        response.end(JSON.stringify(answer));
-      });
-    });
+  const server = await serveJson({
+    "/read": (body) => read(connection, body),
+    "/query": (body) => query(connection, body),
+    "/archive-sql": (body) => archiveSql(archiveDb.connection, body),
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  provide("duckdbUrl", `http://127.0.0.1:${server.address().port}`);
+  provide("duckdbUrl", server.url);
   return async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     connection.closeSync();
     instance.closeSync();
     archiveDb.close();
