@@ -194,6 +194,35 @@ describe("archives sql: mirroring", () => {
   });
 });
 
+describe("archives sql: mirroring from a do-tail that lists no etag", () => {
+  let doTail;
+  let cache;
+  before(async () => {
+    doTail = await standInDoTail({ etags: false, delayMs: 20 });
+    cache = await mkdtemp(join(tmpdir(), "do-tail-sql-"));
+  });
+  after(async () => {
+    await doTail.close();
+    await rm(cache, { recursive: true, force: true });
+  });
+
+  it("tells changes by size and upload time, and downloads at most --concurrency objects at once", async () => {
+    for (let i = 0; i < 12; i++)
+      doTail.put(`${DAY1}/importance-2/10-${String(i).padStart(2, "0")}-k${i}.json`, [event("heartbeat", "2031-03-14T10:00:00Z")]);
+    const args = ["SELECT count(*) AS n FROM events", "--url", doTail.url, "--cache", cache, "--concurrency", "3"];
+    const first = await run(args);
+    assert.equal(first.status, 0, first.err);
+    assert.deepEqual(ndjson(first.out), [{ n: 12 }]);
+    assert.equal(doTail.mostAtOnce(), 3);
+    // Rewritten with the same bytes: a new upload time, so fetched again; the others are not.
+    doTail.put(`${DAY1}/importance-2/10-00-k0.json`, [event("heartbeat", "2031-03-14T10:00:00Z")]);
+    const second = await run(args);
+    assert.match(second.err, /12 objects in range: 1 fetched .*11 already in/);
+    assert.equal(doTail.downloads.get(`${DAY1}/importance-2/10-00-k0.json`), 2);
+    assert.equal(doTail.downloads.get(`${DAY1}/importance-2/10-01-k1.json`), 1);
+  });
+});
+
 describe("archives sql: output", () => {
   let doTail;
   let cache;

@@ -4,11 +4,14 @@ import { createServer } from "node:http";
 /**
  * A stand-in for do-tail's archive API in the CLI's tests (node --test): GET /archives with
  * prefix, delimiter and cursor, pages of `pageSize` keys, and GET /archives/<key>; it counts the
- * object downloads per key. Objects are set, replaced and deleted through `put` and `remove`.
+ * object downloads per key and the most downloads under way at once. Objects are set, replaced
+ * and deleted through `put` and `remove`. `etags: false` lists no etag, as an older do-tail;
+ * `delayMs` holds each download that long.
  */
-export async function standInDoTail({ pageSize = 1000, token } = {}) {
+export async function standInDoTail({ pageSize = 1000, token, etags = true, delayMs = 0 } = {}) {
   const objects = new Map();
   const downloads = new Map();
+  const inFlight = { now: 0, most: 0 };
   let clock = Date.UTC(2031, 0, 1);
   const server = createServer((request, response) => {
     const url = new URL(request.url, "http://stand-in");
@@ -37,7 +40,7 @@ export async function standInDoTail({ pageSize = 1000, token } = {}) {
       return send(200, {
         objects: listed.map((key) => {
           const o = objects.get(key);
-          return { key, size: o.body.length, etag: o.etag, uploaded: o.uploaded, customMetadata: o.metadata };
+          return { key, size: o.body.length, ...(etags ? { etag: o.etag } : {}), uploaded: o.uploaded, customMetadata: o.metadata };
         }),
         ...(prefixes ? { prefixes } : {}),
         truncated,
@@ -49,7 +52,12 @@ export async function standInDoTail({ pageSize = 1000, token } = {}) {
       const object = objects.get(key);
       if (!object) return send(404, { error: { message: `no archive object at ${key}` } });
       downloads.set(key, (downloads.get(key) ?? 0) + 1);
-      return send(200, object.body, { "content-type": "application/json; charset=utf-8" });
+      inFlight.most = Math.max(inFlight.most, ++inFlight.now);
+      setTimeout(() => {
+        inFlight.now--;
+        send(200, object.body, { "content-type": "application/json; charset=utf-8" });
+      }, delayMs);
+      return;
     }
     send(404, { error: { message: "no route" } });
   });
@@ -57,6 +65,8 @@ export async function standInDoTail({ pageSize = 1000, token } = {}) {
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     downloads,
+    /** The most downloads that were under way at once. */
+    mostAtOnce: () => inFlight.most,
     /** Stores an object: events (an array, serialised) or a body given as a string. */
     put(key, content, metadata = {}) {
       const body = Buffer.from(typeof content === "string" ? content : JSON.stringify(content));
