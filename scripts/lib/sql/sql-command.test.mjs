@@ -207,15 +207,15 @@ describe("archives sql: mirroring from a do-tail that lists no etag", () => {
   });
 
   it("tells changes by size and upload time, and downloads at most --concurrency objects at once", async () => {
-    for (let i = 0; i < 12; i++)
-      doTail.put(`${DAY1}/importance-2/10-${String(i).padStart(2, "0")}-k${i}.json`, [event("heartbeat", "2031-03-14T10:00:00Z")]);
+    const beats = Array.from({ length: 12 }, () => [event("heartbeat", "2031-03-14T10:00:00Z")]);
+    for (const [i, beat] of beats.entries()) doTail.put(`${DAY1}/importance-2/10-${String(i).padStart(2, "0")}-k${i}.json`, beat);
     const args = ["SELECT count(*) AS n FROM events", "--url", doTail.url, "--cache", cache, "--concurrency", "3"];
     const first = await run(args);
     assert.equal(first.status, 0, first.err);
     assert.deepEqual(ndjson(first.out), [{ n: 12 }]);
     assert.equal(doTail.mostAtOnce(), 3);
     // Rewritten with the same bytes: a new upload time, so fetched again; the others are not.
-    doTail.put(`${DAY1}/importance-2/10-00-k0.json`, [event("heartbeat", "2031-03-14T10:00:00Z")]);
+    doTail.put(`${DAY1}/importance-2/10-00-k0.json`, beats[0]);
     const second = await run(args);
     assert.match(second.err, /12 objects in range: 1 fetched .*11 already in/);
     assert.equal(doTail.downloads.get(`${DAY1}/importance-2/10-00-k0.json`), 2);
