@@ -1,7 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { DEFAULT_DATASET, loadAnalyticsQueries } from "./lib/analytics-queries.mjs";
 
 /**
  * `npm run analytics:sql`: the dashboard queries of schemas/analytics/queries/ against the
@@ -14,8 +12,6 @@ import { parseArgs } from "node:util";
  * A --query selects every query whose name starts with it. Queries name the dataset
  * `do_tail_events` (wrangler.tail.toml); --dataset runs them against another one.
  */
-const QUERY_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "schemas", "analytics", "queries");
-const DEFAULT_DATASET = "do_tail_events";
 /** Values are spliced into SQL: only plain identifiers get through. */
 const SAFE_VALUE = /^[\w.:-]{1,128}$/;
 
@@ -43,19 +39,12 @@ const params = Object.fromEntries(
   }),
 );
 
-/** Every query file, with its `-- param name = default` lines and its SQL for this run. */
 function loadQueries() {
-  return readdirSync(QUERY_DIR)
-    .filter((file) => file.endsWith(".sql"))
-    .sort()
-    .map((file) => {
-      const text = readFileSync(join(QUERY_DIR, file), "utf8");
-      const defaults = Object.fromEntries([...text.matchAll(/^--\s*param\s+(\w+)\s*=\s*(\S+)\s*$/gm)].map((m) => [m[1], m[2]]));
-      const sql = text
-        .replace(/\bdo_tail_events\b/g, values.dataset)
-        .replace(/\{\{(\w+)\}\}/g, (_, name) => params[name] ?? defaults[name] ?? fail(`${file} needs --param ${name}=…`));
-      return { name: file.replace(/\.sql$/, ""), sql: sql.trim() };
-    });
+  try {
+    return loadAnalyticsQueries({ dataset: values.dataset, params });
+  } catch (error) {
+    return fail(error.message);
+  }
 }
 
 const all = loadQueries();

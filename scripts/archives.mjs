@@ -26,6 +26,15 @@ process.stdout.on("error", (error) => {
   throw error;
 });
 
+if (process.argv[2] === "sql") {
+  // DuckDB over a local mirror of the archive: scripts/lib/sql/.
+  const { sqlCommand } = await import("./lib/sql/sql-command.mjs");
+  const status = await sqlCommand(process.argv.slice(3));
+  // Let what was written reach a pipe before exiting.
+  await new Promise((resolve) => process.stdout.write("", resolve));
+  process.exit(status);
+}
+
 let parsed;
 try {
   parsed = parseCliArgs(process.argv.slice(2));

@@ -8,7 +8,7 @@ import { wireEvents } from "./helpers/wire-events";
 const api = (path: string) => exports.default.fetch(`http://do-tail${path}`);
 
 interface Listing {
-  objects: { key: string; size: number; uploaded: string; customMetadata: Record<string, string> }[];
+  objects: { key: string; size: number; etag: string; uploaded: string; customMetadata: Record<string, string> }[];
   truncated: boolean;
   cursor?: string;
 }
@@ -85,6 +85,9 @@ describe("GET /archives/<key>", () => {
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await res.text()).toBe(expected);
     expect(res.headers.get("x-archive-eventcount")).toBe("3");
+    // The listing's etag is the object's: mirrors (`archives sql`) refetch only when it changes.
+    const listing = (await (await api(`/archives?prefix=${encodeURIComponent(object!.key)}`)).json()) as Listing;
+    expect(listing.objects.map((o) => o.etag)).toEqual([stored!.etag]);
   });
 
   it("answers 404 JSON for a missing key and 400 for a key outside tail-events/", async () => {

@@ -15,8 +15,11 @@ export class DoTailError extends Error {
 export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
   const headers = token ? { authorization: `Bearer ${token}` } : {};
 
-  /** `answersWith(status, body)` says which non-2xx answers are the call's answer rather than an error. */
-  async function request(method, path, body, answersWith = () => false) {
+  /**
+   * `answersWith(status, body)` says which non-2xx answers are the call's answer rather than an
+   * error. `raw` answers the body's bytes as they came instead of parsing them as JSON.
+   */
+  async function request(method, path, body, answersWith = () => false, raw = false) {
     let response;
     try {
       response = await fetch(new URL(path, baseUrl), {
@@ -30,7 +33,8 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
         `do-tail is unreachable at ${baseUrl} (${error.cause?.code ?? error.message}); is \`npm run dev\` running?`,
       );
     }
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = raw && response.ok ? "" : new TextDecoder().decode(bytes);
     if (response.status === 401 || response.status === 403) {
       throw new DoTailError(
         "unauthorised",
@@ -47,7 +51,7 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
         response.status,
       );
     }
-    return JSON.parse(text);
+    return raw ? bytes : JSON.parse(text);
   }
 
   return {
@@ -67,6 +71,15 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
     async getArchive(key) {
       try {
         return await request("GET", `/archives/${encodeURI(key)}`);
+      } catch (error) {
+        if (error.kind === "not_found") throw new DoTailError("not_found", `no such archive object: ${key}`, 404);
+        throw error;
+      }
+    },
+    /** An archive object's bytes exactly as stored (for mirrors: nothing is parsed or re-encoded). */
+    async archiveBytes(key) {
+      try {
+        return await request("GET", `/archives/${encodeURI(key)}`, undefined, undefined, true);
       } catch (error) {
         if (error.kind === "not_found") throw new DoTailError("not_found", `no such archive object: ${key}`, 404);
         throw error;

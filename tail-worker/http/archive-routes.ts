@@ -29,6 +29,8 @@ export async function listArchives(request: IRequest, env: Env): Promise<Respons
     objects: listing.objects.map((o) => ({
       key: o.key,
       size: o.size,
+      // Changes whenever the content does: a mirror refetches an object only then.
+      etag: o.etag,
       uploaded: o.uploaded.toISOString(),
       customMetadata: o.customMetadata ?? {},
     })),

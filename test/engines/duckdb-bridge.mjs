@@ -5,11 +5,16 @@
 //              each object read alone by read_json(format='array'), as a strict reader would.
 // POST /query  {objects:[{name, base64}], sql}    → {rows} | {error}
 //              `events` in the SQL is a view over every object given (union_by_name).
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
+// POST /archive-sql {objects:[{name: archive key, base64}], sql} → {rows, skipped} | {error}
+//              the view and the reading of `npm run archives -- sql` (scripts/lib/sql/): objects
+//              DuckDB cannot read are left out and listed in `skipped` with the reason.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { checkObjects, openDuckDb, runSql } from "../../scripts/lib/sql/engine.mjs";
+import { objectPath } from "../../scripts/lib/sql/events-view.mjs";
+import { serveJson } from "./loopback-json-server.mjs";
 
 const sqlString = (text) => `'${text.replaceAll("'", "''")}'`;
 
@@ -57,36 +62,39 @@ async function query(connection, { objects, sql }) {
   });
 }
 
+async function archiveSql(connection, { objects, sql }) {
+  const dir = await mkdtemp(join(tmpdir(), "do-tail-archive-sql-"));
+  try {
+    const entries = {};
+    for (const object of objects) {
+      if (!/^tail-events\/[\w./-]+$/.test(object.name) || object.name.includes("..")) throw new Error(`not an archive key: ${object.name}`);
+      const path = objectPath(dir, object.name);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, Buffer.from(object.base64, "base64"));
+      entries[object.name] = {};
+    }
+    const { readable, skipped } = await checkObjects(connection, dir, Object.keys(entries), entries);
+    const { rows } = await runSql(connection, { root: dir, keys: readable, sql });
+    return { rows, skipped };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export default async function setup({ provide }) {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
-  let queue = Promise.resolve();
-  const server = createServer((request, response) => {
-    const chunks = [];
-    request.on("data", (chunk) => chunks.push(chunk));
-    request.on("end", () => {
-      // One DuckDB connection: requests run one after another.
-      queue = queue.then(async () => {
-        let status = 200;
-        let answer;
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-          if (request.url === "/read") answer = await read(connection, body);
-          else if (request.url === "/query") answer = await query(connection, body);
-          else [status, answer] = [404, { error: `no route ${request.url}` }];
-        } catch (error) {
-          [status, answer] = [400, { error: String(error?.message ?? error) }];
-        }
-        response.writeHead(status, { "content-type": "application/json" });
-        response.end(JSON.stringify(answer));
-      });
-    });
+  const archiveDb = await openDuckDb();
+  const server = await serveJson({
+    "/read": (body) => read(connection, body),
+    "/query": (body) => query(connection, body),
+    "/archive-sql": (body) => archiveSql(archiveDb.connection, body),
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  provide("duckdbUrl", `http://127.0.0.1:${server.address().port}`);
+  provide("duckdbUrl", server.url);
   return async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     connection.closeSync();
     instance.closeSync();
+    archiveDb.close();
   };
 }

@@ -55,3 +55,15 @@ export async function duckdbRead(
 export async function duckdbQuery(objects: readonly EngineObject[], sql: string): Promise<Record<string, unknown>[]> {
   return (await call<{ rows: Record<string, unknown>[] }>("/query", { objects: wire(objects), sql })).rows;
 }
+
+/**
+ * Runs SQL the way `npm run archives -- sql` does (scripts/lib/sql/): over its typed `events`
+ * view of the objects given (named by their archive keys), leaving out and listing those DuckDB
+ * cannot read. Values come back as the CLI prints them in JSON (numbers, parsed JSON, ISO times).
+ */
+export async function archiveSql(
+  objects: readonly EngineObject[],
+  sql: string,
+): Promise<{ rows: Record<string, unknown>[]; skipped: { key: string; problem: string }[] }> {
+  return call("/archive-sql", { objects: wire(objects), sql });
+}

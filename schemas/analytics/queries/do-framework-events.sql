@@ -3,9 +3,9 @@
 SELECT
   index1 AS namespace,
   blob1 AS event,
-  SUM(_sample_interval) AS events,
-  SUM(double2 * _sample_interval) / SUM(_sample_interval) AS failure_rate,
-  quantileWeighted(0.95)(double1, _sample_interval) AS p95_duration_ms
+  SUM(_sample_interval * double4) AS events,
+  SUM(double2 * _sample_interval * double4) / SUM(_sample_interval * double4) AS failure_rate,
+  quantileExactWeighted(0.95)(double1, toUInt32(round(_sample_interval * double4))) AS p95_duration_ms
 FROM do_tail_events
 WHERE index1 IN ('DO.Lifecycle', 'RPC', 'CDC', 'AI', 'Workflow', 'Agent', 'Execution', 'Storage', 'Connection',
                  'Schedule', 'Financial', 'Communication', 'Telephony')

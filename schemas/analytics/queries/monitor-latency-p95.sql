@@ -3,8 +3,8 @@
 SELECT
   blob2 AS monitor_id,
   blob4 AS region,
-  quantileWeighted(0.95)(double1, _sample_interval) AS p95_latency_ms,
-  SUM(double1 * _sample_interval) / SUM(_sample_interval) AS avg_latency_ms
+  quantileExactWeighted(0.95)(double1, toUInt32(round(_sample_interval * double4))) AS p95_latency_ms,
+  SUM(double1 * _sample_interval * double4) / SUM(_sample_interval * double4) AS avg_latency_ms
 FROM do_tail_events
 WHERE blob1 = 'heartbeat' AND double2 = 1 AND timestamp > NOW() - INTERVAL '24' HOUR
 GROUP BY monitor_id, region

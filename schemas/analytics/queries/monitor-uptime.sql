@@ -3,8 +3,8 @@
 SELECT
   blob2 AS monitor_id,
   blob4 AS region,
-  SUM(_sample_interval) AS checks,
-  100 * SUM(double2 * _sample_interval) / SUM(_sample_interval) AS uptime_percent
+  SUM(_sample_interval * double4) AS checks,
+  100 * SUM(double2 * _sample_interval * double4) / SUM(_sample_interval * double4) AS uptime_percent
 FROM do_tail_events
 WHERE blob1 = 'heartbeat' AND timestamp > NOW() - INTERVAL '24' HOUR
 GROUP BY monitor_id, region

@@ -3,8 +3,8 @@
 SELECT
   blob1 AS event,
   blob4 AS runtime_type,
-  SUM(_sample_interval) AS events,
-  SUM(double2 * _sample_interval) AS errors
+  SUM(_sample_interval * double3) AS events,
+  SUM(double2 * _sample_interval * double3) AS errors
 FROM do_tail_events
 WHERE blob8 = 'runtime_event' AND timestamp > NOW() - INTERVAL '1' DAY
 GROUP BY event, runtime_type

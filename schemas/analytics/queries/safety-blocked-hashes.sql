@@ -4,7 +4,7 @@ SELECT
   blob2 AS entry_path,
   blob5 AS tags,
   blob6 AS reasons,
-  SUM(_sample_interval) AS blocks,
+  SUM(_sample_interval * double1) AS blocks,
   MAX(timestamp) AS last_blocked
 FROM do_tail_events
 WHERE blob1 = 'safety_verdict' AND blob4 = 'block' AND timestamp > NOW() - INTERVAL '7' DAY
