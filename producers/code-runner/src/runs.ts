@@ -59,7 +59,8 @@ export function runCapsule(body: RunBody, correlation: Correlation, simulate?: S
     }).emit();
   }
 
-  const killed = chance(0.03);
+  // An asked-for failure is a failure, never a random kill.
+  const killed = simulate !== "fail" && chance(0.03);
   const status = killed ? "killed" : simulate === "fail" || (sawError && chance(0.6)) ? "failed" : "success";
   const durationMs = killed ? 30_000 : latency(plan === "pro" ? 800 : 1500);
   new WideEvent("run_complete", correlation, {
