@@ -84,14 +84,14 @@ describe("redaction", () => {
     (event.request as { headers: Record<string, string> }).headers = { "cf-connecting-ip": "203.0.113.7", "x-real-ip": "203.0.113.7" };
     const item = traceItem({
       event,
-      logs: [log("log", JSON.stringify({ _event: "visit", session: { clientIp: "203.0.113.7" } })), log("log", { ip: "198.51.100.1" })],
+      logs: [log("log", JSON.stringify({ _event: "visit", visitor: { clientIp: "203.0.113.7" } })), log("log", { ip: "198.51.100.1" })],
     });
     const [invocation, visit, other] = archived(item);
     const headers = (invocation!.data.request as { headers: Record<string, string> }).headers;
     const hashed = headers["cf-connecting-ip"]!;
     expect(hashed).toMatch(/^ip:[0-9a-f]{16}$/);
     expect(headers["x-real-ip"]).toBe(hashed);
-    expect((visit!.data.session as Record<string, string>).clientIp).toBe(hashed);
+    expect((visit!.data.visitor as Record<string, string>).clientIp).toBe(hashed);
     expect(other!.data.ip).toMatch(/^ip:[0-9a-f]{16}$/);
     expect(other!.data.ip).not.toBe(hashed);
     expect(JSON.stringify([invocation, visit, other])).not.toContain("203.0.113.7");

@@ -23,6 +23,7 @@ export interface Env {
   /** A secret: `wrangler secret put IP_HASH_SALT -c wrangler.tail.toml`. */
   IP_HASH_SALT?: string;
   REDACT_FIELDS?: string;
+  KEEP_CF_FIELDS?: string;
   MAX_BODY_BYTES?: string;
   QUERY_MAX_OBJECTS?: string;
   QUERY_MAX_BYTES?: string;
