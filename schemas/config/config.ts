@@ -74,6 +74,7 @@ const SECRET_SETTINGS: ReadonlySet<string> = new Set(["ADMIN_TOKEN", "IP_HASH_SA
 
 /** https:, or plain http: to this machine only (a local collector during development). */
 function isSecureEndpoint(url: string): boolean {
+  if (!URL.canParse(url)) return false;
   const { protocol, hostname } = new URL(url);
   if (protocol === "https:") return true;
   return protocol === "http:" && (hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname));
