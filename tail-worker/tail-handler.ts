@@ -19,7 +19,7 @@ import { buildWireEvents } from "./route/envelope";
 import { newInvocationId } from "./route/invocation-id";
 import { recordSampledOut } from "./route/pending-report";
 import { decideSample, sampleDraw } from "./sample/tail-sampler";
-import { isOwnInvocation } from "./self-invocation";
+import { isOwnInvocation, selfIdentity } from "./self-invocation";
 import { validateEvent } from "./validate/validate-event";
 
 export interface TailSummary {
@@ -42,7 +42,8 @@ export interface TailSummary {
 export async function handleTail(items: readonly unknown[], env: Env, policy?: DeliveryPolicy): Promise<TailSummary> {
   const config = loadConfig(env);
   const all: readonly unknown[] = Array.isArray(items) ? items : [];
-  const list = all.filter((item) => !isOwnInvocation(item));
+  const self = selfIdentity(env.CF_VERSION_METADATA);
+  const list = all.filter((item) => !isOwnInvocation(item, self));
   const sampledOut: Record<string, number> = {};
   const wire = toWireEvents(list, config, Date.now(), sampledOut);
   for (const [type, count] of Object.entries(sampledOut)) recordSampledOut(type, count);

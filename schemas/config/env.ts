@@ -5,6 +5,8 @@ export interface Env {
   TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & Rpc.DurableObjectBranded>;
   ARCHIVE: R2Bucket;
   ANALYTICS?: AnalyticsEngineDataset;
+  /** This version's id and tag (version_metadata binding): do-tail recognises its own invocations by it. */
+  CF_VERSION_METADATA?: WorkerVersionMetadata;
   ENVIRONMENT?: string;
   FLUSH_INTERVAL_SECONDS?: string;
   BATCH_SIZE?: string;
