@@ -39,7 +39,7 @@ const ARCHIVE_KEY = "tail-events/2030-01-01/importance-0/00-00-x.json";
  * one shard): its status and what its body must hold. A route added to the router without an
  * entry here fails the test that lists them.
  */
-const ANSWERS: Record<string, { status: number; body?: string; before?: () => Promise<unknown>; check: (body: any) => void }> = {
+const ANSWERS: Record<string, { status: number; body?: string; before?: () => Promise<unknown>; check: (body: unknown) => void }> = {
   "GET /stats": {
     status: 200,
     check: (b) =>

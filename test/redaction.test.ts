@@ -168,7 +168,7 @@ describe("secrets in odd places", () => {
   it("redacts secret query and fragment parameters in any string, also relative URLs and free text", () => {
     const { events, text } = archivedText(
       traceItem({
-        event: fetchEvent("GET", "https://example.com/cb?state=ok#access_token=" + S, 200),
+        event: fetchEvent("GET", `https://example.com/cb?state=ok#access_token=${S}`, 200),
         logs: [
           log(
             "log",

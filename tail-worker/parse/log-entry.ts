@@ -5,6 +5,7 @@ import type { ParsedEvent } from "./parsed-event";
 import { toPlain } from "./plain-value";
 import {
   asString,
+  copyElements,
   isArray,
   isPlainObject,
   isUnreadable,
@@ -37,6 +38,13 @@ export function parseLogEntry(log: unknown, fallbackTime: number, localDev: bool
   const level = asString(readField(entry, "level", problems)) ?? "log";
   const timestamp = timeOr(readField(entry, "timestamp", problems), fallbackTime);
   const message = readField(entry, "message", problems);
+  // The usual call, one string (a JSON line): no copy of the arguments needed.
+  const line = isArray(message) ? onlyString(message) : undefined;
+  if (line !== undefined) {
+    const event = fromString(line, level, timestamp);
+    if (problems.length > 0) markProblems(event, problems);
+    return { event };
+  }
   let args = isArray(message) ? readArgs(message, problems) : message === undefined ? [] : [message];
 
   let scriptHint: string | undefined;
@@ -59,6 +67,16 @@ export function markProblems(event: ParsedEvent, problems: Problems): void {
   event.parseError = event.parseError === undefined ? note : `${event.parseError}; ${note}`;
 }
 
+/** The one argument of a call, when it is a single string; undefined otherwise, or when reading throws. */
+function onlyString(message: unknown[]): string | undefined {
+  try {
+    const first = message.length === 1 ? message[0] : undefined;
+    return typeof first === "string" ? first : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function readArgs(message: unknown[], problems: Problems): unknown[] {
   let length: number;
   try {
@@ -67,17 +85,11 @@ function readArgs(message: unknown[], problems: Problems): unknown[] {
     noteProblem(problems, `message: ${errorMessage(error).slice(0, 200)}`);
     return [];
   }
-  const args = new Array<unknown>(length);
-  for (let i = 0; i < length; i++) {
-    try {
-      args[i] = message[i];
-    } catch (error) {
-      const reason = errorMessage(error).slice(0, 200);
-      noteProblem(problems, `message[${i}]: ${reason}`);
-      args[i] = new Unreadable(reason);
-    }
-  }
-  return args;
+  return copyElements(message, length, (i, error) => {
+    const reason = errorMessage(error).slice(0, 200);
+    noteProblem(problems, `message[${i}]: ${reason}`);
+    return new Unreadable(reason);
+  });
 }
 
 function eventFromArgs(args: unknown[], level: string, timestamp: number, problems: Problems): ParsedEvent {

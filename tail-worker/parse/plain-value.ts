@@ -19,42 +19,56 @@ export const MAX_PLAIN_NODES = 1_000_000;
  * Headers an object of its entries, an Error `{name, message, stack}`, a cycle "[Circular]".
  */
 export function toPlain(value: unknown, problems: Problems): unknown {
-  return new PlainCopier(problems).copy(value, 0);
+  if (value === null || typeof value !== "object") return primitive(value);
+  return copier.start(value, problems);
 }
 
+/** A primitive as JSON data would hold it. */
+function primitive(value: unknown): unknown {
+  switch (typeof value) {
+    case "bigint":
+      return BigInt.prototype.toString.call(value);
+    case "symbol":
+    case "function":
+      return undefined;
+    default:
+      return value;
+  }
+}
+
+/**
+ * One copier serves every call (an invocation copies its request headers and cf, so this is hot):
+ * toPlain is never re-entered, as nothing it runs can reach it.
+ */
 class PlainCopier {
   private nodes = 0;
-  private readonly ancestors = new Set<object>();
+  /** The objects from the root to the one being copied: a cycle leads back to one of them. */
+  private readonly ancestors: object[] = [];
   /** Keys from the root to the value being copied; joined only to name a problem. */
   private readonly path: (string | number)[] = [];
+  private problems: Problems = [];
 
-  constructor(private readonly problems: Problems) {}
+  start(value: object, problems: Problems): unknown {
+    this.nodes = 0;
+    this.ancestors.length = 0;
+    this.path.length = 0;
+    this.problems = problems;
+    return this.copy(value, 0);
+  }
 
   copy(value: unknown, depth: number): unknown {
-    switch (typeof value) {
-      case "string":
-      case "number":
-      case "boolean":
-      case "undefined":
-        return value;
-      case "bigint":
-        return BigInt.prototype.toString.call(value);
-      case "symbol":
-      case "function":
-        return undefined;
-    }
-    if (value === null) return null;
+    if (value === null || typeof value !== "object") return primitive(value);
     const object = value as object;
     if (++this.nodes > MAX_PLAIN_NODES) return this.cut(`more than ${MAX_PLAIN_NODES} values`);
     if (depth >= MAX_PLAIN_DEPTH) return this.cut(`nested deeper than ${MAX_PLAIN_DEPTH} levels`);
-    if (this.ancestors.has(object)) return "[Circular]";
-    this.ancestors.add(object);
+    if (this.ancestors.includes(object)) return "[Circular]";
+    this.ancestors.push(object);
     try {
       return this.copyObject(object, depth);
     } catch (error) {
       return this.unreadable(error);
     } finally {
-      this.ancestors.delete(object);
+      this.ancestors.pop();
     }
   }
 
@@ -127,3 +141,5 @@ class PlainCopier {
       .slice(0, 100);
   }
 }
+
+const copier = new PlainCopier();

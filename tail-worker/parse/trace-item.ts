@@ -58,8 +58,9 @@ export function parseTraceItem(raw: unknown, now: number): ParsedTraceItem {
   const firstLogTime = isPlainObject(firstLog) ? asNumber(readField(firstLog, "timestamp", [])) : undefined;
   const started = asNumber(readField(item, "eventTimestamp", problems)) ?? firstLogTime ?? now;
 
+  const events: ParsedEvent[] = [];
   // An unreadable invocation record keeps no partial copy: it would repeat the whole item.
-  const invocation = part("invocation", undefined, started, () => {
+  try {
     const event = parseInvocation(
       fields,
       { logs: logs.length, exceptions: exceptions.length, diagnostics: diagnostics.length },
@@ -67,34 +68,46 @@ export function parseTraceItem(raw: unknown, now: number): ParsedTraceItem {
       problems,
     );
     if (problems.length > 0) markProblems(event, problems);
-    return event;
-  });
-  const events: ParsedEvent[] = [invocation];
+    events.push(event);
+  } catch (error) {
+    events.push(unreadablePart("invocation", undefined, errorMessage(error).slice(0, 200), started));
+  }
   let scriptHint: string | undefined;
   // Locally scriptName is null, and a "[name]" first argument is the runtime's prefix.
   const localDev = scriptName === undefined;
   for (const log of logs) {
-    events.push(
-      part("log", log, started, () => {
-        const result = parseLogEntry(log, started, localDev);
-        scriptHint ??= result.scriptHint;
-        return result.event;
-      }),
-    );
+    try {
+      if (isUnreadable(log)) throw log;
+      const result = parseLogEntry(log, started, localDev);
+      scriptHint ??= result.scriptHint;
+      events.push(result.event);
+    } catch (error) {
+      events.push(unreadable("log", log, error, started));
+    }
   }
-  for (const exception of exceptions) events.push(part("exception", exception, started, () => parseException(exception, started)));
-  for (const message of diagnostics) events.push(part("diagnostic", message, started, () => parseDiagnostic(message, started)));
+  for (const exception of exceptions) {
+    try {
+      if (isUnreadable(exception)) throw exception;
+      events.push(parseException(exception, started));
+    } catch (error) {
+      events.push(unreadable("exception", exception, error, started));
+    }
+  }
+  for (const message of diagnostics) {
+    try {
+      if (isUnreadable(message)) throw message;
+      events.push(parseDiagnostic(message, started));
+    } catch (error) {
+      events.push(unreadable("diagnostic", message, error, started));
+    }
+  }
   return { script: scriptName ?? scriptHint ?? null, events };
 }
 
-/** Parses one part; if that throws, or the part could not even be read, it becomes a marked event. */
-function part(kind: ParsedEvent["kind"], value: unknown, timestamp: number, parse: () => ParsedEvent): ParsedEvent {
-  if (isUnreadable(value)) return unreadablePart(kind, undefined, value.reason, timestamp);
-  try {
-    return parse();
-  } catch (error) {
-    return unreadablePart(kind, value, errorMessage(error).slice(0, 200), timestamp);
-  }
+/** A part whose parsing threw, or that could not even be read (an Unreadable in its place). */
+function unreadable(kind: ParsedEvent["kind"], value: unknown, error: unknown, timestamp: number): ParsedEvent {
+  if (isUnreadable(error)) return unreadablePart(kind, undefined, error.reason, timestamp);
+  return unreadablePart(kind, value, errorMessage(error).slice(0, 200), timestamp);
 }
 
 /**

@@ -121,14 +121,25 @@ export function readList(record: object, key: string, problems: Problems): unkno
     noteProblem(problems, `${key}: ${length - MAX_LIST_ITEMS} elements past the first ${MAX_LIST_ITEMS} not read`);
     length = MAX_LIST_ITEMS;
   }
-  const list = value as unknown[];
-  const items = new Array<unknown>(length);
-  for (let i = 0; i < length; i++) {
-    try {
-      items[i] = list[i];
-    } catch (error) {
-      items[i] = new Unreadable(problemText(`${key}[${i}]`, error));
+  return copyElements(value as unknown[], length, (i, error) => new Unreadable(problemText(`${key}[${i}]`, error)));
+}
+
+/**
+ * The first `length` elements of an array: one native slice as a rule; element by element only
+ * when that throws (an element getter, a Proxy trap), each failing one replaced by `unreadable`.
+ */
+export function copyElements(list: unknown[], length: number, unreadable: (index: number, error: unknown) => unknown): unknown[] {
+  try {
+    return Array.prototype.slice.call(list, 0, length);
+  } catch {
+    const items = new Array<unknown>(length);
+    for (let i = 0; i < length; i++) {
+      try {
+        items[i] = list[i];
+      } catch (error) {
+        items[i] = unreadable(i, error);
+      }
     }
+    return items;
   }
-  return items;
 }

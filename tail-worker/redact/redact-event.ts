@@ -14,7 +14,9 @@ import { dropPersonalRequestMetadata } from "./request-metadata";
  */
 export function redactEvent(event: ParsedEvent, redactor: Redactor, security: SecurityConfig): void {
   if (event.kind === "invocation") dropPersonalRequestMetadata(event.data, security);
-  const outcome = redactor.redact(event.data);
+  // A line with no "=" (nor an escape that could make one) holds no query parameter to look for.
+  const raw = event.raw;
+  const outcome = redactor.redact(event.data, raw === undefined || raw.indexOf("=") !== -1 || raw.indexOf("\\u") !== -1);
   if (event.raw !== undefined && (outcome.changed || countJsonKeys(event.raw) !== outcome.keys)) event.raw = undefined;
   if (event.text !== undefined) event.text = redactor.redactText(event.text);
 }

@@ -16,9 +16,10 @@ export interface Redactor {
   /**
    * Redacts data in place, at any depth: values of secret-named fields, the value of a
    * `[name, value]` pair or `{name, value}` entry whose name is secret, secret query parameters
-   * inside any string; client IPs become keyed hashes.
+   * inside any string (unless `scanStrings` is false: the caller knows none holds a "="); client
+   * IPs become keyed hashes.
    */
-  redact(root: unknown): RedactOutcome;
+  redact(root: unknown, scanStrings?: boolean): RedactOutcome;
   /**
    * Free text: the values of secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`)
    * are redacted wherever they appear. Text that looks like a JSON object or array (a line that
@@ -102,7 +103,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     });
   }
 
-  function redact(root: unknown): RedactOutcome {
+  function redact(root: unknown, scanStrings = true): RedactOutcome {
     let changed = false;
     let keys = 0;
     const stack: unknown[] = [root];
@@ -126,6 +127,7 @@ function createRedactor(security: SecurityConfig): Redactor {
         for (let i = 0; i < node.length; i++) {
           const item = node[i];
           if (typeof item === "string") {
+            if (!scanStrings) continue;
             const redacted = redactParameters(item);
             if (redacted !== item) {
               node[i] = redacted;
@@ -147,6 +149,7 @@ function createRedactor(security: SecurityConfig): Redactor {
             changed = true;
           }
         } else if (typeof value === "string") {
+          if (!scanStrings) continue;
           const redacted = redactParameters(value);
           if (redacted !== value) {
             setOwn(record, key, redacted);
