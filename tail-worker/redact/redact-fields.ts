@@ -41,8 +41,11 @@ const redactors = new WeakMap<SecurityConfig, Redactor>();
 
 /** `name=value` at the start of a string or after `?`, `&`, `;` or `#`: a query or fragment parameter. */
 const PARAMETER = /(^|[?&;#])([^=&#?;\s"'<>]{1,100})=([^&#;\s"'<>]*)/g;
-/** `"key": value`, `'key': value`, `key=value` in text that looks like an object. */
-const KEY_VALUE = /(["']?)([\w$.-]{1,100})\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s,;&}\]]*)/g;
+/**
+ * `"key": value`, `'key': value`, `key=value` in text that looks like an object. A key starts only
+ * where no key character precedes it, so a long run of them is not tried at every position.
+ */
+const KEY_VALUE = /(?<![\w$.-])(["']?)([\w$.-]{1,100})\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s,;&}\]]*)/g;
 /** `for=` and `by=` of a Forwarded header, with an optional quoted or bracketed address. */
 const FORWARDED_ADDRESS = /\b(for|by)=("[^"]*"|[^;,\s]*)/gi;
 

@@ -29,6 +29,10 @@ export function hostileCorpus(): HostileCase[] {
     add(`${mb} MB plain string`, withLogs("x".repeat(mb * 1024 * 1024)));
     add(`${mb} MB JSON field`, withLogs(JSON.stringify({ _event: "big", blob: "y".repeat(mb * 1024 * 1024) })));
   }
+  // Broken JSON is redacted as text by patterns: these must not make them backtrack for ever.
+  add("4 MB broken JSON of one word", withLogs(`{${"x".repeat(4 * 1024 * 1024)}`));
+  add("4 MB broken JSON of keys without values", withLogs(`{${"a:".repeat(2 * 1024 * 1024)}`));
+  add("4 MB broken JSON of query-like text", withLogs(`[${"?a".repeat(1024 * 1024)}=${"&b=".repeat(512 * 1024)}`));
   add("array of 100,000 items as JSON", withLogs(JSON.stringify({ _event: "many", items: Array.from({ length: 100_000 }, (_, i) => i) })));
   add("array of 100,000 items as argument", withLogs({ items: Array.from({ length: 100_000 }, (_, i) => ({ i })) }));
   add("__proto__ key in JSON", withLogs('{"_event":"proto","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'));
