@@ -75,39 +75,38 @@ export function parseTraceItem(raw: unknown, now: number): ParsedTraceItem {
   let scriptHint: string | undefined;
   // Locally scriptName is null, and a "[name]" first argument is the runtime's prefix.
   const localDev = scriptName === undefined;
-  for (const log of logs) {
-    try {
-      if (isUnreadable(log)) throw log;
-      const result = parseLogEntry(log, started, localDev);
-      scriptHint ??= result.scriptHint;
-      events.push(result.event);
-    } catch (error) {
-      events.push(unreadable("log", log, error, started));
-    }
-  }
-  for (const exception of exceptions) {
-    try {
-      if (isUnreadable(exception)) throw exception;
-      events.push(parseException(exception, started));
-    } catch (error) {
-      events.push(unreadable("exception", exception, error, started));
-    }
-  }
-  for (const message of diagnostics) {
-    try {
-      if (isUnreadable(message)) throw message;
-      events.push(parseDiagnostic(message, started));
-    } catch (error) {
-      events.push(unreadable("diagnostic", message, error, started));
-    }
-  }
+  parseParts("log", logs, events, started, (log) => {
+    const result = parseLogEntry(log, started, localDev);
+    scriptHint ??= result.scriptHint;
+    return result.event;
+  });
+  parseParts("exception", exceptions, events, started, (exception) => parseException(exception, started));
+  parseParts("diagnostic", diagnostics, events, started, (message) => parseDiagnostic(message, started));
   return { script: scriptName ?? scriptHint ?? null, events };
 }
 
-/** A part whose parsing threw, or that could not even be read (an Unreadable in its place). */
-function unreadable(kind: ParsedEvent["kind"], value: unknown, error: unknown, timestamp: number): ParsedEvent {
-  if (isUnreadable(error)) return unreadablePart(kind, undefined, error.reason, timestamp);
-  return unreadablePart(kind, value, errorMessage(error).slice(0, 200), timestamp);
+/**
+ * Parses each part of a list into `events`; a part whose parsing throws, or that could not even be
+ * read (an Unreadable in its place), becomes a marked event there instead.
+ */
+function parseParts(
+  kind: ParsedEvent["kind"],
+  parts: readonly unknown[],
+  events: ParsedEvent[],
+  timestamp: number,
+  parse: (part: unknown) => ParsedEvent,
+): void {
+  for (const part of parts) {
+    if (isUnreadable(part)) {
+      events.push(unreadablePart(kind, undefined, part.reason, timestamp));
+      continue;
+    }
+    try {
+      events.push(parse(part));
+    } catch (error) {
+      events.push(unreadablePart(kind, part, errorMessage(error).slice(0, 200), timestamp));
+    }
+  }
 }
 
 /**
