@@ -3,6 +3,7 @@ import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { addCount } from "../schemas/lib/bounded-counts";
 import { errorMessage } from "../schemas/lib/error-message";
+import { wellFormed } from "../schemas/lib/well-formed-json";
 import { forwardDecision } from "./analytics/forward-decision";
 import type { ClassifiedEvent } from "./classify/classified-event";
 import { classifyImportance } from "./classify/importance";
@@ -129,7 +130,7 @@ function itemWireEvents(
     // Drawn from the invocation's random id: identical invocations are sampled independently.
     const sample = decideSample(event, config.sampling, () => sampleDraw(invocationId, position));
     if (!sample.keep) {
-      addCount(sampledOut, event.type, 1);
+      addCount(sampledOut, wellFormed(event.type), 1);
       return undefined;
     }
     event.sampleRate = sample.sampleRate;

@@ -159,6 +159,18 @@ describe("one odd value", () => {
     expect(next!.text).toBe("next");
   });
 
+  it("that throws a secret-bearing error is named without the secret", () => {
+    const booby = Object.defineProperty({ user: "ada" }, "profile", {
+      enumerable: true,
+      get() {
+        throw new Error("cannot load https://x.example/?token=t0k3n-in-error");
+      },
+    });
+    const { wire } = parseAll([item(log("log", booby))])[1]!;
+    expect(wire.json).not.toContain("t0k3n-in-error");
+    expect(JSON.parse(wire.json).parseError).toBe("could not read profile: cannot load https://x.example/?token=[REDACTED]");
+  });
+
   it("that makes a whole part unreadable costs that part only, marked and redacted", () => {
     const { proxy, revoke } = Proxy.revocable({}, {});
     revoke();

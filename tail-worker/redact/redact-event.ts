@@ -19,4 +19,6 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
   const outcome = redactor.redact(event.data, raw === undefined || raw.indexOf("=") !== -1 || raw.indexOf("\\u") !== -1);
   if (event.raw !== undefined && (outcome.changed || countJsonKeys(event.raw) !== outcome.keys)) event.raw = undefined;
   if (event.text !== undefined) event.text = redactor.redactText(event.text);
+  // What could not be read is named with the error it threw, which is the producer's text too.
+  if (event.parseError !== undefined) event.parseError = redactor.redactText(event.parseError);
 }
