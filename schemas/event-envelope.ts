@@ -15,7 +15,7 @@ export const ValidationMark = v.object({
 export type ValidationMark = v.InferOutput<typeof ValidationMark>;
 
 export const EventEnvelope = v.object({
-  /** `<invocationId>-<position>`: the same TraceItem always yields the same ids. */
+  /** `<invocationId>-<position>`; the invocation id is random per TraceItem and delivery, reused by retries. */
   id: v.string(),
   invocationId: v.string(),
   /** `_event` when the producer named it, otherwise derived from the kind (e.g. `console.log`). */
@@ -31,9 +31,9 @@ export const EventEnvelope = v.object({
   level: v.optional(v.string()),
   /** The diagnostics channel a `diagnostic` event was published on (e.g. `do-framework`). */
   channel: v.optional(v.string()),
-  /** Set when the log was not a JSON object: the original text, kept rather than dropped. */
+  /** Set when the log was not a JSON object: the original text (secret query parameters redacted), kept rather than dropped. */
   text: v.optional(v.string()),
-  /** Why the log was kept as text (e.g. broken JSON). */
+  /** Why the log was kept as text (e.g. broken JSON), read leniently, or which of its values could not be read. */
   parseError: v.optional(v.string()),
   /** Present when the event was shortened to fit the size limit. */
   truncated: v.optional(v.object({ originalBytes: v.number(), maxBytes: v.number() })),

@@ -17,27 +17,40 @@ export function printEvent(event: ClassifiedEvent, logLevel: LogLevel): void {
   console[level](formatEventLine(event));
 }
 
-function formatEventLine(event: ClassifiedEvent): string {
-  const handler = namespaceOf(event.type) ?? DEFAULT_HANDLER;
-  const parts = [`[${event.type}]`];
-  const id = event.data.id ?? event.data.requestId ?? event.data.correlationId;
-  if (id !== undefined) parts.push(`id=${String(id)}`);
-  for (const field of handler.summaryFields) {
-    const value = event.data[field];
-    if (value === undefined || value === null || typeof value === "object") continue;
-    parts.push(
-      /^duration/i.test(field) && typeof value === "number" ? `${field.replace(/Ms$/, "")}=${value}ms` : `${field}=${String(value)}`,
-    );
+/**
+ * The producer's values go in only as they are: an object's String() would run its toString,
+ * which may throw or not be a function at all (`{"id":{"toString":1}}`).
+ */
+function shown(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+    case "boolean":
+    case "bigint":
+      return String(value);
+    default:
+      return undefined;
   }
-  if (event.kind === "invocation") parts.push(...invocationSummary(event.data));
-  if (event.kind === "exception") parts.push(`${String(event.data.name)}: ${String(event.data.message)}`);
-  if (event.text !== undefined && event.kind === "log") parts.push(event.text.slice(0, 200));
-  return parts.join(" ");
 }
 
-function invocationSummary(data: Record<string, unknown>): string[] {
-  const parts = [`trigger=${String(data.trigger)}`, `outcome=${String(data.outcome)}`];
-  if (data.url) parts.push(`${String(data.method)} ${String(data.url)}`);
-  if (data.status !== null && data.status !== undefined) parts.push(`status=${String(data.status)}`);
-  return parts;
+function formatEventLine(event: ClassifiedEvent): string {
+  const handler = namespaceOf(event.type) ?? DEFAULT_HANDLER;
+  const data = event.data;
+  const parts = [`[${event.type}]`];
+  const id = shown(data.id ?? data.requestId ?? data.correlationId);
+  if (id !== undefined) parts.push(`id=${id}`);
+  for (const field of handler.summaryFields) {
+    const value = data[field];
+    if (/^duration/i.test(field) && typeof value === "number") parts.push(`${field.replace(/Ms$/, "")}=${value}ms`);
+    else if (shown(value) !== undefined) parts.push(`${field}=${shown(value)}`);
+  }
+  if (event.kind === "invocation") {
+    parts.push(`trigger=${shown(data.trigger)}`, `outcome=${shown(data.outcome)}`);
+    if (data.url) parts.push(`${shown(data.method)} ${shown(data.url)}`);
+    if (shown(data.status) !== undefined) parts.push(`status=${shown(data.status)}`);
+  }
+  if (event.kind === "exception") parts.push(`${shown(data.name)}: ${shown(data.message) ?? ""}`);
+  if (event.text !== undefined && event.kind === "log") parts.push(event.text.slice(0, 200));
+  return parts.join(" ");
 }

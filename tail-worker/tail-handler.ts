@@ -3,23 +3,24 @@ import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { addCount } from "../schemas/lib/bounded-counts";
 import { errorMessage } from "../schemas/lib/error-message";
+import { wellFormed } from "../schemas/lib/well-formed-json";
 import { forwardDecision } from "./analytics/forward-decision";
 import type { ClassifiedEvent } from "./classify/classified-event";
 import { classifyImportance } from "./classify/importance";
 import { namespaceOf } from "./classify/namespaces";
 import { printEvent } from "./console-view";
-import { formatArg } from "./parse/format-args";
-import type { ParsedTraceItem } from "./parse/parsed-event";
-import { parseTraceItem } from "./parse/trace-item";
+import type { ParsedEvent, ParsedTraceItem } from "./parse/parsed-event";
+import { parseTraceItem, unreadablePart } from "./parse/trace-item";
 import { redactEvent } from "./redact/redact-event";
 import { type Redactor, redactorFor } from "./redact/redact-fields";
 import { chunkIntoBatches } from "./route/batches";
 import { shardOf } from "./route/collector-stub";
 import { type DeliveryPolicy, deliverBatch } from "./route/deliver";
 import { buildWireEvents } from "./route/envelope";
+import { newInvocationId } from "./route/invocation-id";
 import { recordSampledOut } from "./route/pending-report";
 import { decideSample, sampleDraw } from "./sample/tail-sampler";
-import { isOwnInvocation } from "./self-invocation";
+import { isOwnInvocation, selfIdentity } from "./self-invocation";
 import { validateEvent } from "./validate/validate-event";
 
 export interface TailSummary {
@@ -42,7 +43,8 @@ export interface TailSummary {
 export async function handleTail(items: readonly unknown[], env: Env, policy?: DeliveryPolicy): Promise<TailSummary> {
   const config = loadConfig(env);
   const all: readonly unknown[] = Array.isArray(items) ? items : [];
-  const list = all.filter((item) => !isOwnInvocation(item));
+  const self = selfIdentity(env.CF_VERSION_METADATA);
+  const list = all.filter((item) => !isOwnInvocation(item, self));
   const sampledOut: Record<string, number> = {};
   const wire = toWireEvents(list, config, Date.now(), sampledOut);
   for (const [type, count] of Object.entries(sampledOut)) recordSampledOut(type, count);
@@ -76,58 +78,65 @@ export async function handleTail(items: readonly unknown[], env: Env, policy?: D
 /**
  * parse → redact → classify → sample → validate → serialise: the events of TraceItems as the
  * collector receives them. Events tail sampling dropped are counted into `sampledOut` by type.
+ * Never throws: a part of an item that breaks a step becomes a marked event in its place.
  */
 export function toWireEvents(items: readonly unknown[], config: Config, now: number, sampledOut: Record<string, number> = {}): WireEvent[] {
   const wire: WireEvent[] = [];
   const redactor = redactorFor(config.security);
   for (const raw of items) {
+    const invocationId = newInvocationId();
     let events: WireEvent[];
     try {
-      events = itemWireEvents(parseTraceItem(raw, now), config, redactor, sampledOut);
+      events = itemWireEvents(parseTraceItem(raw, now), invocationId, config, redactor, sampledOut);
     } catch (error) {
-      // A TraceItem that breaks any step still becomes an event holding what could be rendered of it.
-      events = itemWireEvents(unreadableItem(raw, error, now), config, redactor, sampledOut);
+      // Only a bug in do-tail gets here (every step guards producer values); the item is still
+      // counted, as one marked event holding nothing of the producer's.
+      const marker = unreadablePart("invocation", undefined, `do-tail could not process this item: ${errorMessage(error)}`, now);
+      events = itemWireEvents({ script: null, events: [marker] }, invocationId, config, redactor, sampledOut);
     }
     wire.push(...events);
   }
   return wire;
 }
 
-function itemWireEvents(parsed: ParsedTraceItem, config: Config, redactor: Redactor, sampledOut: Record<string, number>): WireEvent[] {
+function itemWireEvents(
+  parsed: ParsedTraceItem,
+  invocationId: string,
+  config: Config,
+  redactor: Redactor,
+  sampledOut: Record<string, number>,
+): WireEvent[] {
   const kept: ClassifiedEvent[] = [];
-  (parsed.events as ClassifiedEvent[]).forEach((event, position) => {
-    redactEvent(event, redactor);
+  parsed.events.forEach((parsedEvent, position) => {
+    let event: ClassifiedEvent | undefined;
+    try {
+      event = classified(parsedEvent, position);
+    } catch (error) {
+      event = classified(
+        unreadablePart(parsedEvent.kind, parsedEvent.data, errorMessage(error).slice(0, 200), parsedEvent.timestamp),
+        position,
+      );
+    }
+    if (event) kept.push(event);
+  });
+  return buildWireEvents(parsed, invocationId, kept, config.maxEventBytes);
+
+  /** The event ready to serialise, or undefined when tail sampling drops it. */
+  function classified(parsedEvent: ParsedEvent, position: number): ClassifiedEvent | undefined {
+    const event = parsedEvent as ClassifiedEvent;
+    redactEvent(event, redactor, config.security);
     event.importance = classifyImportance(event, config.importanceRules);
     event.namespace = namespaceOf(event.type)?.namespace ?? null;
-    const sample = decideSample(event, config.sampling, () => sampleDraw(parsed.fingerprint, position));
+    // Drawn from the invocation's random id: identical invocations are sampled independently.
+    const sample = decideSample(event, config.sampling, () => sampleDraw(invocationId, position));
     if (!sample.keep) {
-      addCount(sampledOut, event.type, 1);
-      return;
+      addCount(sampledOut, wellFormed(event.type), 1);
+      return undefined;
     }
     event.sampleRate = sample.sampleRate;
     event.validation = validateEvent(event);
     event.analytics = forwardDecision(event, event.validation, parsed.script, config, sample.sampleRate);
     printEvent(event, config.logLevel);
-    kept.push(event);
-  });
-  return buildWireEvents(parsed, kept, config.maxEventBytes);
-}
-
-function unreadableItem(raw: unknown, error: unknown, now: number): ParsedTraceItem {
-  return {
-    script: null,
-    fingerprint: `unreadable|${now}|${errorMessage(error)}`,
-    events: [
-      {
-        type: "do_tail.trace_item_unreadable",
-        kind: "exception",
-        timestamp: now,
-        named: false,
-        level: "error",
-        text: formatArg(raw).slice(0, 65_536),
-        parseError: errorMessage(error),
-        data: {},
-      },
-    ],
-  };
+    return event;
+  }
 }

@@ -140,3 +140,91 @@ describe("loadConfig rejects bad settings, naming the setting", () => {
     expect(rejection({ BUFFER_THRESHOLDS: "{rows:5}" }).message).toMatch(/BUFFER_THRESHOLDS=.*must be valid JSON/);
   });
 });
+
+describe("secrets in settings", () => {
+  const TOKEN = "t0ken-for-tests-0123456789abcdef";
+
+  it("trims ADMIN_TOKEN, so a token stored with a trailing newline or spaces still lets its holder in", async () => {
+    for (const stored of [`${TOKEN}\n`, `  ${TOKEN}  `, `\t${TOKEN}\r\n`]) {
+      expect(loadConfig(withSettings({ ADMIN_TOKEN: stored })).security.adminToken).toBe(TOKEN);
+    }
+    const { router } = await import("../tail-worker/http/router");
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const response = await router.fetch(
+      new Request("http://do-tail/stats", { headers: { authorization: `Bearer ${TOKEN}` } }),
+      { ...env, ADMIN_TOKEN: `${TOKEN}\n` } as Env,
+      ctx,
+    );
+    expect(response.status).toBe(200);
+  });
+
+  it("refuses an ADMIN_TOKEN shorter than 16 characters once trimmed, saying so", () => {
+    const error = rejection({ ADMIN_TOKEN: "short-token\n          " });
+    expect(error.message).toBe(
+      "Invalid setting ADMIN_TOKEN (value not shown): must be at least 16 characters, not counting leading and trailing whitespace",
+    );
+    expect(rejection({ ADMIN_TOKEN: "                    " }).message).toMatch(/^Invalid setting ADMIN_TOKEN \(value not shown\)/);
+  });
+
+  it("never echoes the value of ADMIN_TOKEN, IP_HASH_SALT or ANALYTICS_ENDPOINT in an error", () => {
+    const secret = "tok3n-xyz";
+    const cases: Settings[] = [
+      { ADMIN_TOKEN: secret },
+      { IP_HASH_SALT: secret },
+      { ANALYTICS_ENDPOINT: `http://collector.example/ingest?key=${secret}` },
+      { ANALYTICS_ENDPOINT: `https://user:${secret}@` },
+      { ANALYTICS_ENDPOINT: `not a url ${secret}` },
+    ];
+    for (const settings of cases) {
+      const error = rejection(settings);
+      const [name] = Object.keys(settings);
+      expect(error.message, name).toMatch(new RegExp(`^Invalid setting ${name} \\(value not shown\\): `));
+      expect(error.message, name).not.toContain(secret);
+      expect(String(error.stack), name).not.toContain(secret);
+    }
+  });
+
+  it("never echoes a secret in the error page of a worker started with a bad one", async () => {
+    const { router } = await import("../tail-worker/http/router");
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const response = await router.fetch(new Request("http://do-tail/stats"), { ...env, ADMIN_TOKEN: "tok3n-xyz" } as Env, ctx);
+    expect(response.status).toBe(500);
+    expect(await response.text()).not.toContain("tok3n-xyz");
+  });
+
+  it("accepts ANALYTICS_ENDPOINT over https:, and over plain http: only to this machine", () => {
+    for (const url of [
+      "https://ingest.example/v1",
+      "http://localhost:8080/x",
+      "http://127.0.0.1/",
+      "http://127.20.30.40:9/",
+      "http://[::1]:8787/",
+    ]) {
+      expect(loadConfig(withSettings({ ANALYTICS_ENDPOINT: url })).analyticsEndpoint, url).toBe(url);
+    }
+    for (const url of [
+      "http://ingest.example/v1",
+      "http://10.0.0.1/",
+      "http://localhost.example.com/",
+      "http://128.0.0.1/",
+      "ftp://ingest.example/",
+      "ws://localhost/",
+    ]) {
+      expect(rejection({ ANALYTICS_ENDPOINT: url }).message, url).toMatch(/ANALYTICS_ENDPOINT \(value not shown\): must use https:/);
+    }
+  });
+});
+
+describe("KEEP_CF_FIELDS", () => {
+  it("is empty by default: request.cf location and TLS fingerprints are dropped", () => {
+    expect(loadConfig(bare()).security.keepCf).toEqual({ location: false, tls: false });
+  });
+
+  it("takes a comma-separated list of location and tls, in any case and spacing", () => {
+    expect(loadConfig(withSettings({ KEEP_CF_FIELDS: " Location , TLS " })).security.keepCf).toEqual({ location: true, tls: true });
+    expect(loadConfig(withSettings({ KEEP_CF_FIELDS: "tls" })).security.keepCf).toEqual({ location: false, tls: true });
+    expect(rejection({ KEEP_CF_FIELDS: "location,gps" }).message).toMatch(
+      /^Invalid setting KEEP_CF_FIELDS="location,gps": 1: each group must be one of location, tls/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { EventEnvelope } from "../schemas/event-envelope";
+import { newInvocationId } from "../tail-worker/route/invocation-id";
 import { envelopes, toWireEvents } from "./helpers/pipeline";
 import { fetchEvent, log, logAt, T0, traceItem } from "./helpers/trace-items";
 
@@ -19,12 +20,19 @@ const sample = () =>
   });
 
 describe("event ids", () => {
-  it("are deterministic: the same TraceItem always yields the same ids", () => {
-    // Parsed at different moments, as a retried tail() would be.
-    const first = toWireEvents([sample()], T0 + 1_000);
-    const again = toWireEvents([sample()], T0 + 999_000);
-    expect(again.map((e) => e.id)).toEqual(first.map((e) => e.id));
-    expect(again.map((e) => e.json)).toEqual(first.map((e) => e.json));
+  it("name one delivery, not content: the same TraceItem twice gets two invocation ids, same events otherwise", () => {
+    const first = envelopes(toWireEvents([sample()], T0 + 1_000));
+    const again = envelopes(toWireEvents([sample()], T0 + 1_000));
+    expect(again[0]!.invocationId).not.toBe(first[0]!.invocationId);
+    const withoutIds = (events: typeof first) => events.map(({ id: _id, invocationId: _inv, ...rest }) => rest);
+    expect(withoutIds(again)).toEqual(withoutIds(first));
+  });
+
+  it("are 64 random bits: 100,000 draws do not repeat", () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 100_000; i++) ids.add(newInvocationId());
+    expect(ids.size).toBe(100_000);
+    for (const id of [...ids].slice(0, 10)) expect(id).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it("are <invocationId>-<position>, with one invocationId shared by all events of the item", () => {

@@ -50,17 +50,37 @@ export interface SecurityConfig {
   redactFields: readonly string[];
   /** Largest request body a POST route reads. */
   maxBodyBytes: number;
+  /** request.cf groups kept that are dropped by default (KEEP_CF_FIELDS). */
+  keepCf: { location: boolean; tls: boolean };
 }
 
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
-  constructor(setting: string, problem: string, value: unknown) {
-    super(`Invalid setting ${setting}=${JSON.stringify(value)}: ${problem}`);
+  /** A secret's value is never part of the message: it would end up in logs and error pages. */
+  constructor(setting: string, problem: string, value: unknown, secret: boolean) {
+    super(
+      secret
+        ? `Invalid setting ${setting} (value not shown): ${problem}`
+        : `Invalid setting ${setting}=${JSON.stringify(value)}: ${problem}`,
+    );
     this.name = "ConfigError";
   }
 }
+
+/** Settings that are secrets, or may carry one (an endpoint URL with a token in it). */
+const SECRET_SETTINGS: ReadonlySet<string> = new Set(["ADMIN_TOKEN", "IP_HASH_SALT", "ANALYTICS_ENDPOINT"]);
+
+/** https:, or plain http: to this machine only (a local collector during development). */
+function isSecureEndpoint(url: string): boolean {
+  if (!URL.canParse(url)) return false;
+  const { protocol, hostname } = new URL(url);
+  if (protocol === "https:") return true;
+  return protocol === "http:" && (hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname));
+}
+
+const CF_GROUPS = ["location", "tls"] as const;
 
 const intSetting = (min: number, max: number) =>
   v.pipe(
@@ -82,15 +102,37 @@ const SETTINGS = {
     ),
     fallback: "false",
   },
-  ANALYTICS_ENDPOINT: { schema: v.optional(v.pipe(v.string(), v.url("must be an absolute URL"))), fallback: undefined },
+  ANALYTICS_ENDPOINT: {
+    schema: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.url("must be an absolute URL"),
+        v.check(isSecureEndpoint, "must use https: (plain http: only for localhost, 127.0.0.0/8 or [::1])"),
+      ),
+    ),
+    fallback: undefined,
+  },
   ANALYTICS_MAPPINGS_DISABLED: { schema: MappingSwitchesSchema, fallback: "" },
   LOG_LEVEL: { schema: v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), fallback: "info" },
   MAX_EVENT_BYTES: { schema: intSetting(1024, 1024 * 1024), fallback: "131072" },
   IMPORTANCE_RULES: { schema: jsonSetting(v.array(ImportanceRuleSchema)), fallback: "[]" },
   BUFFER_THRESHOLDS: { schema: jsonSetting(ThresholdOverrideSchema), fallback: "{}" },
   BUFFER_CAPS: { schema: jsonSetting(BufferCapOverrideSchema), fallback: "{}" },
-  ADMIN_TOKEN: { schema: v.optional(v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"))), fallback: undefined },
-  IP_HASH_SALT: { schema: v.optional(v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"))), fallback: undefined },
+  // `echo token | wrangler secret put` stores a trailing newline no client would send: trimmed.
+  ADMIN_TOKEN: {
+    schema: v.optional(
+      v.pipe(
+        v.string("must be a string"),
+        v.trim(),
+        v.minLength(16, "must be at least 16 characters, not counting leading and trailing whitespace"),
+      ),
+    ),
+    fallback: undefined,
+  },
+  IP_HASH_SALT: {
+    schema: v.optional(v.pipe(v.string("must be a string"), v.minLength(16, "must be at least 16 characters"))),
+    fallback: undefined,
+  },
   REDACT_FIELDS: {
     schema: v.pipe(
       v.string(),
@@ -100,6 +142,20 @@ const SETTINGS = {
           .map(normalizeFieldName)
           .filter((name) => name !== ""),
       ),
+    ),
+    fallback: "",
+  },
+  KEEP_CF_FIELDS: {
+    schema: v.pipe(
+      v.string(),
+      v.transform((list) =>
+        list
+          .split(",")
+          .map((group) => group.trim().toLowerCase())
+          .filter((group) => group !== ""),
+      ),
+      v.array(v.picklist(CF_GROUPS, `each group must be one of ${CF_GROUPS.join(", ")}`)),
+      v.transform((groups) => ({ location: groups.includes("location"), tls: groups.includes("tls") })),
     ),
     fallback: "",
   },
@@ -135,7 +191,7 @@ function readSetting<K extends keyof Settings>(env: Env, name: K): Parsed[K] {
   if (!result.success) {
     const issue = result.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join(".");
-    throw new ConfigError(name, path ? `${path}: ${issue.message}` : issue.message, value);
+    throw new ConfigError(name, path ? `${path}: ${issue.message}` : issue.message, value, SECRET_SETTINGS.has(name));
   }
   return result.output as Parsed[K];
 }
@@ -174,6 +230,7 @@ export function loadConfig(env: Env): Config {
       ipHashSalt: readSetting(env, "IP_HASH_SALT"),
       redactFields: [...DEFAULT_REDACT_FIELDS, ...readSetting(env, "REDACT_FIELDS")],
       maxBodyBytes: readSetting(env, "MAX_BODY_BYTES"),
+      keepCf: readSetting(env, "KEEP_CF_FIELDS"),
     },
     query: { maxObjects: readSetting(env, "QUERY_MAX_OBJECTS"), maxBytes: readSetting(env, "QUERY_MAX_BYTES") },
   };

@@ -5,6 +5,8 @@ export interface Env {
   TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & Rpc.DurableObjectBranded>;
   ARCHIVE: R2Bucket;
   ANALYTICS?: AnalyticsEngineDataset;
+  /** This version's id and tag (version_metadata binding): do-tail recognises its own invocations by it. */
+  CF_VERSION_METADATA?: WorkerVersionMetadata;
   ENVIRONMENT?: string;
   FLUSH_INTERVAL_SECONDS?: string;
   BATCH_SIZE?: string;
@@ -23,6 +25,7 @@ export interface Env {
   /** A secret: `wrangler secret put IP_HASH_SALT -c wrangler.tail.toml`. */
   IP_HASH_SALT?: string;
   REDACT_FIELDS?: string;
+  KEEP_CF_FIELDS?: string;
   MAX_BODY_BYTES?: string;
   QUERY_MAX_OBJECTS?: string;
   QUERY_MAX_BYTES?: string;

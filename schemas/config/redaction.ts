@@ -1,12 +1,14 @@
 /**
  * Field names whose values never reach storage or forwarding. A key matches when, lowercased and
- * stripped of everything but letters and digits, it equals a name or ends with one: "x-api-key"
- * and "githubToken" match, "tokens" and "tokenCount" do not. REDACT_FIELDS adds names.
+ * stripped of everything but letters and digits, it equals a name or ends with one: "x-api-key",
+ * "githubToken" and "accesstoken" match, "tokens" and "tokenCount" do not. REDACT_FIELDS adds
+ * names, matched the same way.
  */
 export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "password",
   "passwd",
   "passphrase",
+  "pwd",
   "secret",
   "token",
   "authorization",
@@ -22,7 +24,22 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "cvv",
   "cvc",
   "ssn",
+  "otp",
+  "signature",
+  "sessionid",
+  "jwt",
+  // cf-access-jwt-assertion and cf-access-authenticated-user-email (Cloudflare Access).
+  "jwtassertion",
+  "authenticateduseremail",
 ];
+
+/**
+ * Names too short or too common to match as a suffix ("bypass", "compass", "possession",
+ * "config"): they match only as the last word of a key, words being split at separators and
+ * at lower-to-upper case changes. "pass", "userPass", "user_pass", "x-sig", "userSession" match;
+ * "bypass", "passengers", "sessionCount" do not.
+ */
+export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "session"];
 
 /**
  * Keys holding a client IP. Their values are replaced by a keyed hash (HMAC-SHA-256 with
@@ -30,8 +47,10 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
  */
 export const IP_FIELDS: readonly string[] = [
   "cfconnectingip",
+  "cfconnectingipv6",
   "xrealip",
   "xforwardedfor",
+  "xclientip",
   "trueclientip",
   "clientip",
   "ip",
@@ -42,7 +61,16 @@ export const IP_FIELDS: readonly string[] = [
   "sourceip",
 ];
 
+/** The `Forwarded` header (RFC 7239): its `for=` and `by=` addresses are hashed like IPs. */
+export const FORWARDED_FIELD = "forwarded";
+
 /** "X-Api-Key" → "xapikey": the form names are compared in. */
 export function normalizeFieldName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/** The last word of a key, lowercased: "userPass" → "pass", "x_sig" → "sig", "bypass" → "bypass". */
+export function lastWord(name: string): string {
+  const words = name.match(/[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])/g);
+  return words ? words[words.length - 1]!.toLowerCase() : "";
 }

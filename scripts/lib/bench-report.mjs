@@ -108,11 +108,11 @@ export const BENCH_NOTES = `
 - **CPU.** The tail path does more than the floor's parse and stringify: it builds the invocation
   record, redacts (a walk over every key, with a per-key verdict cache), classifies (memoised per
   kind, type and level), decides sampling, validates named events against their catalog schema (a
-  compiled check; valibot only for invalid ones) and hashes each log line for the event ids. Splicing
+  compiled check; valibot only for invalid ones), copies producer values it cannot trust and counts
+  the keys of each JSON line (so that a line with a duplicate key is never archived as is). Splicing
   the producer's own JSON line into the archived event spares one stringify. What would close the
   rest: skipping validation for types whose schema never fails in practice (sampled validation), a
-  leaner invocation record (request headers and \`cf\` only when asked for), and hashing fewer bytes
-  for ids (a prefix and the length of each line).
+  leaner invocation record (request headers and \`cf\` only when asked for).
 - **Timing** on a shared 2-core machine varies by about ±20% between runs; ratios are taken within
   one run on the same data.
 `;

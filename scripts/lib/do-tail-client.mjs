@@ -57,9 +57,10 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
   return {
     stats: () => request("GET", "/stats"),
     /**
-     * POST /flush: answers its report { objects, events, bytes, errors }. A flush that failed on
-     * some shard answers 502 with that report, and the report is what callers need (what was
-     * written, and why the rest was not), so it is answered rather than thrown.
+     * POST /flush: answers its report { objects, events, bytes, errors, shards }. A flush that
+     * failed on some shards answers 207, on all of them 502, with that report, and the report is
+     * what callers need (what was written, and why the rest was not), so it is answered rather
+     * than thrown.
      */
     flush: () => request("POST", "/flush", undefined, (status, answer) => status === 502 && Array.isArray(answer?.errors)),
     listArchives: (prefix, cursor, delimiter) =>

@@ -1,4 +1,36 @@
 import type { FlushReport, CollectorStats as ShardStats } from "../../schemas/collector-rpc";
+import { errorMessage } from "../../schemas/lib/error-message";
+
+/** One shard's part in a fanned-out call: what it answered, or why it did not. */
+export type ShardAnswer<T> = { shard: number; ok: true; value: T } | { shard: number; ok: false; error: string };
+
+/** How one shard fared, as /stats and /flush list it under `shards`. */
+export interface ShardStatus {
+  shard: number;
+  status: "ok" | "failed" | "unreachable";
+  error?: string;
+}
+
+/**
+ * Calls every shard at once and waits for all: a shard that cannot be reached (or throws) is
+ * answered with its error, and the others still count.
+ */
+export async function askEveryShard<T>(shards: number, call: (shard: number) => Promise<T>): Promise<ShardAnswer<T>[]> {
+  const settled = await Promise.allSettled(Array.from({ length: shards }, (_, shard) => Promise.resolve().then(() => call(shard))));
+  return settled.map((outcome, shard) =>
+    outcome.status === "fulfilled" ? { shard, ok: true, value: outcome.value } : { shard, ok: false, error: errorMessage(outcome.reason) },
+  );
+}
+
+/**
+ * The status a fan-out answers with: 200 when every shard did its part, 502 when none did, and
+ * 207 (Multi-Status) when some did: the body then holds what those did, and `shards` says which
+ * failed and why.
+ */
+export function fanOutStatus(statuses: readonly ShardStatus[]): 200 | 207 | 502 {
+  const ok = statuses.filter((s) => s.status === "ok").length;
+  return ok === statuses.length ? 200 : ok === 0 ? 502 : 207;
+}
 
 /**
  * One view of every shard's stats: buffered rows and bytes and every counter added up; the
@@ -28,13 +60,29 @@ export function mergeShardStats(shards: readonly ShardStats[]) {
   return merged;
 }
 
-export function mergeFlushReports(reports: readonly FlushReport[]): FlushReport {
+/** The shards' flush reports as one; a shard that could not be reached adds its error. */
+export function mergeFlushReports(answers: readonly ShardAnswer<FlushReport>[]): FlushReport & { shards: ShardStatus[] } {
+  const reports = answers.flatMap((a) => (a.ok ? [a.value] : []));
   return {
     objects: reports.flatMap((r) => r.objects),
     events: reports.reduce((sum, r) => sum + r.events, 0),
     bytes: reports.reduce((sum, r) => sum + r.bytes, 0),
-    errors: reports.flatMap((r, shard) => r.errors.map((error) => `shard ${shard}: ${error}`)),
+    errors: answers.flatMap((a) =>
+      a.ok ? a.value.errors.map((error) => `shard ${a.shard}: ${error}`) : [`shard ${a.shard}: unreachable: ${a.error}`],
+    ),
+    shards: answers.map((a) =>
+      !a.ok
+        ? { shard: a.shard, status: "unreachable", error: a.error }
+        : a.value.errors.length > 0
+          ? { shard: a.shard, status: "failed", error: a.value.errors.join("; ") }
+          : { shard: a.shard, status: "ok" },
+    ),
   };
+}
+
+/** What /stats says of each shard: answered, or unreachable and why. */
+export function statsStatuses(answers: readonly ShardAnswer<unknown>[]): ShardStatus[] {
+  return answers.map((a) => (a.ok ? { shard: a.shard, status: "ok" } : { shard: a.shard, status: "unreachable", error: a.error }));
 }
 
 /** Numbers add up at any depth; for ISO times (strings) the later one is kept; errors stay whole. */

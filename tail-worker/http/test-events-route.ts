@@ -15,7 +15,7 @@ export async function testEvents(_request: Request, env: Env): Promise<Response>
   return json({
     generated: items.map((item) => ({
       script: item.scriptName,
-      trigger: describeTrigger(item.event).trigger,
+      trigger: describeTrigger(item.event, []).trigger,
       outcome: item.outcome,
       logs: item.logs.length,
       exceptions: item.exceptions.length,

@@ -1,15 +1,33 @@
-import { setOwn } from "../../schemas/lib/own-property";
 import type { ParsedEvent } from "./parsed-event";
-import { asArray, asNumber, asString, isPlainObject } from "./values";
+import { toPlain } from "./plain-value";
+import { asNumber, asString, hasField, isPlainObject, type Problems, readField } from "./values";
 
-/** request.cf blocks that describe client certificates: no observability value, possibly sensitive. */
-const DROPPED_CF_KEYS = new Set(["tlsClientAuth", "tlsExportedAuthenticator"]);
+/** The TraceItem fields the invocation record is made of, each read once (see parseTraceItem). */
+export interface InvocationFields {
+  event: unknown;
+  outcome: unknown;
+  cpuTime: unknown;
+  wallTime: unknown;
+  executionModel: unknown;
+  entrypoint: unknown;
+  scriptVersion: unknown;
+  dispatchNamespace: unknown;
+  scriptTags: unknown;
+  durableObjectId: unknown;
+  truncated: unknown;
+}
+
+export interface PartCounts {
+  logs: number;
+  exceptions: number;
+  diagnostics: number;
+}
 
 /** One event per TraceItem describing the invocation itself: trigger, outcome, timings, counts. */
-export function parseInvocation(item: Record<string, unknown>, timestamp: number): ParsedEvent {
+export function parseInvocation(item: InvocationFields, counts: PartCounts, timestamp: number, problems: Problems): ParsedEvent {
   const scriptVersion = isPlainObject(item.scriptVersion) ? item.scriptVersion : undefined;
   const data: Record<string, unknown> = {
-    ...describeTrigger(item.event),
+    ...describeTrigger(item.event, problems),
     outcome: asString(item.outcome) ?? "unknown",
     cpuTime: asNumber(item.cpuTime) ?? null,
     wallTime: asNumber(item.wallTime) ?? null,
@@ -17,68 +35,88 @@ export function parseInvocation(item: Record<string, unknown>, timestamp: number
     entrypoint: asString(item.entrypoint) ?? null,
     scriptVersion: scriptVersion
       ? {
-          id: asString(scriptVersion.id) ?? null,
-          tag: asString(scriptVersion.tag) ?? null,
-          message: asString(scriptVersion.message) ?? null,
+          id: asString(readField(scriptVersion, "id", problems)) ?? null,
+          tag: asString(readField(scriptVersion, "tag", problems)) ?? null,
+          message: asString(readField(scriptVersion, "message", problems)) ?? null,
         }
       : null,
     dispatchNamespace: asString(item.dispatchNamespace) ?? null,
-    scriptTags: asArray(item.scriptTags).filter((t) => typeof t === "string"),
+    scriptTags: stringsOf(item.scriptTags, problems),
     durableObjectId: asString(item.durableObjectId) ?? null,
-    logCount: asArray(item.logs).length,
-    exceptionCount: asArray(item.exceptions).length,
-    diagnosticsCount: asArray(item.diagnosticsChannelEvents).length,
+    logCount: counts.logs,
+    exceptionCount: counts.exceptions,
+    diagnosticsCount: counts.diagnostics,
     truncated: item.truncated === true,
   };
   return { type: "invocation", kind: "invocation", timestamp, named: false, data };
 }
 
 /** The trigger of an invocation and its details (method, URL and status for fetch, cron, queue, …). */
-export function describeTrigger(event: unknown): Record<string, unknown> {
+export function describeTrigger(event: unknown, problems: Problems): Record<string, unknown> {
   if (!isPlainObject(event)) return { trigger: "none" };
-  if (isPlainObject(event.request)) {
-    const request = event.request;
-    const response = isPlainObject(event.response) ? event.response : undefined;
+  const field = (record: object, key: string) => readField(record, key, problems);
+  const request = field(event, "request");
+  if (isPlainObject(request)) {
+    const response = field(event, "response");
+    const headers = field(request, "headers");
+    const cf = field(request, "cf");
     return {
       trigger: "fetch",
-      method: asString(request.method) ?? null,
-      url: asString(request.url) ?? null,
-      status: response ? (asNumber(response.status) ?? null) : null,
-      request: { headers: isPlainObject(request.headers) ? request.headers : {}, cf: cleanCf(request.cf) },
+      method: asString(field(request, "method")) ?? null,
+      url: asString(field(request, "url")) ?? null,
+      status: isPlainObject(response) ? (asNumber(field(response, "status")) ?? null) : null,
+      request: {
+        headers: headers !== null && typeof headers === "object" ? toPlain(headers, problems) : {},
+        cf: cf !== null && typeof cf === "object" ? toPlain(cf, problems) : null,
+      },
     };
   }
-  if ("rpcMethod" in event) return { trigger: "rpc", rpcMethod: asString(event.rpcMethod) ?? null };
-  if ("cron" in event)
-    return { trigger: "scheduled", cron: asString(event.cron) ?? null, scheduledTime: asNumber(event.scheduledTime) ?? null };
-  if ("queue" in event) return { trigger: "queue", queue: asString(event.queue) ?? null, batchSize: asNumber(event.batchSize) ?? null };
-  if ("mailFrom" in event) {
+  if (hasField(event, "rpcMethod")) return { trigger: "rpc", rpcMethod: asString(field(event, "rpcMethod")) ?? null };
+  if (hasField(event, "cron"))
+    return { trigger: "scheduled", cron: asString(field(event, "cron")) ?? null, scheduledTime: timeOf(field(event, "scheduledTime")) };
+  if (hasField(event, "queue"))
+    return { trigger: "queue", queue: asString(field(event, "queue")) ?? null, batchSize: asNumber(field(event, "batchSize")) ?? null };
+  if (hasField(event, "mailFrom")) {
     return {
       trigger: "email",
-      mailFrom: asString(event.mailFrom) ?? null,
-      rcptTo: asString(event.rcptTo) ?? null,
-      rawSize: asNumber(event.rawSize) ?? null,
+      mailFrom: asString(field(event, "mailFrom")) ?? null,
+      rcptTo: asString(field(event, "rcptTo")) ?? null,
+      rawSize: asNumber(field(event, "rawSize")) ?? null,
     };
   }
-  if ("consumedEvents" in event) return { trigger: "tail", consumedEvents: asArray(event.consumedEvents).length };
-  if (isPlainObject(event.getWebSocketEvent)) {
-    const ws = event.getWebSocketEvent;
+  if (hasField(event, "consumedEvents")) {
+    const consumed = field(event, "consumedEvents");
+    return { trigger: "tail", consumedEvents: Array.isArray(consumed) ? consumed.length : 0 };
+  }
+  const ws = field(event, "getWebSocketEvent");
+  if (isPlainObject(ws)) {
+    const wasClean = field(ws, "wasClean");
     return {
       trigger: "websocket",
-      webSocketEventType: asString(ws.webSocketEventType) ?? null,
-      code: asNumber(ws.code) ?? null,
-      wasClean: typeof ws.wasClean === "boolean" ? ws.wasClean : null,
+      webSocketEventType: asString(field(ws, "webSocketEventType")) ?? null,
+      code: asNumber(field(ws, "code")) ?? null,
+      wasClean: typeof wasClean === "boolean" ? wasClean : null,
     };
   }
-  if ("scheduledTime" in event) return { trigger: "alarm", scheduledTime: asNumber(event.scheduledTime) ?? null };
-  return { trigger: "unknown", eventKeys: Object.keys(event).slice(0, 20) };
+  if (hasField(event, "scheduledTime")) return { trigger: "alarm", scheduledTime: timeOf(field(event, "scheduledTime")) };
+  return { trigger: "unknown", eventKeys: ownKeys(event).slice(0, 20) };
 }
 
-function cleanCf(cf: unknown): Record<string, unknown> | null {
-  if (!isPlainObject(cf)) return null;
-  if (!Object.hasOwn(cf, "tlsClientAuth") && !Object.hasOwn(cf, "tlsExportedAuthenticator")) return cf;
-  const kept: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(cf)) {
-    if (!DROPPED_CF_KEYS.has(key)) setOwn(kept, key, value);
+/** Epoch milliseconds of a number or a Date (an alarm's scheduledTime is a Date), else null. */
+function timeOf(value: unknown): number | null {
+  if (value instanceof Date) return asNumber(Date.prototype.getTime.call(value)) ?? null;
+  return asNumber(value) ?? null;
+}
+
+function stringsOf(value: unknown, problems: Problems): string[] {
+  const list = toPlain(value, problems);
+  return Array.isArray(list) ? list.filter((t): t is string => typeof t === "string") : [];
+}
+
+function ownKeys(record: object): string[] {
+  try {
+    return Object.keys(record);
+  } catch {
+    return [];
   }
-  return kept;
 }

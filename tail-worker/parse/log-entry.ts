@@ -1,7 +1,21 @@
 import { errorMessage } from "../../schemas/lib/error-message";
-import { formatArgs } from "./format-args";
+import { formatArg } from "./format-args";
+import { parseLenientJson } from "./lenient-json";
 import type { ParsedEvent } from "./parsed-event";
-import { asString, isPlainObject, timeOr } from "./values";
+import { toPlain } from "./plain-value";
+import {
+  asString,
+  copyElements,
+  isArray,
+  isPlainObject,
+  isUnreadable,
+  noteProblem,
+  type Problems,
+  partRecord,
+  readField,
+  timeOr,
+  Unreadable,
+} from "./values";
 
 /** Locally, a producer sharing the dev process prefixes every log with "[producer-name]". */
 const LOCAL_SCRIPT_PREFIX = /^\[([\w.-]{1,128})\]$/;
@@ -13,15 +27,25 @@ export interface LogEntryResult {
 }
 
 /**
- * Turns one console call into one event; never throws, never drops the call. `localDev` (the item
- * has no scriptName) is the only case where a leading "[name]" argument is the runtime's prefix
- * rather than the producer's own text.
+ * Turns one console call into one event; never drops the call. `localDev` (the item has no
+ * scriptName) is the only case where a leading "[name]" argument is the runtime's prefix rather
+ * than the producer's own text. A field or argument that cannot be read is marked in its place
+ * and named in `parseError`; the rest of the call is kept.
  */
 export function parseLogEntry(log: unknown, fallbackTime: number, localDev: boolean): LogEntryResult {
-  const entry = isPlainObject(log) ? log : {};
-  const level = asString(entry.level) ?? "log";
-  const timestamp = timeOr(entry.timestamp, fallbackTime);
-  let args = Array.isArray(entry.message) ? entry.message : entry.message === undefined ? [] : [entry.message];
+  const problems: Problems = [];
+  const entry = partRecord(log);
+  const level = asString(readField(entry, "level", problems)) ?? "log";
+  const timestamp = timeOr(readField(entry, "timestamp", problems), fallbackTime);
+  const message = readField(entry, "message", problems);
+  // The usual call, one string (a JSON line): no copy of the arguments needed.
+  const line = isArray(message) ? onlyString(message) : undefined;
+  if (line !== undefined) {
+    const event = fromString(line, level, timestamp);
+    if (problems.length > 0) markProblems(event, problems);
+    return { event };
+  }
+  let args = isArray(message) ? readArgs(message, problems) : message === undefined ? [] : [message];
 
   let scriptHint: string | undefined;
   const first = args[0];
@@ -32,46 +56,113 @@ export function parseLogEntry(log: unknown, fallbackTime: number, localDev: bool
       args = args.slice(1);
     }
   }
-  return { event: eventFromArgs(args, level, timestamp), scriptHint };
+  const event = eventFromArgs(args, level, timestamp, problems);
+  if (problems.length > 0) markProblems(event, problems);
+  return { event, scriptHint };
 }
 
-function eventFromArgs(args: unknown[], level: string, timestamp: number): ParsedEvent {
+/** Names what could not be read in the event's parseError, after any problem it had already. */
+export function markProblems(event: ParsedEvent, problems: Problems): void {
+  const note = `could not read ${problems.join("; ")}`;
+  event.parseError = event.parseError === undefined ? note : `${event.parseError}; ${note}`;
+}
+
+/** The one argument of a call, when it is a single string; undefined otherwise, or when reading throws. */
+function onlyString(message: unknown[]): string | undefined {
+  try {
+    const first = message.length === 1 ? message[0] : undefined;
+    return typeof first === "string" ? first : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readArgs(message: unknown[], problems: Problems): unknown[] {
+  let length: number;
+  try {
+    length = message.length;
+  } catch (error) {
+    noteProblem(problems, `message: ${errorMessage(error).slice(0, 200)}`);
+    return [];
+  }
+  return copyElements(message, length, (i, error) => {
+    const reason = errorMessage(error).slice(0, 200);
+    noteProblem(problems, `message[${i}]: ${reason}`);
+    return new Unreadable(reason);
+  });
+}
+
+function eventFromArgs(args: unknown[], level: string, timestamp: number, problems: Problems): ParsedEvent {
   if (args.length === 1 && typeof args[0] === "string") {
     return fromString(args[0], level, timestamp);
   }
-  // Plain objects and arrays stay structured, so that redaction and queries reach inside them.
-  const structured: unknown[] = args.filter((a) => isPlainObject(a) || Array.isArray(a));
-  const rest = args.filter((a) => !structured.includes(a));
+  // Objects stay structured, so that redaction and queries reach inside them.
+  const structured: unknown[] = [];
+  const rest: string[] = [];
+  for (const arg of args) {
+    if (isUnreadable(arg)) rest.push(`[unreadable: ${arg.reason}]`);
+    else if (isStructured(arg)) structured.push(toPlain(arg, problems));
+    else rest.push(formatArg(arg));
+  }
   // An empty call is kept as an empty text event rather than as nothing.
-  const text = rest.length > 0 || structured.length === 0 ? formatArgs(rest) : undefined;
+  const text = rest.length > 0 || structured.length === 0 ? rest.join(" ") : undefined;
   const [only] = structured;
   if (structured.length === 1 && isPlainObject(only)) {
     return fromObject(only, level, timestamp, text, undefined);
   }
-  const event: ParsedEvent = {
-    type: `console.${level}`,
-    kind: "log",
-    level,
-    timestamp,
-    named: false,
-    data: structured.length > 0 ? { args: structured } : {},
-  };
+  const event = logEvent(level, timestamp, structured.length > 0 ? { args: structured } : {});
   if (text !== undefined) event.text = text;
   return event;
 }
 
+/**
+ * Arguments kept as data: objects, unless they render themselves (an Error as "Name: message",
+ * anything with toJSON, such as a Date or URL, as its JSON). Asking may run a Proxy's traps: one
+ * that throws is data too, where the copy marks it unreadable.
+ */
+function isStructured(arg: unknown): boolean {
+  if (arg === null || typeof arg !== "object") return false;
+  try {
+    return !(arg instanceof Error) && typeof (arg as { toJSON?: unknown }).toJSON !== "function";
+  } catch {
+    return true;
+  }
+}
+
+function logEvent(level: string, timestamp: number, data: Record<string, unknown>): ParsedEvent {
+  return { type: `console.${level}`, kind: "log", level, timestamp, named: false, data };
+}
+
+/**
+ * A line that looks like a JSON object or array is read as one: strictly, or else leniently
+ * (single quotes, unquoted keys, trailing commas, comments), so that its fields are redacted as
+ * data rather than kept as text. Only a strictly read object keeps its line, for the archive to
+ * reuse byte for byte.
+ */
 function fromString(line: string, level: string, timestamp: number): ParsedEvent {
-  const text = (): ParsedEvent => ({ type: `console.${level}`, kind: "log", level, timestamp, named: false, text: line, data: {} });
-  if (!line.trimStart().startsWith("{")) return text();
+  const text = (): ParsedEvent => ({ ...logEvent(level, timestamp, {}), text: line });
+  const start = line.trimStart()[0];
+  if (start !== "{" && start !== "[") return text();
   let parsed: unknown;
+  let lenient: string | undefined;
   try {
     parsed = JSON.parse(line);
-  } catch (error) {
-    const broken = text();
-    broken.parseError = `invalid JSON: ${errorMessage(error)}`;
-    return broken;
+  } catch (strictError) {
+    try {
+      parsed = parseLenientJson(line);
+      lenient = `not strict JSON (${errorMessage(strictError)}), read leniently`;
+    } catch {
+      const broken = text();
+      broken.parseError = `invalid JSON: ${errorMessage(strictError)}`;
+      return broken;
+    }
   }
-  return isPlainObject(parsed) ? fromObject(parsed, level, timestamp, undefined, line) : text();
+  let event: ParsedEvent;
+  if (isPlainObject(parsed)) event = fromObject(parsed, level, timestamp, undefined, lenient ? undefined : line);
+  else if (Array.isArray(parsed)) event = logEvent(level, timestamp, { args: [parsed] });
+  else return text();
+  if (lenient) event.parseError = event.parseError === undefined ? lenient : `${lenient}; ${event.parseError}`;
+  return event;
 }
 
 /** Longer names are kept in `data` but not used as a type, so keys and stats stay bounded. */

@@ -11,15 +11,18 @@ export interface ParsedEvent {
   channel?: string;
   text?: string;
   parseError?: string;
-  /** The log line as it arrived, kept so an event that cannot be re-serialised is archived as text. */
+  /**
+   * The log line as it arrived, when `data` is exactly what it holds: the archive may then reuse
+   * it instead of serialising `data` again. Dropped as soon as anything in `data` changes.
+   */
   raw?: string;
+  /** A part of the item that could not be read: archived as a marked text event (counted as text). */
+  unreadable?: true;
   data: Record<string, unknown>;
 }
 
 /** What one TraceItem turned into: its events, invocation event first. */
 export interface ParsedTraceItem {
   script: string | null;
-  /** Cheap identity of the invocation (script, trigger, timings, counts); part of every event id. */
-  fingerprint: string;
   events: ParsedEvent[];
 }

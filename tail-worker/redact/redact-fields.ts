@@ -1,24 +1,53 @@
 import type { SecurityConfig } from "../../schemas/config/config";
-import { IP_FIELDS, normalizeFieldName } from "../../schemas/config/redaction";
+import { FORWARDED_FIELD, IP_FIELDS, lastWord, normalizeFieldName, WORD_REDACT_FIELDS } from "../../schemas/config/redaction";
 import { setOwn } from "../../schemas/lib/own-property";
 import { hashIp } from "./ip-hash";
 
 export const REDACTED = "[REDACTED]";
 
-export interface Redactor {
-  /** Redacts secrets and hashes IPs in place, at any depth; answers whether anything changed. */
-  redact(root: unknown): boolean;
-  /** The URL with the values of secret-named query parameters (`?token=…`) redacted. */
-  redactUrl(url: string): string;
+export interface RedactOutcome {
+  /** Something was replaced. */
+  changed: boolean;
+  /** Object keys seen (every key of every object, when nothing changed). */
+  keys: number;
 }
 
-const IP_FIELD_SET = new Set(IP_FIELDS);
+export interface Redactor {
+  /**
+   * Redacts data in place, at any depth: values of secret-named fields, the value of a
+   * `[name, value]` pair or `{name, value}` entry whose name is secret, secret query parameters
+   * inside any string (unless `scanStrings` is false: the caller knows none holds a "="); client
+   * IPs become keyed hashes.
+   */
+  redact(root: unknown, scanStrings?: boolean): RedactOutcome;
+  /**
+   * Free text: the values of secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`)
+   * are redacted wherever they appear. Text that looks like a JSON object or array (a line that
+   * could not be parsed) also loses the values of its secret-named keys (`"password": "…"`).
+   */
+  redactText(text: string): string;
+}
+
 const PLAIN = 0;
 const SECRET = 1;
 const IP = 2;
-type Verdict = typeof PLAIN | typeof SECRET | typeof IP;
+const FORWARDED = 3;
+type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED;
+
+const IP_FIELD_SET = new Set(IP_FIELDS);
+const WORD_FIELD_SET = new Set(WORD_REDACT_FIELDS);
 const MAX_VERDICTS = 10_000;
 const redactors = new WeakMap<SecurityConfig, Redactor>();
+
+/** `name=value` at the start of a string or after `?`, `&`, `;` or `#`: a query or fragment parameter. */
+const PARAMETER = /(^|[?&;#])([^=&#?;\s"'<>]{1,100})=([^&#;\s"'<>]*)/g;
+/**
+ * `"key": value`, `'key': value`, `key=value` in text that looks like an object. A key starts only
+ * where no key character precedes it, so a long run of them is not tried at every position.
+ */
+const KEY_VALUE = /(?<![\w$.-])(["']?)([\w$.-]{1,100})\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s,;&}\]]*)/g;
+/** `for=` and `by=` of a Forwarded header, with an optional quoted or bracketed address. */
+const FORWARDED_ADDRESS = /\b(for|by)=("[^"]*"|[^;,\s]*)/gi;
 
 export function redactorFor(security: SecurityConfig): Redactor {
   let redactor = redactors.get(security);
@@ -32,6 +61,7 @@ export function redactorFor(security: SecurityConfig): Redactor {
 function createRedactor(security: SecurityConfig): Redactor {
   const names = security.redactFields.map(escapeRegExp).join("|");
   const secretKey = new RegExp(`(?:${names})$`);
+  const hash = (ip: string) => hashIp(ip, security.ipHashSalt);
 
   // Keys repeat across events: remember what each one is rather than normalising it every time.
   const verdicts = new Map<string, Verdict>();
@@ -39,15 +69,46 @@ function createRedactor(security: SecurityConfig): Redactor {
     let verdict = verdicts.get(key);
     if (verdict === undefined) {
       const normalized = normalizeFieldName(key);
-      verdict = secretKey.test(normalized) ? SECRET : IP_FIELD_SET.has(normalized) ? IP : PLAIN;
+      verdict =
+        secretKey.test(normalized) || WORD_FIELD_SET.has(lastWord(key))
+          ? SECRET
+          : IP_FIELD_SET.has(normalized)
+            ? IP
+            : normalized === FORWARDED_FIELD
+              ? FORWARDED
+              : PLAIN;
       if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
       verdicts.set(key, verdict);
     }
     return verdict;
   }
 
-  function redact(root: unknown): boolean {
+  /** What a value under a non-plain name becomes; the value itself when nothing is to change. */
+  function replacement(verdict: Verdict, value: unknown): unknown {
+    if (verdict === SECRET) return value === REDACTED ? value : REDACTED;
+    const one = verdict === IP ? hash : hashForwarded;
+    if (typeof value === "string") return one(value);
+    if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? one(v) : v));
+    return value;
+  }
+
+  function hashForwarded(header: string): string {
+    return header.replace(FORWARDED_ADDRESS, (_, name: string, address: string) => `${name}=${hash(address.replace(/^"|"$/g, ""))}`);
+  }
+
+  function redactParameters(text: string): string {
+    if (text.indexOf("=") === -1) return text;
+    return text.replace(PARAMETER, (match, start: string, name: string, value: string) => {
+      const verdict = verdictOf(decodeName(name));
+      if (verdict === SECRET) return value === REDACTED ? match : `${start}${name}=${REDACTED}`;
+      if (verdict === IP && value !== "") return `${start}${name}=${hash(decodeName(value))}`;
+      return match;
+    });
+  }
+
+  function redact(root: unknown, scanStrings = true): RedactOutcome {
     let changed = false;
+    let keys = 0;
     const stack: unknown[] = [root];
     const seen = new Set<object>();
     while (stack.length > 0) {
@@ -55,44 +116,90 @@ function createRedactor(security: SecurityConfig): Redactor {
       if (node === null || typeof node !== "object" || seen.has(node)) continue;
       seen.add(node);
       if (Array.isArray(node)) {
-        for (const item of node) if (item !== null && typeof item === "object") stack.push(item);
+        // A [name, value] pair, as in header lists: the name decides for the value.
+        if (node.length === 2 && typeof node[0] === "string") {
+          const verdict = verdictOf(node[0]);
+          if (verdict !== PLAIN) {
+            const value = replacement(verdict, node[1]);
+            if (value !== node[1]) {
+              node[1] = value;
+              changed = true;
+            }
+          }
+        }
+        for (let i = 0; i < node.length; i++) {
+          const item = node[i];
+          if (typeof item === "string") {
+            if (!scanStrings) continue;
+            const redacted = redactParameters(item);
+            if (redacted !== item) {
+              node[i] = redacted;
+              changed = true;
+            }
+          } else if (item !== null && typeof item === "object") stack.push(item);
+        }
         continue;
       }
       const record = node as Record<string, unknown>;
       for (const key of Object.keys(record)) {
+        keys++;
         const value = record[key];
         const verdict = verdictOf(key);
-        if (verdict === SECRET) {
-          if (value !== REDACTED) {
-            setOwn(record, key, REDACTED);
+        if (verdict === SECRET || (verdict !== PLAIN && (typeof value === "string" || Array.isArray(value)))) {
+          const redacted = replacement(verdict, value);
+          if (redacted !== value) {
+            setOwn(record, key, redacted);
             changed = true;
           }
-        } else if (verdict === IP && (typeof value === "string" || Array.isArray(value))) {
-          const hash = (ip: unknown) => (typeof ip === "string" ? hashIp(ip, security.ipHashSalt) : ip);
-          setOwn(record, key, Array.isArray(value) ? value.map(hash) : hash(value));
-          changed = true;
-        } else if (value !== null && typeof value === "object") {
-          stack.push(value);
+        } else if (typeof value === "string") {
+          if (!scanStrings) continue;
+          const redacted = redactParameters(value);
+          if (redacted !== value) {
+            setOwn(record, key, redacted);
+            changed = true;
+          }
+        } else if (value !== null && typeof value === "object") stack.push(value);
+      }
+      // A {name, value} (or {key, value}) entry, as in HAR header lists.
+      if (Object.hasOwn(record, "value")) {
+        const name = typeof record.name === "string" ? record.name : typeof record.key === "string" ? record.key : undefined;
+        const verdict = name === undefined ? PLAIN : verdictOf(name);
+        if (verdict !== PLAIN) {
+          const redacted = replacement(verdict, record.value);
+          if (redacted !== record.value) {
+            setOwn(record, "value", redacted);
+            changed = true;
+          }
         }
       }
     }
-    return changed;
+    return { changed, keys };
   }
 
-  function redactUrl(url: string): string {
-    if (!url.includes("?")) return url;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return url;
-    }
-    const secrets = [...new Set(parsed.searchParams.keys())].filter((name) => verdictOf(name) === SECRET);
-    for (const name of secrets) parsed.searchParams.set(name, REDACTED);
-    return secrets.length > 0 ? parsed.toString() : url;
+  function redactText(text: string): string {
+    const first = text.trimStart()[0];
+    if (first !== "{" && first !== "[") return redactParameters(text);
+    return redactParameters(
+      text.replace(KEY_VALUE, (match, quote: string, name: string, separator: string, value: string) => {
+        const verdict = verdictOf(name);
+        if (verdict === PLAIN || value === "") return match;
+        const inner = value.replace(/^(["'])(.*?)\1?$/s, "$2");
+        const quoted = /^["']/.test(value) ? (v: string) => `${value[0]}${v}${value[0]}` : (v: string) => v;
+        const redacted = verdict === SECRET ? REDACTED : verdict === IP ? hash(inner) : hashForwarded(inner);
+        return `${quote}${name}${quote}${separator}${quoted(redacted)}`;
+      }),
+    );
   }
 
-  return { redact, redactUrl };
+  return { redact, redactText };
+}
+
+function decodeName(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
 }
 
 function escapeRegExp(text: string): string {

@@ -16,6 +16,8 @@ export const TAIL_PORT = 8788;
 export const PRODUCERS = {
   "example-api": { config: "producers/example-api/wrangler.toml", port: 8790 },
   "uptime-monitor": { config: "producers/uptime-monitor/wrangler.toml", port: 8794 },
+  // A Worker from outside producers/, connected the way a user connects theirs.
+  "outside-producer": { config: "test/e2e/fixtures/outside-producer/wrangler.toml", port: 8796 },
 };
 const STARTUP_TIMEOUT_MS = 120_000;
 const PORT_WAIT_MS = Number(process.env.E2E_PORT_WAIT_MS ?? 180_000);
