@@ -187,7 +187,7 @@ describe("secrets in odd places", () => {
     );
     expect(text).not.toContain(S);
     expect(events[1]!.data.next).toBe("https://a.example/x?page=2&api_key=[REDACTED]");
-    expect(events[3]!.text).toBe("GET https://b.example/?session=[REDACTED]&x=1 failed");
+    expect(events[3]!.text).toMatch(/^GET https:\/\/b\.example\/\?session=session:[0-9a-f]{16}&x=1 failed$/);
     expect(events[0]!.data.url).toBe("https://example.com/cb?state=ok#access_token=[REDACTED]");
   });
 
@@ -260,24 +260,8 @@ describe("secrets in odd places", () => {
     expect(text).not.toMatch(/203\.0\.113|2001:db8|198\.51\.100|ada@example|s3cr3t/);
   });
 
-  it("redacts pwd, pass, passwd, sig, signature, session, sessionid and otp, by a rule that spares look-alikes", () => {
-    const secretNames = [
-      "pwd",
-      "pass",
-      "passwd",
-      "sig",
-      "signature",
-      "session",
-      "sessionid",
-      "otp",
-      "userPass",
-      "db_pwd",
-      "x-sig",
-      "totp",
-      "SESSION_ID",
-      "userSession",
-      "requestSignature",
-    ];
+  it("redacts pwd, pass, passwd, sig, signature and otp, by a rule that spares look-alikes", () => {
+    const secretNames = ["pwd", "pass", "passwd", "sig", "signature", "otp", "userPass", "db_pwd", "x-sig", "totp", "requestSignature"];
     const plainNames = [
       "passengers",
       "sessionCount",
@@ -295,6 +279,37 @@ describe("secrets in odd places", () => {
     const { events } = archivedText(traceItem({ logs: [log("log", JSON.stringify({ _event: "names", ...data }))] }));
     for (const name of secretNames) expect(events[1]!.data[name], name).toBe("[REDACTED]");
     for (const name of plainNames) expect(events[1]!.data[name], name).toBe(S);
+  });
+
+  it("replaces session ids (session, sessionid, any *SessionId) by a stable hash that still correlates a session's events", () => {
+    const names = ["session", "sessionid", "SESSION_ID", "sessionId", "userSession", "parentSessionId", "session-id"];
+    const item = (value: string) =>
+      traceItem({
+        logs: [log("log", JSON.stringify({ _event: "s", ...Object.fromEntries(names.map((n) => [n, value])), sessionCount: 3 }))],
+      });
+    const first = archivedText(item(S)).events[1]!.data;
+    const again = archivedText(item(S)).events[1]!.data;
+    const other = archivedText(item(`${S}-other`)).events[1]!.data;
+    for (const name of names) {
+      expect(first[name], name).toMatch(/^session:[0-9a-f]{16}$/);
+      expect(again[name], name).toBe(first[name]);
+      expect(other[name], name).not.toBe(first[name]);
+    }
+    expect(first.sessionCount).toBe(3);
+    expect(JSON.stringify(first)).not.toContain(S);
+  });
+
+  it("keeps flags and nulls under secret names (they hold no secret), but not numbers or structures", () => {
+    const data = { immutableSession: true, password: false, token: null, otp: 123456, credentials: { id: S }, pin_pass: [S] };
+    const { events } = archivedText(traceItem({ logs: [log("log", JSON.stringify({ _event: "flags", ...data }))] }));
+    expect(events[1]!.data).toMatchObject({
+      immutableSession: true,
+      password: false,
+      token: null,
+      otp: "[REDACTED]",
+      credentials: "[REDACTED]",
+      pin_pass: "[REDACTED]",
+    });
   });
 
   it("drops request.cf location and TLS fingerprints by default, and keeps them only when KEEP_CF_FIELDS asks", () => {

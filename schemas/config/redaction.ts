@@ -26,7 +26,6 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "ssn",
   "otp",
   "signature",
-  "sessionid",
   "jwt",
   // cf-access-jwt-assertion and cf-access-authenticated-user-email (Cloudflare Access).
   "jwtassertion",
@@ -34,12 +33,20 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
 ];
 
 /**
- * Names too short or too common to match as a suffix ("bypass", "compass", "possession",
- * "config"): they match only as the last word of a key, words being split at separators and
- * at lower-to-upper case changes. "pass", "userPass", "user_pass", "x-sig", "userSession" match;
- * "bypass", "passengers", "sessionCount" do not.
+ * Names too short or too common to match as a suffix ("bypass", "compass", "config"): they match
+ * only as the last word of a key, words being split at separators and at lower-to-upper case
+ * changes. "pass", "userPass", "user_pass", "x-sig" match; "bypass", "passengers" do not.
  */
-export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "session"];
+export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig"];
+
+/**
+ * Session ids: bearer credentials that also correlate a session's events, so their values are
+ * replaced by a stable hash (`session:<hex>`) instead of being redacted. A key matches when its
+ * normalised form ends with "sessionid" (`sessionId`, `session_id`, `parentSessionId`) or its last
+ * word is "session" (`session`, `userSession`); "sessionCount" and "possession" do not.
+ */
+export const SESSION_ID_SUFFIX = "sessionid";
+export const SESSION_WORD = "session";
 
 /**
  * Keys holding a client IP. Their values are replaced by a keyed hash (HMAC-SHA-256 with

@@ -1,9 +1,10 @@
-// The part of node:crypto the IP hash uses (workerd implements it under nodejs_compat); typed
+// The part of node:crypto the pseudonyms use (workerd implements it under nodejs_compat); typed
 // here rather than pulling all of @types/node into a Workers project.
 declare module "node:crypto" {
-  interface Hmac {
-    update(data: string): Hmac;
+  interface Hash {
+    update(data: string): Hash;
     digest(encoding: "hex"): string;
   }
-  export function createHmac(algorithm: "sha256", key: string): Hmac;
+  export function createHmac(algorithm: "sha256", key: string): Hash;
+  export function createHash(algorithm: "sha256"): Hash;
 }

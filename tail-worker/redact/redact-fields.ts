@@ -1,7 +1,15 @@
 import type { SecurityConfig } from "../../schemas/config/config";
-import { FORWARDED_FIELD, IP_FIELDS, lastWord, normalizeFieldName, WORD_REDACT_FIELDS } from "../../schemas/config/redaction";
+import {
+  FORWARDED_FIELD,
+  IP_FIELDS,
+  lastWord,
+  normalizeFieldName,
+  SESSION_ID_SUFFIX,
+  SESSION_WORD,
+  WORD_REDACT_FIELDS,
+} from "../../schemas/config/redaction";
 import { setOwn } from "../../schemas/lib/own-property";
-import { hashIp } from "./ip-hash";
+import { hashIp, hashSessionId } from "./pseudonym";
 
 export const REDACTED = "[REDACTED]";
 
@@ -32,7 +40,8 @@ const PLAIN = 0;
 const SECRET = 1;
 const IP = 2;
 const FORWARDED = 3;
-type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED;
+const SESSION = 4;
+type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION;
 
 const IP_FIELD_SET = new Set(IP_FIELDS);
 const WORD_FIELD_SET = new Set(WORD_REDACT_FIELDS);
@@ -62,6 +71,7 @@ function createRedactor(security: SecurityConfig): Redactor {
   const names = security.redactFields.map(escapeRegExp).join("|");
   const secretKey = new RegExp(`(?:${names})$`);
   const hash = (ip: string) => hashIp(ip, security.ipHashSalt);
+  const hashSession = (id: string) => hashSessionId(id, security.ipHashSalt);
 
   // Keys repeat across events: remember what each one is rather than normalising it every time.
   const verdicts = new Map<string, Verdict>();
@@ -69,14 +79,17 @@ function createRedactor(security: SecurityConfig): Redactor {
     let verdict = verdicts.get(key);
     if (verdict === undefined) {
       const normalized = normalizeFieldName(key);
+      const word = lastWord(key);
       verdict =
-        secretKey.test(normalized) || WORD_FIELD_SET.has(lastWord(key))
+        secretKey.test(normalized) || WORD_FIELD_SET.has(word)
           ? SECRET
           : IP_FIELD_SET.has(normalized)
             ? IP
             : normalized === FORWARDED_FIELD
               ? FORWARDED
-              : PLAIN;
+              : normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD
+                ? SESSION
+                : PLAIN;
       if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
       verdicts.set(key, verdict);
     }
@@ -85,9 +98,12 @@ function createRedactor(security: SecurityConfig): Redactor {
 
   /** What a value under a non-plain name becomes; the value itself when nothing is to change. */
   function replacement(verdict: Verdict, value: unknown): unknown {
-    if (verdict === SECRET) return value === REDACTED ? value : REDACTED;
-    const one = verdict === IP ? hash : hashForwarded;
+    // A flag or a null holds no secret (`immutableSession: true`); strings, numbers (PINs, OTPs)
+    // and whole structures under a secret name do.
+    if (verdict === SECRET) return value === REDACTED || value === null || typeof value === "boolean" ? value : REDACTED;
+    const one = verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
     if (typeof value === "string") return one(value);
+    if (verdict === SESSION && typeof value === "number") return one(String(value));
     if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? one(v) : v));
     return value;
   }
@@ -102,6 +118,7 @@ function createRedactor(security: SecurityConfig): Redactor {
       const verdict = verdictOf(decodeName(name));
       if (verdict === SECRET) return value === REDACTED ? match : `${start}${name}=${REDACTED}`;
       if (verdict === IP && value !== "") return `${start}${name}=${hash(decodeName(value))}`;
+      if (verdict === SESSION && value !== "") return `${start}${name}=${hashSession(decodeName(value))}`;
       return match;
     });
   }
@@ -145,7 +162,10 @@ function createRedactor(security: SecurityConfig): Redactor {
         keys++;
         const value = record[key];
         const verdict = verdictOf(key);
-        if (verdict === SECRET || (verdict !== PLAIN && (typeof value === "string" || Array.isArray(value)))) {
+        if (
+          verdict === SECRET ||
+          (verdict !== PLAIN && (typeof value === "string" || Array.isArray(value) || (verdict === SESSION && typeof value === "number")))
+        ) {
           const redacted = replacement(verdict, value);
           if (redacted !== value) {
             setOwn(record, key, redacted);
@@ -185,7 +205,8 @@ function createRedactor(security: SecurityConfig): Redactor {
         if (verdict === PLAIN || value === "") return match;
         const inner = value.replace(/^(["'])(.*?)\1?$/s, "$2");
         const quoted = /^["']/.test(value) ? (v: string) => `${value[0]}${v}${value[0]}` : (v: string) => v;
-        const redacted = verdict === SECRET ? REDACTED : verdict === IP ? hash(inner) : hashForwarded(inner);
+        const redacted =
+          verdict === SECRET ? REDACTED : verdict === IP ? hash(inner) : verdict === SESSION ? hashSession(inner) : hashForwarded(inner);
         return `${quote}${name}${quote}${separator}${quoted(redacted)}`;
       }),
     );
