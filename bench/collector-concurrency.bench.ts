@@ -22,12 +22,14 @@ const MIXES: { key: string; name: string; invocations: (count: number, start: nu
 interface Observed {
   alarms: number;
   groups: number;
+  /** Buffer rows the groups wrote (one per group, more when a group's events span hours). */
+  bufferRows: number;
 }
 
 /** The collector under test, with its alarms and commits counted and R2 Class A operations counted. */
 async function observedCollector(r2: { classA: number }): Promise<{ stub: DurableObjectStub<TailCollector>; observed: Observed }> {
   const stub = env.TAIL_COLLECTOR.get(env.TAIL_COLLECTOR.idFromName(`bench-concurrency-${crypto.randomUUID()}`));
-  const observed: Observed = { alarms: 0, groups: 0 };
+  const observed: Observed = { alarms: 0, groups: 0, bufferRows: 0 };
   await runInDurableObject(stub, (instance: TailCollector) => {
     instance.archive = countingBucket(env.ARCHIVE, r2);
     const alarm = instance.alarm.bind(instance);
@@ -40,6 +42,12 @@ async function observedCollector(r2: { classA: number }): Promise<{ stub: Durabl
     intake.commit = (...args: unknown[]) => {
       observed.groups++;
       return commit(...args);
+    };
+    const buffer = (instance as unknown as { store: { buffer: { write: (rows: unknown[], ...rest: unknown[]) => void } } }).store.buffer;
+    const write = buffer.write.bind(buffer);
+    buffer.write = (rows: unknown[], ...rest: unknown[]) => {
+      observed.bufferRows += rows.length;
+      write(rows, ...rest);
     };
   });
   return { stub, observed };
@@ -101,6 +109,7 @@ it("collector under concurrent ingest: rows, requests, latency", { timeout: 900_
         calls,
         eventsPerInvocation: events / calls,
         rowsWrittenPerEvent: rowsWritten / events,
+        bookkeepingRowsPerEvent: (rowsWritten - observed.bufferRows) / events,
         requestsPerEvent: (calls + observed.alarms) / events,
         alarms: observed.alarms,
         callsPerGroup: calls / observed.groups,

@@ -74,6 +74,10 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   /** Stores a batch durably (answered once its group's row is in SQLite) and schedules its flush. */
   async ingest(batch: IngestBatch): Promise<IngestResult> {
     const { result, fresh } = await this.ingestGroup.submit(batch);
+    // The group may have been written by another call's timer; waiting for the write to be durable
+    // (which the answer waits for anyway) brings this call back into its own request, where its
+    // observers' work (Analytics Engine points, waitUntil) belongs.
+    await this.ctx.storage.sync();
     notifyObservers(this.observers, fresh, (work) => this.ctx.waitUntil(work));
     await this.scheduler.schedule(this.totals);
     return result;
