@@ -1,4 +1,4 @@
-import { partitionTime, utcDay, utcHourStart } from "../schemas/archive/partition";
+import { partitionTime, utcHourStart } from "../schemas/archive/partition";
 import type { ShedCounts, WireEvent } from "../schemas/collector-rpc";
 import { IMPORTANCE_LEVELS, type Importance } from "../schemas/importance";
 import { addCount } from "../schemas/lib/bounded-counts";
@@ -86,10 +86,6 @@ export function buildBufferRows(events: readonly WireEvent[], receivedAt: number
 /** A row that holds no event: it keeps ids (of shed events) and counts durably. */
 export function countsOnlyRow(hour: number): BufferRow {
   return emptyRow(hour);
-}
-
-export function utcDayOfRow(row: BufferRow): string {
-  return utcDay(row.hour);
 }
 
 function seal(current: { row: BufferRow; bodies: Record<Importance, string[]> }): void {

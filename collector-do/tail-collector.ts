@@ -44,6 +44,8 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   private flusher!: Flusher;
   private scheduler!: FlushScheduler;
   private readonly ingestGroup: GroupCommit<IngestBatch, BatchOutcome>;
+  /** Ingest calls between arrival and answer: a call arriving while others are under way lingers. */
+  private ingestsUnderWay = 0;
   /** Who gets each call's new events once stored; alert evaluation and live streams join here. */
   private readonly observers: StoredEventsObserver[];
   /** Where flushes write. A field rather than env.ARCHIVE so fault-injection tests can wrap it. */
@@ -73,14 +75,19 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
 
   /** Stores a batch durably (answered once its group's row is in SQLite) and schedules its flush. */
   async ingest(batch: IngestBatch): Promise<IngestResult> {
-    const { result, fresh } = await this.ingestGroup.submit(batch);
-    // The group may have been written by another call's timer; waiting for the write to be durable
-    // (which the answer waits for anyway) brings this call back into its own request, where its
-    // observers' work (Analytics Engine points, waitUntil) belongs.
-    await this.ctx.storage.sync();
-    notifyObservers(this.observers, fresh, (work) => this.ctx.waitUntil(work));
-    await this.scheduler.schedule(this.totals);
-    return result;
+    this.ingestsUnderWay++;
+    try {
+      const { result, fresh } = await this.ingestGroup.submit(batch, this.ingestsUnderWay === 1);
+      // The group may have been written by another call's timer; waiting for the write to be durable
+      // (which the answer waits for anyway) brings this call back into its own request, where its
+      // observers' work (Analytics Engine points, waitUntil) belongs.
+      await this.ctx.storage.sync();
+      notifyObservers(this.observers, fresh, (work) => this.ctx.waitUntil(work));
+      await this.scheduler.schedule(this.totals);
+      return result;
+    } finally {
+      this.ingestsUnderWay--;
+    }
   }
 
   /**

@@ -19,7 +19,9 @@ async function holdGroups(stub: DurableObjectStub<TailCollector>) {
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
   await runInDurableObject(stub, (instance: TailCollector) => {
-    (instance as unknown as { ingestGroup: Group }).ingestGroup.wait = () => gate;
+    const group = (instance as unknown as { ingestGroup: Group }).ingestGroup;
+    group.wait = () => gate;
+    group.lingerAlone = true;
   });
   const joined = async (calls: number) => {
     for (;;) {

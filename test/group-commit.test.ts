@@ -72,4 +72,20 @@ describe("GroupCommit", () => {
     expect(groups).toEqual([[1]]);
     expect(commit.waiting).toBe(1);
   });
+
+  it("commits a call that arrives alone after a lone group at once; lingers while calls come together", async () => {
+    const { commit, groups, release } = recorder();
+    expect(await commit.submit(3, true)).toBe(6);
+    expect(groups).toEqual([[3]]);
+    // Another call under way: the group waits for company.
+    const together = [commit.submit(1, false), commit.submit(2, true)];
+    expect(commit.waiting).toBe(2);
+    release();
+    expect(await Promise.all(together)).toEqual([2, 4]);
+    // The last group had company, so even a call arriving alone waits for more.
+    const next = commit.submit(4, true);
+    expect(commit.waiting).toBe(1);
+    expect(await next).toBe(8);
+    expect(groups).toEqual([[3], [1, 2], [4]]);
+  });
 });

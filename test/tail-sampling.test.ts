@@ -98,8 +98,7 @@ describe("tail sampling", () => {
     for (const decision of points) expect(decision && "point" in decision ? decision.point.doubles.at(-1) : undefined).toBe(4);
   });
 
-  // 300 calls one after the other, each waiting out the collector's group-commit linger.
-  it("counts what it dropped, by type, in /stats", { timeout: 60_000 }, async () => {
+  it("counts what it dropped, by type, in /stats", async () => {
     const shards = loadConfig(sampledEnv).shardCount;
     const sampledOut = async () => {
       const all = await Promise.all(Array.from({ length: shards }, (_, i) => collectorShard(sampledEnv, i).stats()));
