@@ -21,7 +21,7 @@ import { notifyObservers, type StoredEventsObserver } from "./stored-events";
 
 /**
  * How long a group of ingest calls stays open (see GroupCommit). At 500 calls/s into one shard
- * about 28 calls share a row (measured), which is what brings row writes to 0.007 per event at 10
+ * about 25 calls share a row (measured), which is what brings row writes to 0.007 per event at 10
  * events per invocation; the wait costs producers nothing (tail() runs after their response) and
  * the tail worker only wall time, which is not billed.
  */
