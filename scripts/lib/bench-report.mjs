@@ -128,7 +128,7 @@ export function benchTable({ tail, collector, flushes, memory, e2e, concurrency 
     ...(objectBounds.length > 0
       ? [
           [
-            "R2 Class A operations of a 64 MiB flush, objects of at most " + objectBounds.map((b) => `${b.boundMiB}`).join(" / ") + " MiB",
+            `R2 Class A operations of a 64 MiB flush, objects of at most ${objectBounds.map((b) => b.boundMiB).join(" / ")} MiB`,
             objectBounds.map((b) => `${b.classA} (${b.objects} objects, ${fixed(b.flushMs / 1000, 1)} s)`).join(" / "),
             "",
             "",
