@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import type { TailCollector } from "../collector-do/tail-collector";
 import type { Config } from "../schemas/config/config";
+import { countingBucket } from "./counting-bucket";
 import { report } from "./report";
 
 const MiB = 1024 * 1024;
@@ -13,7 +14,7 @@ async function fullBuffer(mib: number): Promise<DurableObjectStub<TailCollector>
   const stub = env.TAIL_COLLECTOR.get(env.TAIL_COLLECTOR.idFromName(`bench-flush-${crypto.randomUUID()}`));
   await runInDurableObject(stub, (instance: TailCollector) => {
     const holder = instance as unknown as { config: Config };
-    holder.config = { ...holder.config, thresholds: { ...holder.config.thresholds, 3: { rows: 1e9, bytes: 1e12 } } };
+    holder.config = { ...holder.config, thresholds: { ...holder.config.thresholds, 3: { events: 1e9, bytes: 1e12 } } };
   });
   const filler = "m".repeat(100 * 1024);
   const timestamp = Date.UTC(2031, 7, 1);
@@ -59,8 +60,33 @@ it("memory during 100 MB and 200 MB flushes", async () => {
     report(`flush_${mib}`, {
       archivedBytes: flushed.bytes,
       objects: flushed.objects.length,
-      parts: flushed.objects[0]?.parts ?? 0,
+      parts: flushed.objects.reduce((sum, o) => sum + o.parts, 0),
+      largestObject: Math.max(...flushed.objects.map((o) => o.bytes)),
       flushMs,
+    });
+  }
+});
+
+/**
+ * What bounding an object's size costs: the same 64 MiB LOW buffer flushed with objects of at
+ * most 8, 16 and 32 MiB, counting R2 Class A operations (a PUT each up to one 8 MiB part; beyond,
+ * a multipart upload: create, one per part, complete) and the flush time.
+ */
+it("R2 writes of a 64 MiB flush by object size bound", async () => {
+  for (const boundMiB of [8, 16, 32]) {
+    const stub = await fullBuffer(64);
+    const r2 = { classA: 0 };
+    await runInDurableObject(stub, (instance: TailCollector) => {
+      instance.archive = countingBucket(env.ARCHIVE, r2);
+      (instance as unknown as { flusher: { maxObjectBytes: number } }).flusher.maxObjectBytes = boundMiB * MiB;
+    });
+    const start = performance.now();
+    const flushed = await stub.flush();
+    report(`object_bound_${boundMiB}`, {
+      boundMiB,
+      objects: flushed.objects.length,
+      classA: r2.classA,
+      flushMs: performance.now() - start,
     });
   }
 });

@@ -139,3 +139,11 @@ export function realisticInvocations(count: number, start = Date.UTC(2030, 0, 1)
     };
   });
 }
+
+/**
+ * The wide-event mix: each invocation logs one wide event (the first JSON line of the realistic
+ * mix), so the tail worker sends two events per invocation, that line and the invocation record.
+ */
+export function wideEventInvocations(count: number, start = Date.UTC(2030, 0, 1)): MixTraceItem[] {
+  return realisticInvocations(count, start).map((item) => ({ ...item, logs: item.logs.slice(0, 1), exceptions: [], outcome: "ok" }));
+}

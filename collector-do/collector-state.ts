@@ -1,31 +1,60 @@
+import type { Importance } from "../schemas/importance";
 import type { Counters } from "./counters";
 import { emptyCounters } from "./counters";
-import type { Watermarks } from "./event-buffer";
 import type { UnreportedShed } from "./shed-report";
 
+/** Per importance, the last buffer seq whose events of that importance are archived. */
+export type Watermarks = Record<Importance, number>;
+
 /**
- * What the collector persists besides its buffer, in one meta row so that a flush commit costs one
- * row write: per-importance flush watermarks, and the counters as of buffer seq `countersSeq`.
+ * The buffered events one archive object holds: of one importance, those in rows with seq in
+ * (after, through] whose first partition time lies in [from, to) (one UTC hour; one UTC day for
+ * plans recorded before hours bounded objects).
+ */
+export interface ObjectSelection {
+  after: number;
+  through: number;
+  from: number;
+  to: number;
+}
+
+export interface PlannedObject extends ObjectSelection {
+  key: string;
+}
+
+/** A flush of one importance, recorded before anything is written so that a retry reuses its keys. */
+export interface FlushPlan {
+  /** The flush archives every event of the importance in rows up to this seq. */
+  upTo: number;
+  objects: PlannedObject[];
+}
+
+/**
+ * What the collector persists besides its buffer, in one row so that a flush costs few row
+ * writes: per-importance flush watermarks, flushes under way, and the counters as of buffer seq
+ * `countersSeq` (later rows carry their own counts).
  */
 export interface CollectorState {
   watermarks: Watermarks;
   countersSeq: number;
   counters: Counters;
   unreportedShed: UnreportedShed | null;
+  plans: Partial<Record<Importance, FlushPlan>>;
 }
 
-export function loadState(sql: SqlStorage): CollectorState {
-  const row = sql.exec("SELECT value FROM meta WHERE key = 'state'").toArray()[0];
-  if (!row) return { watermarks: { 0: 0, 1: 0, 2: 0, 3: 0 }, countersSeq: 0, counters: emptyCounters(), unreportedShed: null };
-  const saved = JSON.parse(String(row.value)) as CollectorState;
-  return { ...saved, counters: { ...emptyCounters(), ...saved.counters }, unreportedShed: saved.unreportedShed ?? null };
+export function emptyState(): CollectorState {
+  return { watermarks: { 0: 0, 1: 0, 2: 0, 3: 0 }, countersSeq: 0, counters: emptyCounters(), unreportedShed: null, plans: {} };
 }
 
-/** Persists the state; `lastSeq` is the newest buffer row the in-memory counters already include. */
-export function saveState(sql: SqlStorage, state: CollectorState, lastSeq: number): void {
-  state.countersSeq = lastSeq;
-  sql.exec(
-    "INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-    JSON.stringify(state),
-  );
+/** A saved state, older shapes included (counters added since default to zero). */
+export function parseState(json: string | null): CollectorState {
+  if (json === null) return emptyState();
+  const saved = JSON.parse(json) as Partial<CollectorState>;
+  return {
+    ...emptyState(),
+    ...saved,
+    counters: { ...emptyCounters(), ...saved.counters },
+    unreportedShed: saved.unreportedShed ?? null,
+    plans: saved.plans ?? {},
+  };
 }

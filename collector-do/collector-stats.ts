@@ -3,7 +3,7 @@ import type { Config } from "../schemas/config/config";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import type { Counters } from "./counters";
 import { presentCounters } from "./counters";
-import type { UnflushedTotals } from "./event-buffer";
+import type { UnflushedTotals } from "./store/buffer-table";
 
 export interface CollectorView {
   totals: Record<Importance, UnflushedTotals>;
@@ -13,7 +13,7 @@ export interface CollectorView {
   dedupeWindowIds: number;
 }
 
-/** What the collector reports on /stats: buffered rows (events) and bytes per importance, counters. */
+/** What the collector reports on /stats: buffered events and bytes per importance, counters. */
 export function describeCollector(view: CollectorView): CollectorStats {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   const buffered = Object.fromEntries(
@@ -24,9 +24,9 @@ export function describeCollector(view: CollectorView): CollectorStats {
         IMPORTANCE_NAMES[level],
         {
           importance: level,
-          rows: totals.events,
+          events: totals.events,
           bytes: totals.bytes,
-          maxRows: threshold.rows,
+          maxEvents: threshold.events,
           maxBytes: threshold.bytes,
           capBytes: view.config.bufferCaps[level],
           oldestReceivedAt: iso(totals.oldestReceivedAt),

@@ -2,8 +2,9 @@ import type { ForwardCounts } from "../schemas/analytics/forward-counts";
 import type { ImportanceName, ShedCounts } from "../schemas/collector-rpc";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import { addCounts } from "../schemas/lib/bounded-counts";
-import type { BufferRow, RowTally } from "./buffer-rows";
+import type { RowTally } from "./buffer-rows";
 import { emptyForwardCounts } from "./forward/forward-counts";
+import { addShedCounts } from "./overflow";
 
 type PerImportance = Record<Importance, number>;
 
@@ -67,14 +68,9 @@ export function countReceived(counters: Counters, perImportance: PerImportance, 
   addCounts(counters.invalidByType, tally.invalidByType);
   addCounts(counters.sampledOut, tally.sampledOut);
   counters.undelivered += tally.undelivered ?? 0;
-}
-
-export function countRows(counters: Counters, rows: readonly BufferRow[]): void {
-  for (const row of rows) {
-    const perImportance = { 0: 0, 1: 0, 2: 0, 3: 0 } as PerImportance;
-    for (const level of IMPORTANCE_LEVELS) perImportance[level] = row.slices[level].events;
-    countReceived(counters, perImportance, row.tally);
-  }
+  counters.duplicates += tally.duplicates ?? 0;
+  counters.rejected += tally.rejected ?? 0;
+  addShedCounts(counters.shed, tally.shed);
 }
 
 /** The counters as /stats shows them: importance keys by name, times as ISO strings. */

@@ -1,24 +1,25 @@
 import { archiveKey } from "../schemas/archive/key";
+import { utcDay } from "../schemas/archive/partition";
 import type { FlushedObject } from "../schemas/collector-rpc";
 import { IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
-import { writeArchiveObject } from "./archive-writer";
-import type { CollectorState } from "./collector-state";
-import { saveState } from "./collector-state";
-import type { DayGroup, EventBuffer } from "./event-buffer";
+import { errorMessage } from "../schemas/lib/error-message";
+import { PART_BYTES, writeArchiveObject } from "./archive-writer";
+import type { CollectorState, FlushPlan } from "./collector-state";
+import { planObjects } from "./flush-plan";
+import type { CollectorStore } from "./store/collector-store";
 
-interface PlannedObject extends DayGroup {
-  key: string;
-}
+/**
+ * Largest archive object a flush writes: one R2 part, so every object is a single PUT (one Class
+ * A operation; a multipart object costs one per part plus two) and any object fits in a query's
+ * byte budget many times over. Rows are never split, so an object is at most this size.
+ */
+export const MAX_OBJECT_BYTES = PART_BYTES;
 
-/** The objects one flush writes, all covering buffer rows up to seq `upTo` (undefined: nothing to flush). */
-interface Plan {
-  objects: PlannedObject[];
-  upTo: number | undefined;
-}
+/** Most buffered bytes of one importance one flush takes on; a larger backlog takes several runs. */
+export const MAX_FLUSH_BYTES = 256 * 1024 * 1024;
 
 export interface FlushDeps {
-  storage: DurableObjectStorage;
-  buffer: EventBuffer;
+  store: CollectorStore;
   /** Read at every write, so a test can wrap the binding to inject faults. */
   bucket: () => R2Bucket;
   state: CollectorState;
@@ -26,112 +27,118 @@ export interface FlushDeps {
   collectorTag: string;
   /** The highest buffer seq ever assigned: everything up to it is in the counters. */
   lastSeq: () => number;
-  /** Called inside the commit transaction with the ids of rows it deleted. */
-  onRowsDeleted: (ids: string[], now: number) => void;
+}
+
+export interface FlushRun {
+  written: FlushedObject[];
+  errors: { level: Importance; message: string }[];
 }
 
 /**
- * Flushes one importance to R2: plan (one object per UTC day, keys recorded before writing),
- * write, then commit (advance the watermark, delete fully flushed rows). A crash between write and
- * commit replays the same plan with the same keys, so a retry overwrites rather than duplicates.
- * Flushes of one importance never overlap.
+ * Flushes importances to R2: plan (objects per UTC hour, at most MAX_OBJECT_BYTES each, keys
+ * recorded in the state row before writing), write, then commit (advance the watermarks). A
+ * crash between write and commit replays the same plan with the same keys, so a retry overwrites
+ * rather than duplicates. One run plans every importance it flushes in one state write and
+ * commits them in another; runs never overlap.
  */
 export class Flusher {
-  private readonly running = new Map<Importance, Promise<FlushedObject[]>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Overridable by the benchmark, which compares object sizes. */
+  maxObjectBytes = MAX_OBJECT_BYTES;
 
   constructor(private readonly deps: FlushDeps) {}
 
-  flush(level: Importance): Promise<FlushedObject[]> {
-    const previous = this.running.get(level) ?? Promise.resolve([]);
-    const run = previous.catch(() => []).then(() => this.flushOnce(level));
-    this.running.set(level, run);
-    const clear = () => {
-      if (this.running.get(level) === run) this.running.delete(level);
-    };
-    run.then(clear, clear);
+  run(levels: readonly Importance[]): Promise<FlushRun> {
+    const run = this.queue.then(() => this.runOnce(levels));
+    this.queue = run.catch(() => undefined);
     return run;
   }
 
-  hasPendingPlan(level: Importance): boolean {
-    return this.pendingUpTo(level) !== undefined;
+  hasPlan(level: Importance): boolean {
+    return this.deps.state.plans[level] !== undefined;
   }
 
-  /** The last buffer seq a recorded (possibly running) flush of `level` covers. */
-  pendingUpTo(level: Importance): number | undefined {
-    const row = this.sql.exec("SELECT up_to_seq FROM pending_flush WHERE importance = ? LIMIT 1", level).toArray()[0];
-    return row ? Number(row.up_to_seq) : undefined;
+  private async runOnce(levels: readonly Importance[]): Promise<FlushRun> {
+    const { store, state } = this.deps;
+    const plans = new Map<Importance, FlushPlan>();
+    let planned = false;
+    for (const level of levels) {
+      let plan = state.plans[level];
+      if (!plan) {
+        plan = this.newPlan(level);
+        if (plan) state.plans[level] = plan;
+        planned ||= plan !== undefined;
+      }
+      if (plan) plans.set(level, plan);
+    }
+    if (planned) store.transaction(() => store.saveState(state, this.deps.lastSeq()));
+
+    const outcome: FlushRun = { written: [], errors: [] };
+    const done: [Importance, FlushedObject[]][] = [];
+    for (const [level, plan] of plans) {
+      try {
+        done.push([level, await this.write(level, plan)]);
+      } catch (error) {
+        outcome.errors.push({ level, message: errorMessage(error) });
+      }
+    }
+    if (done.length > 0) this.commit(done);
+    for (const [, objects] of done) outcome.written.push(...objects);
+    return outcome;
   }
 
-  private async flushOnce(level: Importance): Promise<FlushedObject[]> {
-    const { buffer, state } = this.deps;
-    const after = state.watermarks[level];
-    const { objects, upTo } = this.pendingPlan(level) ?? this.newPlan(level, after);
-    if (upTo === undefined) return [];
+  private newPlan(level: Importance): FlushPlan | undefined {
+    const after = this.deps.state.watermarks[level];
+    const slices = this.deps.store.buffer.slicesAfter(level, after, MAX_FLUSH_BYTES);
+    if (slices.length === 0) return undefined;
+    const lastSeq = this.deps.lastSeq();
+    const cut = slices.reduce((sum, s) => sum + s.bytes, 0) > MAX_FLUSH_BYTES;
+    // Taken whole, the flush covers every row so far: rows past its last slice hold none of `level`.
+    const upTo = cut ? slices.at(-1)!.seq : lastSeq;
+    const objects = planObjects(slices, after, this.maxObjectBytes).map(({ first, ...selection }) => ({
+      ...selection,
+      key: archiveKey(utcDay(first), first, level, this.deps.collectorTag),
+    }));
+    return { upTo, objects };
+  }
 
+  private async write(level: Importance, plan: FlushPlan): Promise<FlushedObject[]> {
+    const { buffer } = this.deps.store;
     const written: FlushedObject[] = [];
-    for (const object of objects) {
-      const result = await writeArchiveObject(this.deps.bucket(), object.key, jsonArray(buffer.bodies(level, object.day, after, upTo)), {
-        eventCount: String(object.events),
-        bytes: String(object.bytes),
+    for (const object of plan.objects) {
+      const summary = buffer.summary(level, object);
+      if (summary.events === 0) continue;
+      const result = await writeArchiveObject(this.deps.bucket(), object.key, jsonArray(buffer.bodies(level, object)), {
+        eventCount: String(summary.events),
+        bytes: String(summary.bytes),
         importance: String(level),
         importanceName: IMPORTANCE_NAMES[level],
-        firstEventAt: new Date(object.first).toISOString(),
-        lastEventAt: new Date(object.last).toISOString(),
+        firstEventAt: new Date(summary.first).toISOString(),
+        lastEventAt: new Date(summary.last).toISOString(),
       });
-      written.push({ key: object.key, importance: level, events: object.events, bytes: result.bytes, parts: result.parts });
+      written.push({ key: object.key, importance: level, events: summary.events, bytes: result.bytes, parts: result.parts });
     }
-    this.commit(level, upTo, written);
     return written;
   }
 
-  private newPlan(level: Importance, after: number): Plan {
-    const upTo = this.deps.buffer.maxSeq();
-    const objects = this.deps.buffer
-      .dayGroups(level, after, upTo)
-      .map((group) => ({ ...group, key: archiveKey(group.day, group.first, level, this.deps.collectorTag) }));
-    if (objects.length === 0) return { objects, upTo: undefined };
-    this.deps.storage.transactionSync(() => {
-      for (const o of objects) {
-        this.sql.exec("INSERT INTO pending_flush (key, importance, day, up_to_seq) VALUES (?, ?, ?, ?)", o.key, level, o.day, upTo);
-      }
-    });
-    return { objects, upTo };
-  }
-
-  /** The plan a crashed or failed flush left behind, replayed with the same keys. */
-  private pendingPlan(level: Importance): Plan | undefined {
-    const rows = this.sql.exec("SELECT key, day, up_to_seq FROM pending_flush WHERE importance = ? ORDER BY day", level).toArray();
-    if (rows.length === 0) return undefined;
-    const upTo = Number(rows[0]!.up_to_seq);
-    const groups = new Map(this.deps.buffer.dayGroups(level, this.deps.state.watermarks[level], upTo).map((g) => [g.day, g]));
-    const objects = rows.flatMap((row) => {
-      const group = groups.get(String(row.day));
-      return group ? [{ ...group, key: String(row.key) }] : [];
-    });
-    return { objects, upTo };
-  }
-
-  private commit(level: Importance, upTo: number, written: FlushedObject[]): void {
-    const { storage, buffer, state } = this.deps;
+  private commit(done: readonly [Importance, FlushedObject[]][]): void {
+    const { store, state } = this.deps;
     const now = Date.now();
-    storage.transactionSync(() => {
-      state.watermarks[level] = upTo;
-      this.sql.exec("DELETE FROM pending_flush WHERE importance = ?", level);
-      this.deps.onRowsDeleted(buffer.sweep(state.watermarks), now);
+    store.transaction(() => {
       const counters = state.counters;
-      for (const object of written) {
-        counters.archived += object.events;
-        counters.archivedByImportance[level] += object.events;
-        counters.objectsWritten++;
-        counters.bytesWritten += object.bytes;
+      for (const [level, objects] of done) {
+        state.watermarks[level] = state.plans[level]!.upTo;
+        delete state.plans[level];
+        for (const object of objects) {
+          counters.archived += object.events;
+          counters.archivedByImportance[level] += object.events;
+          counters.objectsWritten++;
+          counters.bytesWritten += object.bytes;
+        }
       }
       counters.lastFlushAt = now;
-      saveState(this.sql, state, this.deps.lastSeq());
+      store.saveState(state, this.deps.lastSeq());
     });
-  }
-
-  private get sql(): SqlStorage {
-    return this.deps.storage.sql;
   }
 }
 

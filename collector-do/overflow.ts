@@ -1,6 +1,6 @@
 import type { ShedCounts, ShedReason, WireEvent } from "../schemas/collector-rpc";
 import { IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
-import type { UnflushedTotals } from "./event-buffer";
+import type { UnflushedTotals } from "./store/buffer-table";
 
 export interface CapDecision {
   kept: WireEvent[];
@@ -34,6 +34,14 @@ export function applyBufferCaps(
     decision.kept.push(event);
   }
   return decision;
+}
+
+/** Adds counts of one ShedCounts to another. */
+export function addShedCounts(into: ShedCounts, from: ShedCounts | undefined): void {
+  for (const [reason, byLevel] of Object.entries(from ?? {}) as [ShedReason, Record<string, number>][]) {
+    const target = (into[reason] ??= {});
+    for (const [name, count] of Object.entries(byLevel)) target[name] = (target[name] ?? 0) + count;
+  }
 }
 
 /** Adds shed counts under a reason, keyed by importance name as /stats shows them. */

@@ -1,5 +1,6 @@
 import type { ShedCounts, WireEvent } from "../schemas/collector-rpc";
 import { Importance } from "../schemas/importance";
+import { addShedCounts } from "./overflow";
 
 /** Shedding not yet reported in an archived event. */
 export interface UnreportedShed {
@@ -9,6 +10,15 @@ export interface UnreportedShed {
 }
 
 export const SHED_REPORT_TYPE = "do_tail.events_shed";
+
+/** Adds shedding that happened at `at` to what the next report will tell. */
+export function noteShed(unreported: UnreportedShed | null, counts: ShedCounts | undefined, at: number): UnreportedShed | null {
+  if (counts === undefined || Object.keys(counts).length === 0) return unreported;
+  const into = unreported ?? { counts: {}, firstAt: at, lastAt: at };
+  addShedCounts(into.counts, counts);
+  into.lastAt = Math.max(into.lastAt, at);
+  return into;
+}
 
 /**
  * The HIGH event that tells, once flushing works again, what overflow shed while it did not:

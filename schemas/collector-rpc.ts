@@ -66,12 +66,12 @@ export interface BufferedEvents {
 
 export type ImportanceName = keyof typeof Importance;
 
-/** One importance's buffer on /stats. */
+/** One importance's buffer on /stats: events waiting for a flush, and the thresholds that flush them. */
 export interface BufferedView {
   importance: Importance;
-  rows: number;
+  events: number;
   bytes: number;
-  maxRows: number;
+  maxEvents: number;
   maxBytes: number;
   capBytes: number;
   oldestReceivedAt: string | null;

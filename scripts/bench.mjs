@@ -135,6 +135,10 @@ const table = benchTable({
   flushes: [workerd.flush_100, workerd.flush_200],
   memory: workerd.memory,
   e2e,
+  concurrency: Object.keys(workerd)
+    .filter((name) => name.startsWith("concurrency_"))
+    .map((name) => workerd[name]),
+  objectBounds: [workerd.object_bound_8, workerd.object_bound_16, workerd.object_bound_32].filter(Boolean),
 });
 const header = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}.\nRatios come from one run on the same data. Prices: shared/PLATFORM.md list prices.\n\n`;
 console.log(`\n${table}\n`);

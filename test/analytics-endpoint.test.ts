@@ -111,7 +111,10 @@ describe("the endpoint behind the collector", () => {
     const pending: Promise<void>[] = [];
     await runInDurableObject(stub, (instance: TailCollector) => {
       const forwarder = new Forwarder([new HttpEndpointSink(URL_, { fetch: endpoint.fetch })]);
-      instance.forwarder = { forward: (events, counts) => tracked(forwarder.forward(events, counts), pending) } as Forwarder;
+      instance.forwarder = {
+        wantsEvents: true,
+        forward: (events, counts) => tracked(forwarder.forward(events, counts), pending),
+      } as Forwarder;
     });
     const config = loadConfig({ ...env, ANALYTICS_ENABLED: "true" } as Env);
     const heartbeat = JSON.stringify({ _event: "heartbeat", ...HEARTBEAT_SAMPLE });

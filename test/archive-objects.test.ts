@@ -5,16 +5,17 @@ import { collector } from "./helpers/collector";
 import { wireEvents } from "./helpers/wire-events";
 
 // R2 layout: tail-events/YYYY-MM-DD/importance-N/HH-MM-<id>.json, the date and HH-MM in UTC from
-// the earliest event of the object; one object never spans two dates; custom metadata describes it.
+// the earliest event of the object; one object never spans two UTC hours (nor, so, two dates);
+// custom metadata describes it.
 const KEY = /^tail-events\/(\d{4}-\d{2}-\d{2})\/importance-([0-3])\/(\d{2})-(\d{2})-([0-9a-z]+)\.json$/;
 
 describe("archive objects", () => {
   it("are keyed by the UTC date and HH-MM of their earliest event, whatever the arrival order", async () => {
     const stub = collector("key-format");
     // Arrive latest first: the key must still come from the earliest (07:05:59.999 UTC).
-    const late = wireEvents(1, { importance: 2, timestamp: Date.UTC(2031, 6, 9, 21, 40, 0) });
+    const late = wireEvents(1, { importance: 2, timestamp: Date.UTC(2031, 6, 9, 7, 40, 0) });
     const earliest = wireEvents(1, { importance: 2, timestamp: Date.UTC(2031, 6, 9, 7, 5, 59, 999) });
-    const middle = wireEvents(1, { importance: 2, timestamp: Date.UTC(2031, 6, 9, 12, 0, 0) });
+    const middle = wireEvents(1, { importance: 2, timestamp: Date.UTC(2031, 6, 9, 7, 20, 0) });
     await stub.ingest({ events: late });
     await stub.ingest({ events: [...middle, ...earliest] });
     const report = await stub.flush();

@@ -1,9 +1,10 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { DEDUPE_WINDOW_MS } from "../collector-do/dedupe-window";
 import { scheduledAlarm } from "./helpers/alarms";
 import { readArchives } from "./helpers/archive";
-import { collector, testDay } from "./helpers/collector";
+import { bufferRowCount, collector, testDay } from "./helpers/collector";
 import { wireEvents } from "./helpers/wire-events";
 
 // Below every threshold, a buffer is flushed by the alarm FLUSH_INTERVAL_SECONDS (30 s) after its
@@ -56,11 +57,17 @@ describe("interval alarm", () => {
     expect(archives.map((a) => a.key.split("/")[2]).sort()).toEqual(["importance-0", "importance-3"]);
     expect(archives.flatMap((a) => a.events.map((e) => e.id)).sort()).toEqual([...critical, ...low].map((e) => e.id).sort());
 
-    // Nothing left: no further alarm.
+    // Nothing left to flush: the only alarm left is the one that deletes the archived rows once
+    // their ids leave the deduplication window; it writes nothing, and no alarm follows it.
     const { buffered, counters } = await stub.stats();
-    expect(Object.values(buffered).map((b) => b.rows)).toEqual([0, 0, 0, 0]);
+    expect(Object.values(buffered).map((b) => b.events)).toEqual([0, 0, 0, 0]);
     expect(counters.archived).toBe(6);
+    expect(await scheduledAlarm(stub)).toBe(start + DEDUPE_WINDOW_MS);
+    vi.setSystemTime(start + DEDUPE_WINDOW_MS);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await scheduledAlarm(stub)).toBeNull();
+    expect(await bufferRowCount(stub)).toBe(0);
+    expect(await readArchives(env.ARCHIVE, prefix)).toHaveLength(2);
   });
 
   it("flushes, at each importance's own time, only the buffers that are due", async () => {

@@ -26,7 +26,7 @@ describe("TailCollector ingesting during a slow flush", () => {
     expect(second.events).toBe(7);
     const all = [...before, ...during.flat()].map((e) => e.id).sort();
     expect((await archivedIds(env.ARCHIVE, prefix)).sort()).toEqual(all);
-    expect((await stub.stats()).buffered.NORMAL.rows).toBe(0);
+    expect((await stub.stats()).buffered.NORMAL.events).toBe(0);
   });
 
   it("serialises two flushes of the same importance instead of writing the same events twice", async () => {

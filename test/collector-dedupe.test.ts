@@ -33,7 +33,7 @@ describe("TailCollector deduplication", () => {
     const flushed = wireEvents(3, { importance: 0, timestamp });
     const stub = collector("dedupe-restart");
     await stub.ingest({ events: [...buffered, ...flushed] });
-    // The flush deletes the row, so these ids survive only in the flushed-ids log.
+    // The flush archives the row; its ids are kept with it for the deduplication window.
     await stub.flush();
     await stub.ingest({ events: buffered.map((e) => ({ ...e, id: `${e.id}-late` })) });
     await abortAllDurableObjects();

@@ -14,7 +14,7 @@ describe("TailCollector eviction and restart", () => {
 
     await evictDurableObject(stub);
     const stats = await stub.stats();
-    expect(stats.buffered.NORMAL.rows).toBe(7);
+    expect(stats.buffered.NORMAL.events).toBe(7);
     expect(stats.counters.received).toBe(7);
 
     await stub.flush();
@@ -42,7 +42,7 @@ describe("TailCollector eviction and restart", () => {
     expect(ids.sort()).toEqual(events.map((e) => e.id).sort());
     const listing = await env.ARCHIVE.list({ prefix });
     expect(listing.objects.map((o) => o.key)).toEqual([faulty.attempts[0]]);
-    expect((await restarted.stats()).buffered.HIGH.rows).toBe(0);
+    expect((await restarted.stats()).buffered.HIGH.events).toBe(0);
   });
 
   it("does not write a second copy when the object died after writing but before committing", async () => {
@@ -73,6 +73,6 @@ describe("TailCollector eviction and restart", () => {
     const { counters, buffered } = await collector("counters-restart").stats();
     expect(counters.received).toBe(8);
     expect(counters.archived).toBe(3);
-    expect(buffered.LOW.rows).toBe(5);
+    expect(buffered.LOW.events).toBe(5);
   });
 });

@@ -43,11 +43,11 @@ describe("TailCollector.flush()", () => {
     const { timestamp } = testDay(51);
     const stub = collector("flush-empties");
     await stub.ingest({ events: [...wireEvents(3, { importance: 2, timestamp }), ...wireEvents(1, { importance: 3, timestamp })] });
-    expect((await stub.stats()).buffered.NORMAL.rows).toBe(3);
+    expect((await stub.stats()).buffered.NORMAL.events).toBe(3);
 
     await stub.flush();
     const { buffered, counters } = await stub.stats();
-    expect(Object.values(buffered).map((b) => [b.rows, b.bytes, b.oldestReceivedAt])).toEqual([
+    expect(Object.values(buffered).map((b) => [b.events, b.bytes, b.oldestReceivedAt])).toEqual([
       [0, 0, null],
       [0, 0, null],
       [0, 0, null],

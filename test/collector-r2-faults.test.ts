@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { collector, injectBucketFaults, testDay } from "./helpers/collector";
@@ -17,7 +17,7 @@ describe("TailCollector when R2 fails", () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       expect(await runDurableObjectAlarm(stub)).toBe(true);
       const stats = await stub.stats();
-      expect(stats.buffered.CRITICAL.rows).toBe(10);
+      expect(stats.buffered.CRITICAL.events).toBe(10);
       expect(stats.counters.flushFailures).toBe(attempt);
       expect(stats.counters.lastError?.message).toContain("injected R2 failure");
       const alarm = await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
@@ -36,7 +36,7 @@ describe("TailCollector when R2 fails", () => {
     expect(faulty.attempts).toHaveLength(4);
     expect(new Set(faulty.attempts).size).toBe(1);
     const stats = await stub.stats();
-    expect(stats.buffered.CRITICAL.rows).toBe(0);
+    expect(stats.buffered.CRITICAL.events).toBe(0);
     expect(stats.counters.archived).toBe(10);
   });
 
@@ -74,5 +74,34 @@ describe("TailCollector flush backoff under traffic", () => {
     for (let i = 0; i < 5; i++) await stub.ingest({ events: wireEvents(10, { importance: 0, timestamp }) });
     expect(await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())).toBe(backoff);
     expect((await stub.stats()).counters.flushFailures).toBe(1);
+  });
+});
+
+// The backoff is the scheduler's, kept in storage: a failed POST /flush sets it as a failed alarm
+// does, and a restart during an outage does not retry at once.
+describe("TailCollector flush backoff across a manual flush and a restart", () => {
+  it("backs off after a failed POST /flush and keeps the backoff after a restart", async () => {
+    const { timestamp } = testDay(204);
+    const stub = collector("r2-down-manual-flush");
+    await stub.ingest({ events: wireEvents(9, { importance: 0, timestamp }) });
+    await injectBucketFaults(stub, { failBeforeWrite: 100 });
+    const failedAt = Date.now();
+    expect((await stub.flush()).errors).toHaveLength(1);
+    const saved = () =>
+      runInDurableObject(collector("r2-down-manual-flush"), (_instance, state) =>
+        JSON.parse(String(state.storage.sql.exec("SELECT value FROM meta WHERE key = 'flush_backoff'").one().value)),
+      );
+    const { failures, notBefore } = (await saved()) as { failures: number; notBefore: number };
+    expect(failures).toBe(1);
+    // Jittered between the 1 s floor and the first retry's 2 s ceiling.
+    expect(notBefore - failedAt).toBeGreaterThanOrEqual(1_000);
+    expect(notBefore - failedAt).toBeLessThanOrEqual(2_000 + (Date.now() - failedAt));
+
+    await abortAllDurableObjects();
+    const restarted = collector("r2-down-manual-flush");
+    // The tenth CRITICAL event crosses the threshold: due now, yet the alarm waits for the backoff.
+    await restarted.ingest({ events: wireEvents(1, { importance: 0, timestamp }) });
+    expect(await runInDurableObject(restarted, (_instance, state) => state.storage.getAlarm())).toBe(notBefore);
+    expect(await saved()).toEqual({ failures: 1, notBefore });
   });
 });

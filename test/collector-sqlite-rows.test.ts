@@ -1,8 +1,10 @@
-import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { DEDUPE_WINDOW_MS } from "../collector-do/dedupe-window";
 import type { TailCollector } from "../collector-do/tail-collector";
 import type { WireEvent } from "../schemas/collector-rpc";
-import { collector, testDay } from "./helpers/collector";
+import { scheduledAlarm } from "./helpers/alarms";
+import { bufferRowCount, collector, testDay } from "./helpers/collector";
 import { wireEvents } from "./helpers/wire-events";
 
 // SQLite rows written are billed per row (../shared/PLATFORM.md): the buffer must store what one
@@ -23,6 +25,10 @@ function ingestCounting(stub: DurableObjectStub<TailCollector>, events: WireEven
     return { bufferRows: Number(state.storage.sql.exec("SELECT COUNT(*) AS n FROM buffer").one().n), rowsChanged: changes() - before };
   });
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("TailCollector SQLite rows", () => {
   it("stores one ingest of 10 events of every importance in one buffer row", async () => {
@@ -63,14 +69,54 @@ describe("TailCollector SQLite rows", () => {
     expect(await ingestCounting(stub, events)).toEqual({ bufferRows: 1, rowsChanged: 0 });
   });
 
-  it("deletes the buffer row once every importance in it is flushed", async () => {
+  it("keeps an archived row while its ids are in the deduplication window, then overwrites it: one row written, none deleted", async () => {
     const { timestamp } = testDay(63);
-    const stub = collector("sqlite-delete-after-flush");
-    await ingestCounting(stub, [...wireEvents(2, { importance: 0, timestamp }), ...wireEvents(2, { importance: 3, timestamp })]);
+    const stub = collector("sqlite-recycle-after-flush");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.UTC(2030, 7, 1, 10, 0, 0);
+    vi.setSystemTime(start);
+    const first = [...wireEvents(2, { importance: 0, timestamp }), ...wireEvents(2, { importance: 3, timestamp })];
+    await ingestCounting(stub, first);
     await stub.flush();
-    const rows = await runInDurableObject(stub, (_instance: TailCollector, state) =>
-      Number(state.storage.sql.exec("SELECT COUNT(*) AS n FROM buffer").one().n),
+    expect(await bufferRowCount(stub)).toBe(1);
+
+    // Still inside the window: a new row is inserted beside it.
+    vi.setSystemTime(start + DEDUPE_WINDOW_MS - 1);
+    expect(await ingestCounting(stub, wireEvents(2, { importance: 2, timestamp }))).toEqual({ bufferRows: 2, rowsChanged: 1 });
+    await stub.flush();
+
+    // Past the window: the next commit writes over the oldest archived row.
+    vi.setSystemTime(start + DEDUPE_WINDOW_MS + 1);
+    const third = wireEvents(3, { importance: 3, timestamp });
+    expect(await ingestCounting(stub, third)).toEqual({ bufferRows: 2, rowsChanged: 1 });
+    const ids = await runInDurableObject(stub, (_instance: TailCollector, state) =>
+      state.storage.sql
+        .exec("SELECT ids FROM buffer ORDER BY seq")
+        .toArray()
+        .map((r) => String(r.ids)),
     );
-    expect(rows).toBe(0);
+    expect(ids.some((row) => row.includes(first[0]!.id))).toBe(false);
+    expect(ids.at(-1)!.split(",")).toEqual(third.map((e) => e.id));
+  });
+
+  it("deletes archived rows once the window has passed when nothing is left to flush", async () => {
+    const { timestamp } = testDay(64);
+    const stub = collector("sqlite-idle-sweep");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.UTC(2030, 7, 2, 10, 0, 0);
+    vi.setSystemTime(start);
+    await ingestCounting(stub, wireEvents(2, { importance: 1, timestamp }));
+    await stub.flush();
+    // The interval alarm the ingest set still comes; it finds nothing to flush and waits for the window.
+    expect(await scheduledAlarm(stub)).toBe(start + 30_000);
+    vi.setSystemTime(start + 30_000);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await bufferRowCount(stub)).toBe(1);
+    expect(await scheduledAlarm(stub)).toBe(start + DEDUPE_WINDOW_MS);
+
+    vi.setSystemTime(start + DEDUPE_WINDOW_MS);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await bufferRowCount(stub)).toBe(0);
+    expect(await scheduledAlarm(stub)).toBeNull();
   });
 });

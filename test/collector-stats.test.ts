@@ -38,7 +38,7 @@ describe("TailCollector.stats()", () => {
       lastFlushAt: null,
       lastError: null,
     });
-    expect([buffered.CRITICAL.rows, buffered.HIGH.rows, buffered.NORMAL.rows, buffered.LOW.rows]).toEqual([1, 0, 2, 4]);
+    expect([buffered.CRITICAL.events, buffered.HIGH.events, buffered.NORMAL.events, buffered.LOW.events]).toEqual([1, 0, 2, 4]);
     expect(buffered.NORMAL.bytes).toBeGreaterThan(0);
     expect(buffered.HIGH.bytes).toBe(0);
   });

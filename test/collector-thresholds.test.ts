@@ -21,7 +21,7 @@ describe("rows thresholds", () => {
 
       const below = await ingestThenRunAlarm(stub, wireEvents(ROWS[level] - 1, { importance: level, timestamp }));
       const buffered = (await stub.stats()).buffered[IMPORTANCE_NAMES[level]];
-      expect(buffered.rows).toBe(ROWS[level] - 1);
+      expect(buffered.events).toBe(ROWS[level] - 1);
       expect(below.alarmAt).toBe(Date.parse(buffered.oldestReceivedAt!) + INTERVAL_MS);
       // Even an early alarm writes nothing for a buffer that is neither full nor old enough.
       expect(await readArchives(env.ARCHIVE, prefix)).toEqual([]);
@@ -33,7 +33,7 @@ describe("rows thresholds", () => {
 
       const archives = await readArchives(env.ARCHIVE, prefix);
       expect(archives.map((a) => [a.key.split("/")[2], a.events.length])).toEqual([[`importance-${level}`, ROWS[level]]]);
-      expect((await stub.stats()).buffered[IMPORTANCE_NAMES[level]].rows).toBe(0);
+      expect((await stub.stats()).buffered[IMPORTANCE_NAMES[level]].events).toBe(0);
     });
   }
 
@@ -50,7 +50,7 @@ describe("rows thresholds", () => {
     const archives = await readArchives(env.ARCHIVE, prefix);
     expect(archives.map((a) => a.key.split("/")[2])).toEqual(["importance-0"]);
     const { buffered } = await stub.stats();
-    expect([buffered.CRITICAL.rows, buffered.NORMAL.rows, buffered.LOW.rows]).toEqual([0, 5, 3]);
+    expect([buffered.CRITICAL.events, buffered.NORMAL.events, buffered.LOW.events]).toEqual([0, 5, 3]);
   });
 });
 
@@ -62,7 +62,7 @@ describe("bytes thresholds", () => {
     // 8 × 120 kB = 0.92 MiB: under both thresholds.
     const below = await ingestThenRunAlarm(stub, wireEvents(8, { importance: 0, timestamp, bytes: 120_000 }));
     const { buffered } = await stub.stats();
-    expect(buffered.CRITICAL.rows).toBe(8);
+    expect(buffered.CRITICAL.events).toBe(8);
     expect(buffered.CRITICAL.bytes).toBeLessThan(MiB);
     expect(below.alarmAt).toBe(Date.parse(buffered.CRITICAL.oldestReceivedAt!) + INTERVAL_MS);
     expect(await readArchives(env.ARCHIVE, prefix)).toEqual([]);

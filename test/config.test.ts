@@ -37,10 +37,10 @@ describe("loadConfig defaults", () => {
       analyticsEndpoint: undefined,
       logLevel: "info",
       thresholds: {
-        0: { rows: 10, bytes: 1 * MiB },
-        1: { rows: 100, bytes: 10 * MiB },
-        2: { rows: 1_000, bytes: 50 * MiB },
-        3: { rows: 5_000, bytes: 100 * MiB },
+        0: { events: 10, bytes: 1 * MiB },
+        1: { events: 100, bytes: 10 * MiB },
+        2: { events: 1_000, bytes: 50 * MiB },
+        3: { events: 5_000, bytes: 100 * MiB },
       },
     });
     expect(config.importanceRules).toEqual(DEFAULT_IMPORTANCE_RULES);
@@ -61,12 +61,27 @@ describe("loadConfig defaults", () => {
   });
 
   it("merges a partial BUFFER_THRESHOLDS over the defaults", () => {
-    const { thresholds } = loadConfig(withSettings({ BUFFER_THRESHOLDS: '{"3":{"rows":2000},"0":{"bytes":4096}}' }));
+    const { thresholds } = loadConfig(withSettings({ BUFFER_THRESHOLDS: '{"3":{"events":2000},"0":{"bytes":4096}}' }));
     expect(thresholds).toEqual({
-      0: { rows: 10, bytes: 4096 },
-      1: { rows: 100, bytes: 10 * MiB },
-      2: { rows: 1_000, bytes: 50 * MiB },
-      3: { rows: 2_000, bytes: 100 * MiB },
+      0: { events: 10, bytes: 4096 },
+      1: { events: 100, bytes: 10 * MiB },
+      2: { events: 1_000, bytes: 50 * MiB },
+      3: { events: 2_000, bytes: 100 * MiB },
+    });
+  });
+
+  it("still accepts the old name rows for a threshold's events", () => {
+    const { thresholds } = loadConfig(withSettings({ BUFFER_THRESHOLDS: '{"2":{"rows":300},"1":{"events":20}}' }));
+    expect(thresholds[2]).toEqual({ events: 300, bytes: 50 * MiB });
+    expect(thresholds[1]).toEqual({ events: 20, bytes: 10 * MiB });
+  });
+
+  it("merges a partial BUFFER_CAPS over the defaults", () => {
+    expect(loadConfig(withSettings({ BUFFER_CAPS: '{"3":536870912}' })).bufferCaps).toEqual({
+      0: 1024 * MiB,
+      1: 2048 * MiB,
+      2: 2048 * MiB,
+      3: 512 * MiB,
     });
   });
 
@@ -138,6 +153,26 @@ describe("loadConfig rejects bad settings, naming the setting", () => {
     expect(rejection({ BUFFER_THRESHOLDS: '{"2":{"bytes":-1}}' }).message).toMatch(/BUFFER_THRESHOLDS=.*2\.bytes/);
     expect(rejection({ BUFFER_THRESHOLDS: '{"7":{"rows":5}}' }).message).toMatch(/BUFFER_THRESHOLDS/);
     expect(rejection({ BUFFER_THRESHOLDS: "{rows:5}" }).message).toMatch(/BUFFER_THRESHOLDS=.*must be valid JSON/);
+  });
+
+  it("BUFFER_THRESHOLDS past their upper bounds, or naming events twice", () => {
+    expect(rejection({ BUFFER_THRESHOLDS: '{"3":{"events":1000001}}' }).message).toMatch(
+      /BUFFER_THRESHOLDS=.*3\.events: must be at most 1000000/,
+    );
+    expect(rejection({ BUFFER_THRESHOLDS: '{"3":{"rows":2000000}}' }).message).toMatch(/BUFFER_THRESHOLDS=.*3\.rows: must be at most/);
+    expect(rejection({ BUFFER_THRESHOLDS: `{"0":{"bytes":${2 ** 30 + 1}}}` }).message).toMatch(
+      /BUFFER_THRESHOLDS=.*0\.bytes: must be at most 1073741824/,
+    );
+    expect(rejection({ BUFFER_THRESHOLDS: '{"2":{"events":5,"rows":6}}' }).message).toMatch(/BUFFER_THRESHOLDS=.*not both/);
+  });
+
+  it("BUFFER_CAPS past a cap's upper bound, or adding up past what a Durable Object can hold", () => {
+    expect(rejection({ BUFFER_CAPS: `{"1":${4 * 2 ** 30 + 1}}` }).message).toMatch(/BUFFER_CAPS=.*1: must be at most 4294967296/);
+    expect(rejection({ BUFFER_CAPS: '{"0":0}' }).message).toMatch(/BUFFER_CAPS=.*0: /);
+    // 4 + 4 + 2 + 1 GiB: each allowed, together more than 8 GiB.
+    expect(rejection({ BUFFER_CAPS: `{"0":${4 * 2 ** 30},"1":${4 * 2 ** 30}}` }).message).toMatch(
+      /^Invalid setting BUFFER_CAPS=.*add up to 11811160064 bytes, more than 8589934592/,
+    );
   });
 });
 

@@ -36,4 +36,18 @@ describe("DedupeWindow", () => {
     expect(window.has("b20-0")).toBe(true);
     expect(window.has("b19-99")).toBe(false);
   });
+
+  it("recognises every id of a full window through many table rebuilds, and none it forgot", () => {
+    const window = new DedupeWindow(MINUTE, 50_000);
+    const ids = (batch: number) => Array.from({ length: 1000 }, (_, i) => `${batch.toString(16).padStart(8, "0")}-${i}`);
+    // 200 batches a second apart: the last 50 are held (by count), the rest forgotten.
+    for (let batch = 0; batch < 200; batch++) window.add(ids(batch), batch * 100);
+    expect(window.size).toBe(50_000);
+    for (let batch = 150; batch < 200; batch++) expect(ids(batch).every((id) => window.has(id))).toBe(true);
+    for (let batch = 0; batch < 150; batch += 7) expect(ids(batch).some((id) => window.has(id))).toBe(false);
+    // A minute later by the clock, everything is forgotten.
+    window.add([], 200 * 100 + MINUTE);
+    expect(window.size).toBe(0);
+    expect(window.has(ids(199)[0]!)).toBe(false);
+  });
 });

@@ -18,17 +18,17 @@ describe("HTTP API", () => {
     expect(Date.parse(String(body.time))).not.toBeNaN();
   });
 
-  it("GET /stats answers buffered rows and bytes per importance, counters and settings", async () => {
+  it("GET /stats answers buffered events and bytes per importance, counters and settings", async () => {
     const res = await api("/stats");
     expect(res.status).toBe(200);
     const body = (await res.json()) as {
-      buffered: Record<string, { rows: number; bytes: number; maxRows: number; maxBytes: number }>;
+      buffered: Record<string, { events: number; bytes: number; maxEvents: number; maxBytes: number }>;
       counters: Record<string, unknown>;
       config: Record<string, unknown>;
     };
     expect(Object.keys(body.buffered)).toEqual(["CRITICAL", "HIGH", "NORMAL", "LOW"]);
-    expect(body.buffered.CRITICAL).toMatchObject({ rows: 0, bytes: 0, maxRows: 10, maxBytes: 1024 * 1024 });
-    expect(body.buffered.LOW).toMatchObject({ maxRows: 5000, maxBytes: 100 * 1024 * 1024 });
+    expect(body.buffered.CRITICAL).toMatchObject({ events: 0, bytes: 0, maxEvents: 10, maxBytes: 1024 * 1024 });
+    expect(body.buffered.LOW).toMatchObject({ maxEvents: 5000, maxBytes: 100 * 1024 * 1024 });
     for (const counter of [
       "received",
       "archived",
@@ -51,8 +51,8 @@ describe("HTTP API", () => {
       logs: [log("log", JSON.stringify({ _event: "order_placed", orderId: "o-1" })), log("log", "plain text")],
     });
     await worker.tail([item as unknown as TraceItem], env);
-    const statsBefore = (await (await api("/stats")).json()) as { buffered: Record<string, { rows: number }> };
-    expect(statsBefore.buffered.NORMAL!.rows + statsBefore.buffered.LOW!.rows).toBe(3);
+    const statsBefore = (await (await api("/stats")).json()) as { buffered: Record<string, { events: number }> };
+    expect(statsBefore.buffered.NORMAL!.events + statsBefore.buffered.LOW!.events).toBe(3);
 
     const res = await api("/flush", { method: "POST" });
     expect(res.status).toBe(200);

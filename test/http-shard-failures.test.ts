@@ -27,7 +27,7 @@ describe("/stats and /flush with a shard that cannot be reached", () => {
     const { status, body } = await call(ns.env, "GET", "/stats");
     expect(status).toBe(207);
     expect((body.counters as { received: number }).received).toBe(5 + 11);
-    expect((body.buffered as { NORMAL: { rows: number } }).NORMAL.rows).toBe(5 + 11);
+    expect((body.buffered as { NORMAL: { events: number } }).NORMAL.events).toBe(5 + 11);
     expect(body.shards).toEqual([
       { shard: 0, status: "ok" },
       { shard: 1, status: "unreachable", error: "shard 1 is unreachable" },

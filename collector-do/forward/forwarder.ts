@@ -4,6 +4,7 @@ import type { WireEvent } from "../../schemas/collector-rpc";
 import type { Config } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
 import { errorMessage } from "../../schemas/lib/error-message";
+import type { StoredEventsObserver } from "../stored-events";
 import { HttpEndpointSink } from "./endpoint-sink";
 import { AnalyticsEngineSink } from "./engine-sink";
 import { recordForwardError } from "./forward-counts";
@@ -24,6 +25,11 @@ export class Forwarder {
     if (env.ANALYTICS) sinks.push(new AnalyticsEngineSink(env.ANALYTICS));
     if (config.analyticsEndpoint) sinks.push(new HttpEndpointSink(config.analyticsEndpoint));
     return new Forwarder(sinks);
+  }
+
+  /** Without a sink there is nowhere to send points: stored events need not be looked at. */
+  get wantsEvents(): boolean {
+    return this.sinks.length > 0;
   }
 
   /**
@@ -51,6 +57,16 @@ export class Forwarder {
     }
     return pending.length === 0 ? undefined : Promise.all(pending).then(() => undefined);
   }
+}
+
+/** Forwarding as an observer of stored events; read at each call, so a test can swap the forwarder. */
+export function forwardingObserver(forwarder: () => Forwarder, counts: () => ForwardCounts): StoredEventsObserver {
+  return {
+    get wantsEvents() {
+      return forwarder().wantsEvents;
+    },
+    stored: (events) => forwarder().forward(events, counts()),
+  };
 }
 
 /** The events with a well-formed data point; the others are counted by why they have none. */

@@ -10,6 +10,7 @@ import {
   type BufferThreshold,
   DEFAULT_BUFFER_CAPS,
   DEFAULT_THRESHOLDS,
+  MAX_BUFFER_CAPS_TOTAL,
   ThresholdOverrideSchema,
 } from "./thresholds";
 
@@ -204,6 +205,21 @@ function mergeThresholds(overrides: Parsed["BUFFER_THRESHOLDS"]): Record<Importa
   return merged;
 }
 
+/** The caps over their defaults; together they must leave room in a Durable Object's 10 GB. */
+function mergeBufferCaps(env: Env): Record<Importance, number> {
+  const caps = { ...DEFAULT_BUFFER_CAPS, ...readSetting(env, "BUFFER_CAPS") };
+  const total = caps[0] + caps[1] + caps[2] + caps[3];
+  if (total > MAX_BUFFER_CAPS_TOTAL) {
+    throw new ConfigError(
+      "BUFFER_CAPS",
+      `the four caps (defaults included) add up to ${total} bytes, more than ${MAX_BUFFER_CAPS_TOTAL}`,
+      env.BUFFER_CAPS,
+      false,
+    );
+  }
+  return caps;
+}
+
 const cache = new WeakMap<object, Config>();
 
 /** Parses the environment once per env object; throws ConfigError naming the bad setting. */
@@ -223,7 +239,7 @@ export function loadConfig(env: Env): Config {
     logLevel: readSetting(env, "LOG_LEVEL"),
     maxEventBytes: readSetting(env, "MAX_EVENT_BYTES"),
     thresholds: mergeThresholds(readSetting(env, "BUFFER_THRESHOLDS")),
-    bufferCaps: { ...DEFAULT_BUFFER_CAPS, ...readSetting(env, "BUFFER_CAPS") },
+    bufferCaps: mergeBufferCaps(env),
     importanceRules: [...readSetting(env, "IMPORTANCE_RULES"), ...DEFAULT_IMPORTANCE_RULES],
     security: {
       adminToken: readSetting(env, "ADMIN_TOKEN"),

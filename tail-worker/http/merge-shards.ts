@@ -33,7 +33,7 @@ export function fanOutStatus(statuses: readonly ShardStatus[]): 200 | 207 | 502 
 }
 
 /**
- * One view of every shard's stats: buffered rows and bytes and every counter added up; the
+ * One view of every shard's stats: buffered events and bytes and every counter added up; the
  * earliest pending flush and oldest buffered event; the latest flush and error.
  */
 export function mergeShardStats(shards: readonly ShardStats[]) {
@@ -46,7 +46,7 @@ export function mergeShardStats(shards: readonly ShardStats[]) {
       ShardStats["buffered"][keyof ShardStats["buffered"]],
     ][]) {
       const into = merged.buffered[name];
-      into.rows += view.rows;
+      into.events += view.events;
       into.bytes += view.bytes;
       into.oldestReceivedAt = earliest(into.oldestReceivedAt, view.oldestReceivedAt);
     }

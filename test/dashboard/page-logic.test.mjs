@@ -157,13 +157,13 @@ describe("query rows", () => {
 });
 
 describe("cards", () => {
-  it("reads every card from /stats: received by importance, buffered rows, archived, failures, shed", () => {
+  it("reads every card from /stats: received by importance, buffered events, archived, failures, shed", () => {
     const stats = {
       buffered: {
-        CRITICAL: { rows: 1, bytes: 10 },
-        HIGH: { rows: 0, bytes: 0 },
-        NORMAL: { rows: 5, bytes: 50 },
-        LOW: { rows: 2, bytes: 20 },
+        CRITICAL: { events: 1, bytes: 10 },
+        HIGH: { events: 0, bytes: 0 },
+        NORMAL: { events: 5, bytes: 50 },
+        LOW: { events: 2, bytes: 20 },
       },
       counters: {
         received: 20,

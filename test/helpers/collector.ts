@@ -34,3 +34,10 @@ export async function overrideCollectorConfig(stub: DurableObjectStub<TailCollec
     holder.config = change(holder.config);
   });
 }
+
+/** Rows in the collector's buffer table (events, or ids kept for the deduplication window). */
+export function bufferRowCount(stub: DurableObjectStub<TailCollector>): Promise<number> {
+  return runInDurableObject(stub, (_instance: TailCollector, state) =>
+    Number(state.storage.sql.exec("SELECT COUNT(*) AS n FROM buffer").one().n),
+  );
+}

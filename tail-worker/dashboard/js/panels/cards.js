@@ -38,7 +38,7 @@ export function cardsFromStats(stats) {
     [
       "buffered",
       "Buffered",
-      sum(buffered.map((b) => b.rows)),
+      sum(buffered.map((b) => b.events)),
       `${formatBytes(sum(buffered.map((b) => b.bytes)))} · next flush ${stats.nextFlushAt ? timeUntil(stats.nextFlushAt) : "none"}`,
       "normal",
     ],

@@ -1,0 +1,53 @@
+import { type CollectorState, parseState } from "../collector-state";
+import { BufferTable } from "./buffer-table";
+import { MetaRows } from "./meta-rows";
+import { migrate } from "./migrations";
+
+/** Failed flushes in a row, and no alarm before `notBefore` (0: the last flush worked). */
+export interface FlushBackoff {
+  failures: number;
+  notBefore: number;
+}
+
+/**
+ * Everything the collector keeps in its Durable Object's SQLite: the buffer table, the state row
+ * (watermarks, flush plans, counters), the flush backoff; the transactions around them; and the
+ * schema's migrations, run when the store is opened. No other module writes SQL.
+ */
+export class CollectorStore {
+  readonly buffer: BufferTable;
+  private readonly meta: MetaRows;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    now: number = Date.now(),
+  ) {
+    migrate(storage, now);
+    this.buffer = new BufferTable(storage.sql);
+    this.meta = new MetaRows(storage.sql);
+  }
+
+  /** Runs `work` atomically: every write in it happens, or none (and it throws). */
+  transaction<T>(work: () => T): T {
+    return this.storage.transactionSync(work);
+  }
+
+  loadState(): CollectorState {
+    return parseState(this.meta.read("state"));
+  }
+
+  /** Persists the state; `lastSeq` is the newest buffer row the in-memory counters already include. */
+  saveState(state: CollectorState, lastSeq: number): void {
+    state.countersSeq = lastSeq;
+    this.meta.write("state", JSON.stringify(state));
+  }
+
+  loadBackoff(): FlushBackoff {
+    const saved = this.meta.read("flush_backoff");
+    return saved === null ? { failures: 0, notBefore: 0 } : (JSON.parse(saved) as FlushBackoff);
+  }
+
+  saveBackoff(backoff: FlushBackoff): void {
+    this.meta.write("flush_backoff", JSON.stringify(backoff));
+  }
+}
