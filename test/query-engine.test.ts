@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { percentileOf } from "../tail-worker/query/aggregates";
-import { fieldPath } from "../tail-worker/query/fields";
-import { compileCondition, looseEqual } from "../tail-worker/query/filters";
+import { fieldPath } from "../schemas/filter/field-path";
+import { compileCondition, looseEqual } from "../schemas/filter/compile";
 import { Aggregator } from "../tail-worker/query/grouping";
 import { JsonArraySplitter } from "../tail-worker/query/json-array-stream";
-import type { Condition } from "../tail-worker/query/query-schema";
+import type { Condition } from "../schemas/filter/condition";
 import { QueryTooLargeError } from "../tail-worker/query/refusal";
 import { parseDuration, resolveTime } from "../tail-worker/query/time-range";
 import { expandedPercentile, seededRandom } from "./helpers/query-events";

@@ -1,8 +1,9 @@
 import { HEARTBEAT_STATUSES, Heartbeat } from "../../schemas/catalog/heartbeats";
 import type { Env } from "../../schemas/config/env";
-import { fieldPath } from "../query/fields";
+import type { Condition } from "../../schemas/filter/condition";
+import { fieldPath } from "../../schemas/filter/field-path";
 import { Aggregator, EventsCollector, type Row } from "../query/grouping";
-import type { AggregateSpec, Condition } from "../query/query-schema";
+import type { AggregateSpec } from "../query/query-schema";
 import { type Scanned, scan } from "../query/scan";
 
 /**

@@ -1,6 +1,6 @@
-import { numericValue } from "./fields";
-import { compileWhere } from "./filters";
+import { compileWhere } from "../../schemas/filter/compile";
 import type { AggregateFn, AggregateSpec } from "./query-schema";
+import { numericValue } from "./values";
 
 /**
  * One aggregate of one group. Every event counts with its weight (`sampleRate`, absent = 1) in

@@ -1,7 +1,8 @@
+import { type FieldPath, fieldPath } from "../../schemas/filter/field-path";
 import { type Accumulator, accumulator } from "./aggregates";
-import { type FieldPath, fieldPath, weightOf } from "./fields";
 import type { AggregateSpec, OrderSpec } from "./query-schema";
 import { MAX_GROUPS, QueryTooLargeError } from "./refusal";
+import { weightOf } from "./values";
 
 export type Row = Record<string, unknown>;
 

@@ -1,13 +1,13 @@
 import * as v from "valibot";
-import { type FieldPath, fieldPath, lastSegment } from "./fields";
+import { type Condition, FieldName, WhereSchema } from "../../schemas/filter/condition";
+import { type FieldPath, fieldPath, lastSegment } from "../../schemas/filter/field-path";
 import { resolveTime, type TimeInput, type TimeRange } from "./time-range";
 
 /**
  * The body of `POST /query` (and the `q` parameter of `GET /query`), validated with valibot. Every
- * problem is answered as one message that names the bad part, e.g. `aggregates[0].fn: …`.
+ * problem is answered as one message that names the bad part, e.g. `aggregates[0].fn: …`. Its
+ * `where` is the filter language of schemas/filter/.
  */
-export const OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "exists", "in"] as const;
-export type Op = (typeof OPS)[number];
 
 /** `rate` (an extension) is the weighted share of a group's events for which the aggregate's `where` holds. */
 export const AGGREGATE_FNS = ["count", "sum", "avg", "min", "max", "count_distinct", "p50", "p95", "p99", "rate"] as const;
@@ -17,32 +17,7 @@ const FIELDLESS_FNS: ReadonlySet<AggregateFn> = new Set(["count", "rate"]);
 export const MAX_LIMIT = 10_000;
 export const DEFAULT_LIMIT = 100;
 
-const FieldName = v.pipe(
-  v.string('must be a field path such as "type" or "data.durationMs"'),
-  v.minLength(1, "must not be empty"),
-  v.maxLength(200, "must be at most 200 characters"),
-  v.regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a dot path such as "data.durationMs": no spaces, no empty segments'),
-);
-
 const Time = v.union([v.string(), v.number()], 'must be an ISO string, epoch milliseconds or a relative time like "-1h"');
-
-const ConditionSchema = v.pipe(
-  v.strictObject({ field: FieldName, op: v.picklist(OPS, `must be one of ${OPS.join(", ")}`), value: v.optional(v.unknown()) }),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const { op, value } = dataset.value;
-    const fail = (message: string) =>
-      addIssue({ message, path: [{ type: "object", origin: "value", input: dataset.value, key: "value", value }] });
-    if (op === "exists") {
-      if (value !== undefined && typeof value !== "boolean") fail("exists takes true (the default) or false");
-    } else if (value === undefined) fail(`op "${op}" needs a value`);
-    else if (op === "in") {
-      if (!Array.isArray(value) || value.length === 0 || value.length > 1000) fail('op "in" takes an array of 1 to 1,000 values');
-    } else if (["gt", "gte", "lt", "lte"].includes(op)) {
-      if (typeof value !== "number" && typeof value !== "string") fail(`op "${op}" compares with a number or a string`);
-    } else if (op === "contains" && typeof value === "object" && value !== null) fail('op "contains" takes a string, number or boolean');
-  }),
-);
 
 const AggregateSchema = v.pipe(
   v.strictObject({
@@ -52,7 +27,7 @@ const AggregateSchema = v.pipe(
       v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"), v.maxLength(100, "must be at most 100 characters")),
     ),
     /** Extension: only the group's events for which these hold count in this aggregate (like COUNTIF). */
-    where: v.optional(v.pipe(v.array(ConditionSchema, "must be an array of conditions"), v.maxLength(20, "at most 20 conditions"))),
+    where: v.optional(WhereSchema(20)),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
@@ -73,7 +48,7 @@ const OrderSchema = v.strictObject({
 export const QuerySchema = v.strictObject({
   from: v.optional(Time, "-1h"),
   to: v.optional(Time, "now"),
-  where: v.optional(v.pipe(v.array(ConditionSchema, "must be an array of conditions"), v.maxLength(50, "at most 50 conditions")), []),
+  where: v.optional(WhereSchema(50), []),
   groupBy: v.optional(v.pipe(v.array(FieldName, "must be an array of field paths"), v.maxLength(10, "at most 10 fields")), []),
   aggregates: v.optional(v.pipe(v.array(AggregateSchema, "must be an array of aggregates"), v.maxLength(50, "at most 50 aggregates"))),
   orderBy: v.optional(v.pipe(v.array(OrderSchema, "must be an array of {field, dir}"), v.maxLength(10, "at most 10 orderings")), []),
@@ -90,12 +65,6 @@ export const QuerySchema = v.strictObject({
   /** `events` answers the matching events themselves; `aggregates` (the default) answers groups. */
   select: v.optional(v.picklist(["aggregates", "events"], 'must be "aggregates" or "events"'), "aggregates"),
 });
-
-export interface Condition {
-  field: string;
-  op: Op;
-  value?: unknown;
-}
 
 export interface AggregateSpec {
   fn: AggregateFn;

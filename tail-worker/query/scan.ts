@@ -1,11 +1,11 @@
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
+import { compileWhere, importanceMayMatch } from "../../schemas/filter/compile";
+import type { Condition } from "../../schemas/filter/condition";
 import { allCollectorShards } from "../route/collector-stub";
-import { compileWhere, importanceMayMatch } from "./filters";
 import type { EventSink } from "./grouping";
 import { forEachArrayElement, forEachArrayElementOfText } from "./json-array-stream";
 import { type SelectedObject, type Selection, selectObjects } from "./object-selection";
-import type { Condition } from "./query-schema";
 import { formatBytes, QueryTooLargeError } from "./refusal";
 import type { TimeRange } from "./time-range";
 
