@@ -36,8 +36,11 @@ export interface Config {
   bufferCaps: Record<Importance, number>;
   importanceRules: readonly ImportanceRule[];
   security: SecurityConfig;
-  /** What one query (/query, /insights) may read; decided from the listing before reading anything. */
-  query: { maxObjects: number; maxBytes: number };
+  /**
+   * What one query (/query, /insights) may read: archive objects and bytes (buffered events
+   * included), decided from the listing before reading anything, and R2 list calls.
+   */
+  query: { maxObjects: number; maxBytes: number; maxListCalls: number };
   sampling: SamplingConfig;
 }
 
@@ -106,6 +109,7 @@ const SETTINGS = {
   MAX_BODY_BYTES: { schema: intSetting(1024, 10 * 1024 * 1024), fallback: "65536" },
   QUERY_MAX_OBJECTS: { schema: intSetting(1, 100_000), fallback: "500" },
   QUERY_MAX_BYTES: { schema: intSetting(1024, 1024 * 1024 * 1024), fallback: "67108864" },
+  QUERY_MAX_LIST_CALLS: { schema: intSetting(10, 5_000), fallback: "1000" },
   SHARD_COUNT: { schema: intSetting(1, 256), fallback: "1" },
   SAMPLING: { schema: jsonSetting(SamplingSchema), fallback: "{}" },
 } as const;
@@ -175,7 +179,11 @@ export function loadConfig(env: Env): Config {
       redactFields: [...DEFAULT_REDACT_FIELDS, ...readSetting(env, "REDACT_FIELDS")],
       maxBodyBytes: readSetting(env, "MAX_BODY_BYTES"),
     },
-    query: { maxObjects: readSetting(env, "QUERY_MAX_OBJECTS"), maxBytes: readSetting(env, "QUERY_MAX_BYTES") },
+    query: {
+      maxObjects: readSetting(env, "QUERY_MAX_OBJECTS"),
+      maxBytes: readSetting(env, "QUERY_MAX_BYTES"),
+      maxListCalls: readSetting(env, "QUERY_MAX_LIST_CALLS"),
+    },
   };
   cache.set(env, config);
   return config;
