@@ -4,10 +4,12 @@ import { ARCHIVE_PREFIX, parseArchiveKey } from "./key";
 /**
  * A seekable listing of the archive for a time range. Keys are
  * `tail-events/YYYY-MM-DD/importance-N/HH-MM-<id>.json`, HH-MM from the earliest event, and an
- * object never spans a UTC hour (older objects may, so one hour before the range is looked at
- * too). So the range is listed as slices, one per importance and UTC hour, each with the prefix
- * `…/importance-N/HH-`, and the last hour stops at the range's end: the cost follows the objects of
- * the range, never the size of the day. For ranges of more than a few hours, the days, importances
+ * object never spans a UTC hour. So an object holding events of the range starts at most an hour
+ * before it (and so does an object written before flushes split at hours, as long as it spans at
+ * most an hour): the range is listed from the minute one hour before its start, as slices, one per
+ * importance and UTC hour, each with the prefix `…/importance-N/HH-` (the first one seeking with
+ * `startAfter` to its minute), and the last one stops at the range's end. The cost follows the
+ * objects of the range plus one hour, never the size of the day. For ranges of more than a few hours, the days, importances
  * and hours that hold anything are found first with delimiter listings, so empty hours cost nothing.
  */
 export const HOUR_MS = 3_600_000;
@@ -42,8 +44,8 @@ export interface ListingOptions {
   maxListCalls: number;
   /** Slices listed at the same time. */
   concurrency?: number;
-  /** Also list the hour before the range, for objects written before flushes split at hours (default true). */
-  lookBack?: boolean;
+  /** Where listing starts (to the minute); by default one hour before the range (LOOK_BACK_MS). */
+  listFrom?: number;
 }
 
 export interface Listing {
@@ -64,7 +66,8 @@ interface Slice {
   importance: Importance;
   hourStart: number;
   prefix: string;
-  lookBack: boolean;
+  /** Keys after this one (the first slice starts at its minute). */
+  startAfter?: string;
 }
 
 export function hourStartOf(ms: number): number {
@@ -90,12 +93,17 @@ export async function listRange(bucket: R2Bucket, options: ListingOptions): Prom
   const { range } = options;
   const listing: Listing = { objects: [], listCalls: 0, keysListed: 0, slices: 0, slicesListed: 0, complete: true };
   const budget = { left: options.maxListCalls };
-  const first = hourStartOf(range.from - (options.lookBack === false ? 0 : LOOK_BACK_MS));
+  const start = options.listFrom ?? range.from - LOOK_BACK_MS;
+  const first = hourStartOf(start);
   const last = hourStartOf(range.to);
+  const startMinute = String(new Date(start).getUTCMinutes()).padStart(2, "0");
   let slices: Slice[] = [];
   for (let hour = last; hour >= first; hour -= HOUR_MS) {
-    for (const importance of options.importances)
-      slices.push({ importance, hourStart: hour, prefix: hourPrefix(hour, importance), lookBack: hour < hourStartOf(range.from) });
+    for (const importance of options.importances) {
+      const prefix = hourPrefix(hour, importance);
+      const seek = hour === first && startMinute !== "00";
+      slices.push({ importance, hourStart: hour, prefix, ...(seek ? { startAfter: `${prefix}${startMinute}` } : {}) });
+    }
   }
   if (slices.length > DISCOVER_ABOVE_SLICES) {
     const present = await presentSlicePrefixes(bucket, first, last, options.importances, budget, listing);
@@ -153,7 +161,12 @@ async function listSlice(
     if (budget.left <= 0) return false;
     budget.left--;
     listing.listCalls++;
-    const page = await bucket.list({ prefix: slice.prefix, limit: PAGE, include: ["customMetadata"], ...(cursor ? { cursor } : {}) });
+    const page = await bucket.list({
+      prefix: slice.prefix,
+      limit: PAGE,
+      include: ["customMetadata"],
+      ...(cursor ? { cursor } : slice.startAfter ? { startAfter: slice.startAfter } : {}),
+    });
     listing.keysListed += page.objects.length;
     for (const object of page.objects) {
       const listed = listedObject(object);

@@ -107,7 +107,7 @@ const SETTINGS = {
     fallback: "",
   },
   MAX_BODY_BYTES: { schema: intSetting(1024, 10 * 1024 * 1024), fallback: "65536" },
-  QUERY_MAX_OBJECTS: { schema: intSetting(1, 100_000), fallback: "500" },
+  QUERY_MAX_OBJECTS: { schema: intSetting(1, 9_000), fallback: "2000" },
   QUERY_MAX_BYTES: { schema: intSetting(1024, 1024 * 1024 * 1024), fallback: "67108864" },
   QUERY_MAX_LIST_CALLS: { schema: intSetting(10, 5_000), fallback: "1000" },
   SHARD_COUNT: { schema: intSetting(1, 256), fallback: "1" },

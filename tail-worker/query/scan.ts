@@ -1,4 +1,4 @@
-import { HOUR_MS, type ListedObject, listRange } from "../../schemas/archive/listing";
+import { type ListedObject, LOOK_BACK_MS, listRange } from "../../schemas/archive/listing";
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
 import { compileWhere, importanceMayMatch } from "../../schemas/filter/compile";
@@ -62,9 +62,14 @@ export interface ScanResult {
 }
 
 /** Archive objects read at the same time. */
-const READ_CONCURRENCY = 4;
-/** List calls for the second look at the newest hour (objects flushed while the query ran). */
+const READ_CONCURRENCY = 6;
+/** List calls for the second look at the newest keys (objects flushed while the query ran). */
 const RELIST_CALLS = 50;
+/**
+ * How far back the second look starts: a flush writes events buffered for at most the flush
+ * interval (30 s by default) or, after R2 failures, retried with backoff of up to 5 minutes.
+ */
+const RELIST_BACK_MS = 15 * 60_000;
 
 /**
  * Feeds every matching event to every sink once, with its weight. The range is listed hour by
@@ -115,15 +120,15 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
     result.scanned.buffered += buffered.events;
     result.bufferedTruncated = buffered.truncated;
     // A flush between the listing and the buffer read moved events into an object the listing did
-    // not show: the last hour is listed again and such objects are read (events in both places are
-    // skipped by id).
-    if (range.to >= startedAt - HOUR_MS) {
+    // not show: the newest keys are listed again and such objects are read (events in both places
+    // are skipped by id).
+    if (range.to >= startedAt - RELIST_BACK_MS) {
       const known = new Set(listing.objects.map((o) => o.key));
       const again = await listRange(env.ARCHIVE, {
-        range: { from: Math.max(range.from, Math.min(range.to, startedAt) - HOUR_MS), to: range.to },
+        range,
         importances,
         maxListCalls: RELIST_CALLS,
-        lookBack: false,
+        listFrom: Math.max(range.from - LOOK_BACK_MS, Math.min(range.to, startedAt) - RELIST_BACK_MS),
       });
       result.scanned.listCalls += again.listCalls;
       result.scanned.keysListed += again.keysListed;
@@ -138,7 +143,8 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
     objects: limits.maxObjects - fresh.length,
     bytes: limits.maxBytes - result.scanned.bytes - fresh.reduce((s, o) => s + o.size, 0),
   };
-  const reads = [...exactPlan(fresh), ...choose(plan, listing, candidates, budget, result, limits)];
+  const chosen = choose(plan, listing, candidates, budget, result, limits);
+  const reads = [...exactPlan(fresh), ...chosen.reads];
 
   const onEvents = (read: PlannedRead) => (event: unknown, length: number) => {
     if (!matches(event)) return;
@@ -171,6 +177,26 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
   };
   // In time order a few objects at a time, so that the stop is noticed soon.
   await Promise.all(Array.from({ length: Math.min(ordered ? 2 : READ_CONCURRENCY, reads.length) }, worker));
+  // Read in time order up to the budget: exact if nothing left unread could still be kept.
+  if (ordered && ((chosen.firstUnread && canStillKeep(chosen.firstUnread)) || !listing.complete)) {
+    if (!plan.sample) {
+      throw new QueryTooLargeError(
+        `this query read ${chosen.reads.length} of the ${candidates.length} archive objects of ` +
+          `${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()} in time order, as many as ` +
+          `${limits.maxObjects} objects (QUERY_MAX_OBJECTS) and ${formatBytes(limits.maxBytes)} (QUERY_MAX_BYTES) allow, and older ` +
+          `ones may still hold events it would answer; narrow the range or the where clause, or ask for "sample": true to answer from those read`,
+        { objects: candidates.length, read: chosen.reads.length, maxObjects: limits.maxObjects, maxBytes: limits.maxBytes },
+      );
+    }
+    result.sampled = {
+      mode: ordered.dir === "desc" ? "newest" : "oldest",
+      objects: chosen.reads.length,
+      candidateObjects: candidates.length,
+      bytes: chosen.reads.reduce((s, r) => s + r.object.size, 0),
+      candidateBytes: candidates.reduce((s, o) => s + o.size, 0),
+      candidateEvents: candidates.reduce((s, o) => s + (o.eventCount ?? 0), 0),
+    };
+  }
   return result;
 }
 
@@ -182,48 +208,43 @@ function choose(
   budget: Budget,
   result: ScanResult,
   limits: { maxObjects: number; maxBytes: number },
-): PlannedRead[] {
+): { reads: PlannedRead[]; firstUnread?: ListedObject } {
   const ordered = plan.timeOrdered;
-  const inTimeOrder = (objects: ListedObject[]) =>
-    ordered?.dir === "desc"
-      ? [...objects].sort((a, b) => (b.lastEventAt ?? b.keyMinute) - (a.lastEventAt ?? a.keyMinute))
-      : ordered
-        ? [...objects].sort((a, b) => (a.firstEventAt ?? a.keyMinute) - (b.firstEventAt ?? b.keyMinute))
-        : objects;
-  if (listing.complete && withinBudget(candidates, budget)) return exactPlan(inTimeOrder(candidates));
+  if (ordered) {
+    // From the asked-for end of the range, within the budget: reading usually stops long before it.
+    const inOrder =
+      ordered.dir === "desc"
+        ? [...candidates].sort((a, b) => (b.lastEventAt ?? b.keyMinute) - (a.lastEventAt ?? a.keyMinute))
+        : [...candidates].sort((a, b) => (a.firstEventAt ?? a.keyMinute) - (b.firstEventAt ?? b.keyMinute));
+    const reads = budgeted(inOrder, budget);
+    return { reads, ...(reads.length < inOrder.length ? { firstUnread: inOrder[reads.length]! } : {}) };
+  }
+  if (listing.complete && withinBudget(candidates, budget)) return { reads: exactPlan(candidates) };
   if (plan.estimate) {
     for (const object of candidates) plan.estimate(object);
     result.estimatedObjects = candidates.length;
-    return [];
+    return { reads: [] };
   }
-  if (!plan.sample) refuse(candidates, budget, result.scanned.bytes, limits, plan.range);
-  if (ordered) {
-    // The events nearest the asked-for end of the range, as far as the budget reaches.
-    const reads: PlannedRead[] = [];
-    let bytes = 0;
-    for (const object of inTimeOrder(candidates)) {
-      if (reads.length >= budget.objects || bytes + object.size > budget.bytes) break;
-      reads.push({ object, scale: 1 });
-      bytes += object.size;
-    }
-    result.sampled = {
-      mode: ordered.dir === "desc" ? "newest" : "oldest",
-      objects: reads.length,
-      candidateObjects: candidates.length,
-      bytes,
-      candidateBytes: candidates.reduce((s, o) => s + o.size, 0),
-      candidateEvents: candidates.reduce((s, o) => s + (o.eventCount ?? 0), 0),
-    };
-    return reads;
-  }
+  if (!plan.sample) refuse(candidates, result.scanned.bytes, limits, plan.range);
   const sampled = samplePlan({ ...listing, objects: candidates }, budget);
   result.sampled = { mode: "spread", ...sampled.info };
-  return sampled.reads;
+  return { reads: sampled.reads };
+}
+
+/** The first objects that fit the budget, whole. */
+function budgeted(objects: readonly ListedObject[], budget: Budget): PlannedRead[] {
+  const reads: PlannedRead[] = [];
+  let bytes = 0;
+  for (const object of objects) {
+    if (reads.length >= budget.objects || bytes + object.size > budget.bytes) break;
+    reads.push({ object, scale: 1 });
+    bytes += object.size;
+  }
+  return reads;
 }
 
 function refuse(
   candidates: readonly ListedObject[],
-  budget: Budget,
   bufferedBytes: number,
   limits: { maxObjects: number; maxBytes: number },
   range: TimeRange,
@@ -241,8 +262,6 @@ function refuse(
       bytes,
       bufferedBytes,
       largestObjectBytes: largest,
-      objectsLeft: budget.objects,
-      bytesLeft: budget.bytes,
       maxObjects: limits.maxObjects,
       maxBytes: limits.maxBytes,
     },
