@@ -60,6 +60,8 @@ export interface Listing {
   slicesListed: number;
   /** False when the list-call budget ran out before every slice was listed. */
   complete: boolean;
+  /** The importance-hours left unlisted (or listed in part) when the budget ran out. */
+  unlisted: { hourStart: number; importance: Importance }[];
 }
 
 interface Slice {
@@ -91,7 +93,7 @@ export function hourPrefix(hourStart: number, importance: number): string {
  */
 export async function listRange(bucket: R2Bucket, options: ListingOptions): Promise<Listing> {
   const { range } = options;
-  const listing: Listing = { objects: [], listCalls: 0, keysListed: 0, slices: 0, slicesListed: 0, complete: true };
+  const listing: Listing = { objects: [], listCalls: 0, keysListed: 0, slices: 0, slicesListed: 0, complete: true, unlisted: [] };
   const budget = { left: options.maxListCalls };
   const start = options.listFrom ?? range.from - LOOK_BACK_MS;
   const first = hourStartOf(start);
@@ -116,13 +118,15 @@ export async function listRange(bucket: R2Bucket, options: ListingOptions): Prom
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < slices.length; i = next++) {
-      if (budget.left <= 0) {
-        listing.complete = false;
-        return;
-      }
-      const done = await listSlice(bucket, slices[i]!, range, budget, listing, found.get(slices[i]!)!);
+      const slice = slices[i]!;
+      const done = budget.left > 0 && (await listSlice(bucket, slice, range, budget, listing, found.get(slice)!));
       if (done) listing.slicesListed++;
-      else listing.complete = false;
+      else {
+        listing.complete = false;
+        listing.unlisted.push({ hourStart: slice.hourStart, importance: slice.importance });
+        // What a slice cut short had listed is left out: a slice counts whole or not at all.
+        found.set(slice, []);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 6, slices.length) }, worker));

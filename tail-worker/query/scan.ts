@@ -58,7 +58,7 @@ export interface ScanResult {
   /** Objects counted from metadata in proportion to their time in the range (counts only). */
   estimatedObjects?: number;
   /** The list-call budget ran out: only `slicesListed` of `slices` importance-hours were listed. */
-  listing: { complete: boolean; slices: number; slicesListed: number };
+  listing: { complete: boolean; slices: number; slicesListed: number; unlisted: { hourStart: number; importance: number }[] };
 }
 
 /** Archive objects read at the same time. */
@@ -102,9 +102,11 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
     },
     bufferedTruncated: false,
     unreadable: [],
-    listing: { complete: listing.complete, slices: listing.slices, slicesListed: listing.slicesListed },
+    listing: { complete: listing.complete, slices: listing.slices, slicesListed: listing.slicesListed, unlisted: listing.unlisted },
   };
-  if (!listing.complete && !plan.sample) refuseListing(listing.slices, listing.slicesListed, limits.maxListCalls, range);
+  // Counts answer for the hours listed and name the others; other queries need every hour or a sample.
+  if (!listing.complete && !plan.sample && !plan.fromMetadata)
+    refuseListing(listing.slices, listing.slicesListed, limits.maxListCalls, range);
 
   const bufferedIds = new Set<string>();
   const fresh: ListedObject[] = [];
@@ -219,7 +221,7 @@ function choose(
     const reads = budgeted(inOrder, budget);
     return { reads, ...(reads.length < inOrder.length ? { firstUnread: inOrder[reads.length]! } : {}) };
   }
-  if (listing.complete && withinBudget(candidates, budget)) return { reads: exactPlan(candidates) };
+  if ((listing.complete || plan.estimate) && withinBudget(candidates, budget)) return { reads: exactPlan(candidates) };
   if (plan.estimate) {
     for (const object of candidates) plan.estimate(object);
     result.estimatedObjects = candidates.length;
