@@ -165,4 +165,29 @@ describe("budgets", () => {
     for (const row of rows) expect(unlistedHours.has(row.bucket)).toBe(false);
     expect(rows.every((r) => r.events === 1)).toBe(true);
   });
+
+  it("lists closed hours once for the queries of one refresh, with the same answers", async () => {
+    const t = Date.UTC(2021, 3, 4); // hours long closed
+    for (let h = 0; h < 4; h++) await putArchive([namedEvent("c", t + h * HOUR + 5, {}), namedEvent("c", t + h * HOUR + 6, {})]);
+    let lists = 0;
+    const archive = new Proxy(env.ARCHIVE, {
+      get(target, property) {
+        if (property === "list")
+          return (options?: R2ListOptions) => {
+            lists++;
+            return target.list(options);
+          };
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const body = { ...range(t, t + 4 * HOUR), includeBuffered: false, groupBy: ["importance"] };
+    const first = await query(body, { ARCHIVE: archive } as Partial<Env>);
+    const firstLists = lists;
+    const second = await query(body, { ARCHIVE: archive } as Partial<Env>);
+    expect(second.body.rows).toEqual(first.body.rows);
+    expect(first.body.rows).toEqual([{ importance: 2, count: 8 }]);
+    expect(lists - firstLists).toBeLessThan(firstLists);
+    expect((second.body.scanned as unknown as { slicesFromCache: number }).slicesFromCache).toBeGreaterThan(0);
+  });
 });

@@ -58,6 +58,8 @@ export interface Listing {
   /** Importance-hour slices of the range (after discovery) and how many were listed. */
   slices: number;
   slicesListed: number;
+  /** Slices of closed hours taken from this isolate's recent listings rather than listed again. */
+  cachedSlices: number;
   /** False when the list-call budget ran out before every slice was listed. */
   complete: boolean;
   /** The importance-hours left unlisted (or listed in part) when the budget ran out. */
@@ -93,7 +95,16 @@ export function hourPrefix(hourStart: number, importance: number): string {
  */
 export async function listRange(bucket: R2Bucket, options: ListingOptions): Promise<Listing> {
   const { range } = options;
-  const listing: Listing = { objects: [], listCalls: 0, keysListed: 0, slices: 0, slicesListed: 0, complete: true, unlisted: [] };
+  const listing: Listing = {
+    objects: [],
+    listCalls: 0,
+    keysListed: 0,
+    slices: 0,
+    slicesListed: 0,
+    cachedSlices: 0,
+    complete: true,
+    unlisted: [],
+  };
   const budget = { left: options.maxListCalls };
   const start = options.listFrom ?? range.from - LOOK_BACK_MS;
   const first = hourStartOf(start);
@@ -152,6 +163,40 @@ function spreadOrder(slices: Slice[]): Slice[] {
 }
 
 /** Lists one slice into `into`; false when the budget ran out first. */
+/**
+ * Slices of hours that ended a while ago, as listed, per bucket binding: the panels of one
+ * dashboard refresh (and the refreshes after it) list the same closed hours. A closed hour gains
+ * objects only from a flush delayed by R2 failures, which a cached slice shows up to
+ * SLICE_CACHE_MS late. Bounded by the objects held, oldest entries dropped first.
+ */
+const SLICE_CACHE_MS = 5 * 60_000;
+const CLOSED_AFTER_MS = 15 * 60_000;
+const SLICE_CACHE_OBJECTS = 50_000;
+const sliceCaches = new WeakMap<R2Bucket, { entries: Map<string, { at: number; objects: ListedObject[] }>; objects: number }>();
+
+function cachedSlice(bucket: R2Bucket, key: string): ListedObject[] | undefined {
+  const cache = sliceCaches.get(bucket);
+  const entry = cache?.entries.get(key);
+  if (!cache || !entry) return undefined;
+  if (Date.now() - entry.at <= SLICE_CACHE_MS) return entry.objects;
+  cache.entries.delete(key);
+  cache.objects -= entry.objects.length;
+  return undefined;
+}
+
+function cacheSlice(bucket: R2Bucket, key: string, objects: ListedObject[]): void {
+  if (objects.length > SLICE_CACHE_OBJECTS / 4) return;
+  let cache = sliceCaches.get(bucket);
+  if (!cache) sliceCaches.set(bucket, (cache = { entries: new Map(), objects: 0 }));
+  for (const [old, entry] of cache.entries) {
+    if (cache.objects + objects.length <= SLICE_CACHE_OBJECTS) break;
+    cache.entries.delete(old);
+    cache.objects -= entry.objects.length;
+  }
+  cache.entries.set(key, { at: Date.now(), objects });
+  cache.objects += objects.length;
+}
+
 async function listSlice(
   bucket: R2Bucket,
   slice: Slice,
@@ -160,6 +205,15 @@ async function listSlice(
   listing: Listing,
   into: ListedObject[],
 ): Promise<boolean> {
+  const closed = slice.hourStart + HOUR_MS + CLOSED_AFTER_MS < Date.now() && slice.hourStart + HOUR_MS <= range.to;
+  const cacheKey = `${slice.prefix}|${slice.startAfter ?? ""}`;
+  const cached = closed ? cachedSlice(bucket, cacheKey) : undefined;
+  if (cached) {
+    listing.cachedSlices++;
+    for (const object of cached) if (mayHold(object, range)) into.push(object);
+    return true;
+  }
+  const whole: ListedObject[] | undefined = closed ? [] : undefined;
   let cursor: string | undefined;
   do {
     if (budget.left <= 0) return false;
@@ -175,12 +229,14 @@ async function listSlice(
     for (const object of page.objects) {
       const listed = listedObject(object);
       if (!listed) continue;
+      whole?.push(listed);
       // Keys sort by HH-MM: the first one after the range ends the slice.
       if (listed.keyMinute > range.to) return true;
       if (mayHold(listed, range)) into.push(listed);
     }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
+  if (whole) cacheSlice(bucket, cacheKey, whole);
   return true;
 }
 

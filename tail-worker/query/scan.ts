@@ -40,9 +40,10 @@ export interface Scanned {
   events: number;
   /** Of those, events read from the collectors' buffers (not yet archived). */
   buffered: number;
-  /** R2 list calls, and the keys they answered. */
+  /** R2 list calls, and the keys they answered; importance-hours taken from the isolate's recent listings. */
   listCalls: number;
   keysListed: number;
+  slicesFromCache: number;
   /** Archive objects of the range, per the listing, and their bytes. */
   candidates: { objects: number; bytes: number };
 }
@@ -98,6 +99,7 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
       buffered: 0,
       listCalls: listing.listCalls,
       keysListed: listing.keysListed,
+      slicesFromCache: listing.cachedSlices,
       candidates: { objects: listing.objects.length, bytes: listing.objects.reduce((s, o) => s + o.size, 0) },
     },
     bufferedTruncated: false,
