@@ -71,6 +71,8 @@ const RELIST_CALLS = 50;
  * interval (30 s by default) or, after R2 failures, retried with backoff of up to 5 minutes.
  */
 const RELIST_BACK_MS = 15 * 60_000;
+/** How long a flush may take from writing its object to committing (the events leave the buffer then). */
+const JUST_WRITTEN_MS = 30_000;
 
 /**
  * Feeds every matching event to every sink once, with its weight. The range is listed hour by
@@ -140,7 +142,10 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
     }
   }
 
-  const counted = plan.fromMetadata ? listing.objects.filter(plan.fromMetadata) : [];
+  // An object written just before the listing may belong to a flush not yet committed, its events
+  // still buffered too: it is read (and its events matched by id) rather than counted from metadata.
+  const justWritten = (o: ListedObject) => plan.includeBuffered && o.uploaded >= startedAt - JUST_WRITTEN_MS;
+  const counted = plan.fromMetadata ? listing.objects.filter((o) => !justWritten(o) && plan.fromMetadata!(o)) : [];
   const settled = new Set(counted);
   const candidates = listing.objects.filter((o) => !settled.has(o));
   const budget: Budget = {
