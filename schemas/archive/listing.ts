@@ -162,41 +162,38 @@ function spreadOrder(slices: Slice[]): Slice[] {
   );
 }
 
-/** Lists one slice into `into`; false when the budget ran out first. */
 /**
  * Slices of hours that ended a while ago, as listed, per bucket binding: the panels of one
- * dashboard refresh (and the refreshes after it) list the same closed hours. A closed hour gains
- * objects only from a flush delayed by R2 failures, which a cached slice shows up to
- * SLICE_CACHE_MS late. Bounded by the objects held, oldest entries dropped first.
+ * dashboard refresh (listing at the same time: they share one listing in flight) and the
+ * refreshes after it list the same closed hours. A closed hour gains objects only from a flush
+ * delayed by R2 failures, which a cached slice shows up to SLICE_CACHE_MS late. Bounded by the
+ * objects held, oldest entries dropped first.
  */
 const SLICE_CACHE_MS = 5 * 60_000;
 const CLOSED_AFTER_MS = 15 * 60_000;
 const SLICE_CACHE_OBJECTS = 50_000;
-const sliceCaches = new WeakMap<R2Bucket, { entries: Map<string, { at: number; objects: ListedObject[] }>; objects: number }>();
 
-function cachedSlice(bucket: R2Bucket, key: string): ListedObject[] | undefined {
-  const cache = sliceCaches.get(bucket);
-  const entry = cache?.entries.get(key);
-  if (!cache || !entry) return undefined;
-  if (Date.now() - entry.at <= SLICE_CACHE_MS) return entry.objects;
-  cache.entries.delete(key);
-  cache.objects -= entry.objects.length;
-  return undefined;
+interface CachedSlice {
+  at: number;
+  objects: Promise<ListedObject[] | undefined>;
+  size: number;
 }
+const sliceCaches = new WeakMap<R2Bucket, { entries: Map<string, CachedSlice>; objects: number }>();
 
-function cacheSlice(bucket: R2Bucket, key: string, objects: ListedObject[]): void {
-  if (objects.length > SLICE_CACHE_OBJECTS / 4) return;
+function sliceCache(bucket: R2Bucket) {
   let cache = sliceCaches.get(bucket);
   if (!cache) sliceCaches.set(bucket, (cache = { entries: new Map(), objects: 0 }));
-  for (const [old, entry] of cache.entries) {
-    if (cache.objects + objects.length <= SLICE_CACHE_OBJECTS) break;
-    cache.entries.delete(old);
-    cache.objects -= entry.objects.length;
-  }
-  cache.entries.set(key, { at: Date.now(), objects });
-  cache.objects += objects.length;
+  return cache;
 }
 
+function forget(cache: ReturnType<typeof sliceCache>, key: string): void {
+  const entry = cache.entries.get(key);
+  if (!entry) return;
+  cache.entries.delete(key);
+  cache.objects -= entry.size;
+}
+
+/** Lists one slice into `into` (from the cache when its hour is closed); false when the budget ran out first. */
 async function listSlice(
   bucket: R2Bucket,
   slice: Slice,
@@ -206,14 +203,58 @@ async function listSlice(
   into: ListedObject[],
 ): Promise<boolean> {
   const closed = slice.hourStart + HOUR_MS + CLOSED_AFTER_MS < Date.now() && slice.hourStart + HOUR_MS <= range.to;
-  const cacheKey = `${slice.prefix}|${slice.startAfter ?? ""}`;
-  const cached = closed ? cachedSlice(bucket, cacheKey) : undefined;
-  if (cached) {
-    listing.cachedSlices++;
-    for (const object of cached) if (mayHold(object, range)) into.push(object);
-    return true;
+  if (!closed) return listPages(bucket, slice, range, budget, listing, into);
+  const cache = sliceCache(bucket);
+  const key = `${slice.prefix}|${slice.startAfter ?? ""}`;
+  let entry = cache.entries.get(key);
+  if (entry && Date.now() - entry.at > SLICE_CACHE_MS) {
+    forget(cache, key);
+    entry = undefined;
   }
-  const whole: ListedObject[] | undefined = closed ? [] : undefined;
+  if (entry) listing.cachedSlices++;
+  else {
+    const whole: ListedObject[] = [];
+    const created: CachedSlice = {
+      at: Date.now(),
+      size: 0,
+      objects: listPages(bucket, slice, { from: Number.NEGATIVE_INFINITY, to: range.to }, budget, listing, whole).then((done) => {
+        if (!done || whole.length > SLICE_CACHE_OBJECTS / 4) {
+          forget(cache, key);
+          return done ? whole : undefined;
+        }
+        created.size = whole.length;
+        cache.objects += whole.length;
+        for (const [old] of cache.entries) {
+          if (cache.objects <= SLICE_CACHE_OBJECTS) break;
+          if (old !== key) forget(cache, old);
+        }
+        return whole;
+      }),
+    };
+    cache.entries.set(key, created);
+    entry = created;
+  }
+  let objects: ListedObject[] | undefined;
+  try {
+    objects = await entry.objects;
+  } catch (error) {
+    forget(cache, key);
+    throw error;
+  }
+  if (!objects) return false;
+  for (const object of objects) if (mayHold(object, range)) into.push(object);
+  return true;
+}
+
+/** Lists one slice page by page into `into`; false when the budget ran out first. */
+async function listPages(
+  bucket: R2Bucket,
+  slice: Slice,
+  range: { from: number; to: number },
+  budget: { left: number },
+  listing: Listing,
+  into: ListedObject[],
+): Promise<boolean> {
   let cursor: string | undefined;
   do {
     if (budget.left <= 0) return false;
@@ -229,14 +270,12 @@ async function listSlice(
     for (const object of page.objects) {
       const listed = listedObject(object);
       if (!listed) continue;
-      whole?.push(listed);
       // Keys sort by HH-MM: the first one after the range ends the slice.
       if (listed.keyMinute > range.to) return true;
       if (mayHold(listed, range)) into.push(listed);
     }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
-  if (whole) cacheSlice(bucket, cacheKey, whole);
   return true;
 }
 
