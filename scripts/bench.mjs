@@ -139,8 +139,8 @@ const table = benchTable({
     busyDay: workerd.busy_day,
     dashboards: ["15m", "1h", "24h"].map((window) => ({ window, ...workerd[`dashboard_${window}`] })),
     shapes: ["percentiles_50", "group_by_text", "events_10000_large"].map((name) => ({
-      name,
       ...workerd[`memory_${name}`],
+      name,
       rss: workerd.memory[name],
     })),
   },
