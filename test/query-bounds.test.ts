@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { listRange } from "../schemas/archive/listing";
 import type { Env } from "../schemas/config/env";
 import { fieldPath } from "../schemas/filter/field-path";
 import { router } from "../tail-worker/http/router";
@@ -196,5 +197,20 @@ describe("budgets", { timeout: 60_000 }, () => {
     expect(first.body.rows).toEqual([{ importance: 2, count: 8 }]);
     expect(lists - firstLists).toBeLessThan(firstLists);
     expect((second.body.scanned as unknown as { slicesFromCache: number }).slicesFromCache).toBeGreaterThan(0);
+  });
+
+  it("holds at most its object budget of a listing, naming the importance-hours it left out", async () => {
+    const t = Date.UTC(2021, 5, 6);
+    for (let h = 0; h < 6; h++) for (let k = 0; k < 3; k++) await putArchive([namedEvent("o", t + h * HOUR + k * 60_000 + 5, {})]);
+    const listing = await listRange(env.ARCHIVE, {
+      range: { from: t, to: t + 6 * HOUR - 1 },
+      importances: [2],
+      maxListCalls: 100,
+      maxObjects: 7,
+    });
+    expect(listing.complete).toBe(false);
+    expect(listing.objects.length).toBeLessThanOrEqual(7);
+    expect(listing.unlisted.length).toBeGreaterThan(0);
+    expect(listing.objects.length + listing.unlisted.length * 3).toBe(18);
   });
 });

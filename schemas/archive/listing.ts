@@ -17,6 +17,8 @@ export const HOUR_MS = 3_600_000;
 export const LOOK_BACK_MS = HOUR_MS;
 /** R2 answers at most this many keys per call. */
 const PAGE = 1000;
+/** Most objects one listing holds by default: a query's listing must fit its isolate's memory. */
+export const MAX_LISTED_OBJECTS = 100_000;
 /** Past this many slices, empty days, importances and hours are found first and skipped. */
 const DISCOVER_ABOVE_SLICES = 16;
 
@@ -42,6 +44,8 @@ export interface ListingOptions {
   importances: readonly Importance[];
   /** Most list calls; slices beyond it are left unlisted (see `Listing.complete`). */
   maxListCalls: number;
+  /** Most objects held (about 250 bytes each); slices beyond it are left unlisted too. */
+  maxObjects?: number;
   /** Slices listed at the same time. */
   concurrency?: number;
   /** Where listing starts (to the minute); by default one hour before the range (LOOK_BACK_MS). */
@@ -60,7 +64,7 @@ export interface Listing {
   slicesListed: number;
   /** Slices of closed hours taken from this isolate's recent listings rather than listed again. */
   cachedSlices: number;
-  /** False when the list-call budget ran out before every slice was listed. */
+  /** False when the list-call or object budget ran out before every slice was listed. */
   complete: boolean;
   /** The importance-hours left unlisted (or listed in part) when the budget ran out. */
   unlisted: { hourStart: number; importance: Importance }[];
@@ -105,7 +109,7 @@ export async function listRange(bucket: R2Bucket, options: ListingOptions): Prom
     complete: true,
     unlisted: [],
   };
-  const budget = { left: options.maxListCalls };
+  const budget = { left: options.maxListCalls, objects: options.maxObjects ?? MAX_LISTED_OBJECTS };
   const start = options.listFrom ?? range.from - LOOK_BACK_MS;
   const first = hourStartOf(start);
   const last = hourStartOf(range.to);
@@ -130,7 +134,7 @@ export async function listRange(bucket: R2Bucket, options: ListingOptions): Prom
   const worker = async () => {
     for (let i = next++; i < slices.length; i = next++) {
       const slice = slices[i]!;
-      const done = budget.left > 0 && (await listSlice(bucket, slice, range, budget, listing, found.get(slice)!));
+      const done = budget.left > 0 && budget.objects > 0 && (await listSlice(bucket, slice, range, budget, listing, found.get(slice)!));
       if (done) listing.slicesListed++;
       else {
         listing.complete = false;
@@ -198,7 +202,7 @@ async function listSlice(
   bucket: R2Bucket,
   slice: Slice,
   range: { from: number; to: number },
-  budget: { left: number },
+  budget: { left: number; objects: number },
   listing: Listing,
   into: ListedObject[],
 ): Promise<boolean> {
@@ -242,7 +246,11 @@ async function listSlice(
     throw error;
   }
   if (!objects) return false;
-  for (const object of objects) if (mayHold(object, range)) into.push(object);
+  for (const object of objects) {
+    if (!mayHold(object, range)) continue;
+    if (--budget.objects < 0) return false;
+    into.push(object);
+  }
   return true;
 }
 
@@ -251,7 +259,7 @@ async function listPages(
   bucket: R2Bucket,
   slice: Slice,
   range: { from: number; to: number },
-  budget: { left: number },
+  budget: { left: number; objects: number },
   listing: Listing,
   into: ListedObject[],
 ): Promise<boolean> {
@@ -272,7 +280,9 @@ async function listPages(
       if (!listed) continue;
       // Keys sort by HH-MM: the first one after the range ends the slice.
       if (listed.keyMinute > range.to) return true;
-      if (mayHold(listed, range)) into.push(listed);
+      if (!mayHold(listed, range)) continue;
+      if (--budget.objects < 0) return false;
+      into.push(listed);
     }
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
@@ -323,7 +333,7 @@ async function presentSlicePrefixes(
   first: number,
   last: number,
   importances: readonly Importance[],
-  budget: { left: number },
+  budget: { left: number; objects: number },
   listing: Listing,
 ): Promise<Set<string> | undefined> {
   const delimited = async (prefix: string, delimiter: string, startAfter?: string): Promise<string[] | undefined> => {

@@ -1,4 +1,4 @@
-import { type ListedObject, LOOK_BACK_MS, listRange } from "../../schemas/archive/listing";
+import { type ListedObject, LOOK_BACK_MS, listRange, MAX_LISTED_OBJECTS } from "../../schemas/archive/listing";
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
 import { compileWhere, importanceMayMatch } from "../../schemas/filter/compile";
@@ -280,7 +280,8 @@ function refuse(
 function refuseListing(slices: number, listed: number, maxListCalls: number, range: TimeRange): never {
   throw new QueryTooLargeError(
     `the archive holds more objects for ${new Date(range.from).toISOString()} to ${new Date(range.to).toISOString()} than ` +
-      `${maxListCalls} list calls (QUERY_MAX_LIST_CALLS) can name: ${listed} of its ${slices} importance-hours were listed. ` +
+      `one query lists (${maxListCalls} list calls, QUERY_MAX_LIST_CALLS, and ${MAX_LISTED_OBJECTS.toLocaleString("en-US")} objects): ` +
+      `${listed} of its ${slices} importance-hours were listed. ` +
       `Narrow the time range, filter on importance, or ask for "sample": true`,
     { slices, slicesListed: listed, maxListCalls },
   );
