@@ -58,7 +58,7 @@ export interface ScanResult {
   sampled?: SampleInfo & { mode: "spread" | "newest" | "oldest" };
   /** Objects counted from metadata in proportion to their time in the range (counts only). */
   estimatedObjects?: number;
-  /** The list-call budget ran out: only `slicesListed` of `slices` importance-hours were listed. */
+  /** The list-call or object budget ran out: only `slicesListed` of `slices` importance-hours were listed. */
   listing: { complete: boolean; slices: number; slicesListed: number; unlisted: { hourStart: number; importance: number }[] };
 }
 
@@ -79,8 +79,8 @@ const JUST_WRITTEN_MS = 30_000;
  * hour (schemas/archive/listing.ts) and what to read is decided from the listing alone: every
  * candidate within the limits; over them a bounded sample when the query allows it, else a
  * refusal (QueryTooLargeError) before anything is read. Every shard's buffered events are read
- * first, within the same byte budget; the newest hour is listed again afterwards, and an event
- * found both buffered and in an object flushed meanwhile counts once.
+ * first, within the same byte budget; the keys of the last 15 minutes are listed again afterwards,
+ * and an event found both buffered and in an object flushed meanwhile counts once.
  */
 export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]): Promise<ScanResult> {
   const limits = loadConfig(env).query;
