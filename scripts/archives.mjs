@@ -1,14 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   ARCHIVE_PREFIX,
-  chronological,
-  datesInRange,
-  eventFilter,
+  filterConditions,
   IMPORTANCE_NAMES,
-  objectMayMatch,
+  isDate,
   objectsPrefix,
+  PAGE_SIZE,
+  pageQueries,
   parseCliArgs,
-  parseKey,
   USAGE,
   UsageError,
 } from "./lib/archive-cli.mjs";
@@ -86,57 +85,39 @@ const commands = {
   },
 
   async events() {
-    const matches = eventFilter(options.filter);
     let printed = 0;
-    for (const date of datesInRange(await listDates(), options.filter)) {
-      const prefix = `${ARCHIVE_PREFIX}${date}/${options.filter.importance === undefined ? "" : `importance-${options.filter.importance}/`}`;
-      const objects = [];
-      for await (const object of client.archives(prefix)) if (objectMayMatch(object, options.filter)) objects.push(object);
-      for (const object of chronological(objects)) {
-        for (const event of await client.getArchive(object.key)) {
-          if (!matches(event)) continue;
-          print(JSON.stringify(event));
-          if (options.limit !== undefined && ++printed >= options.limit) return;
-        }
-      }
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    for await (const event of matchingEvents(options.filter.since ?? "-1h", options.filter.until ?? "now", limit)) {
+      print(JSON.stringify(event));
+      if (++printed >= limit) return;
     }
   },
 
   async follow() {
-    const matches = eventFilter(options.filter);
-    const seen = new Set();
+    // Events become visible to /query as soon as a collector buffers them, a little after their
+    // timestamp: each poll looks back this far and skips what it printed already.
+    const LOOK_BACK_MS = 120_000;
+    const printedAt = new Map();
     let printed = 0;
-    let first = true;
+    let from = options.filter.since ?? Date.now();
     let waiting = false;
     process.stderr.write(`archives: following ${options.url} every ${options.intervalMs / 1000} s (Ctrl-C to stop)\n`);
     for (;;) {
+      const polledAt = Date.now();
       try {
         if (options.flush) {
           // What failed to flush stays buffered and is retried by the collector: say so, keep following.
           const report = await client.flush();
           if (report.errors.length > 0) process.stderr.write(`archives: flush failed: ${report.errors.join("; ")}\n`);
         }
-        const now = Date.now();
-        // Today's objects, and yesterday's around midnight (UTC).
-        const days = [...new Set([now - 86_400_000, now].map((t) => new Date(t).toISOString().slice(0, 10)))];
-        const fresh = [];
-        for (const day of days) {
-          for await (const object of client.archives(`${ARCHIVE_PREFIX}${day}/`)) {
-            if (seen.has(object.key)) continue;
-            seen.add(object.key);
-            // Objects already there when following starts are shown only when --since asks for them.
-            if (first && options.filter.since === undefined) continue;
-            if (objectMayMatch(object, options.filter)) fresh.push(object);
-          }
+        for await (const event of matchingEvents(from, "now", Number.POSITIVE_INFINITY)) {
+          if (printedAt.has(event.id)) continue;
+          printedAt.set(event.id, event.timestamp);
+          print(JSON.stringify(event));
+          if (options.limit !== undefined && ++printed >= options.limit) return;
         }
-        for (const object of chronological(fresh)) {
-          for (const event of await client.getArchive(object.key)) {
-            if (!matches(event)) continue;
-            print(JSON.stringify(event));
-            if (options.limit !== undefined && ++printed >= options.limit) return;
-          }
-        }
-        first = false;
+        from = polledAt - LOOK_BACK_MS;
+        for (const [id, timestamp] of printedAt) if (timestamp < from) printedAt.delete(id);
         if (waiting) process.stderr.write("archives: reachable again\n");
         waiting = false;
       } catch (error) {
@@ -173,9 +154,45 @@ const commands = {
 
 /** Dates that have objects, from the listing's "folders" under tail-events/. */
 async function listDates() {
-  return (await client.prefixes(ARCHIVE_PREFIX))
-    .map((prefix) => prefix.slice(ARCHIVE_PREFIX.length).replace(/\/$/, ""))
-    .filter((d) => parseKey(`${ARCHIVE_PREFIX}${d}/importance-0/00-00-x.json`));
+  return (await client.prefixes(ARCHIVE_PREFIX)).map((prefix) => prefix.slice(ARCHIVE_PREFIX.length).replace(/\/$/, "")).filter(isDate);
+}
+
+/**
+ * The events the filters match, oldest first, page after page of POST /query {select:"events"}.
+ * The first answer's resolved range fixes `to` for the pages after it.
+ */
+async function* matchingEvents(from, to, limit) {
+  const where = filterConditions(options.filter);
+  let after;
+  let until = to;
+  for (;;) {
+    const size = Math.min(PAGE_SIZE, limit);
+    const page = [];
+    let more = false;
+    for (const body of pageQueries({ where, from, to: until, size, after })) {
+      const answer = await queryOrUsage(body);
+      until = answer.range?.to ?? until;
+      page.push(...answer.rows);
+      more = answer.total > answer.rows.length;
+      if (page.length >= size) break;
+    }
+    yield* page;
+    if (!more || page.length === 0) return;
+    const last = page[page.length - 1];
+    after = { timestamp: last.timestamp, id: last.id };
+    limit -= page.length;
+    if (limit <= 0) return;
+  }
+}
+
+/** POST /query; a 400 is a usage error (a bad time, field or value), named by do-tail. */
+async function queryOrUsage(body) {
+  try {
+    return await client.query(body);
+  } catch (error) {
+    if (error.status === 400) throw new UsageError(error.message.replace(/^POST \/query: HTTP 400: /, ""));
+    throw error;
+  }
 }
 
 try {

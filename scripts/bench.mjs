@@ -41,7 +41,7 @@ async function workerdBenchmarks() {
     for (const line of lines) {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes from wrangler's output
       const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
-      const flush = /FLUSH_(START|END) (\d+)/.exec(plain);
+      const flush = /(?:FLUSH|MEMORY)_(START|END) (\S+)/.exec(plain);
       if (flush?.[1] === "START") {
         const before = workerdRss(child.pid);
         sampling = memory[flush[2]] = { before, peak: before };
@@ -139,6 +139,15 @@ const table = benchTable({
     .filter((name) => name.startsWith("concurrency_"))
     .map((name) => workerd[name]),
   objectBounds: [workerd.object_bound_8, workerd.object_bound_16, workerd.object_bound_32].filter(Boolean),
+  queries: {
+    busyDay: workerd.busy_day,
+    dashboards: ["15m", "1h", "24h"].map((window) => ({ window, ...workerd[`dashboard_${window}`] })),
+    shapes: ["percentiles_50", "group_by_text", "events_10000_large"].map((name) => ({
+      ...workerd[`memory_${name}`],
+      name,
+      rss: workerd.memory[name],
+    })),
+  },
 });
 const header = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}.\nRatios come from one run on the same data. Prices: shared/PLATFORM.md list prices.\n\n`;
 console.log(`\n${table}\n`);

@@ -51,17 +51,17 @@ function heartbeats(now: number): QueryEvent[] {
   return events;
 }
 
-/** Even-indexed events archived (one object per UTC day, as flushes write them), the rest buffered. */
+/** Even-indexed events archived (one object per UTC hour, as flushes write them), the rest buffered. */
 async function load(): Promise<Heartbeats> {
   const now = Date.now();
   const events = heartbeats(now);
   const archived = events.filter((_, i) => i % 2 === 0);
-  const byDay = new Map<string, QueryEvent[]>();
+  const byHour = new Map<string, QueryEvent[]>();
   for (const e of archived) {
-    const d = new Date(e.timestamp).toISOString().slice(0, 10);
-    byDay.set(d, [...(byDay.get(d) ?? []), e]);
+    const hour = new Date(e.timestamp).toISOString().slice(0, 13);
+    byHour.set(hour, [...(byHour.get(hour) ?? []), e]);
   }
-  for (const dayEvents of byDay.values()) await putArchive(dayEvents);
+  for (const hourEvents of byHour.values()) await putArchive(hourEvents);
   const stub = collector("collector-0");
   await overrideCollectorConfig(stub, (config) => ({ ...config, flushIntervalSeconds: 3600 }));
   await stub.ingest({ events: toWire(events.filter((_, i) => i % 2 === 1)) });

@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
 import { EventEnvelope } from "../schemas/event-envelope";
-import { fieldPath } from "../tail-worker/query/fields";
+import { fieldPath } from "../schemas/filter/field-path";
 import { namedEvent, postQuery, putArchive, type QueryEvent } from "./helpers/query-events";
 
 // `channel` is an envelope field of diagnostics-channel events (tail-worker/route/envelope.ts), so

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { percentileOf } from "../tail-worker/query/aggregates";
-import { fieldPath } from "../tail-worker/query/fields";
-import { compileCondition, looseEqual } from "../tail-worker/query/filters";
+import { compileCondition, looseEqual } from "../schemas/filter/compile";
+import type { Condition } from "../schemas/filter/condition";
+import { fieldPath } from "../schemas/filter/field-path";
 import { Aggregator } from "../tail-worker/query/grouping";
 import { JsonArraySplitter } from "../tail-worker/query/json-array-stream";
-import type { Condition } from "../tail-worker/query/query-schema";
+import { EXACT_VALUES, QuantileSketch, RELATIVE_ACCURACY } from "../tail-worker/query/quantile-sketch";
 import { QueryTooLargeError } from "../tail-worker/query/refusal";
+import { StateMeter } from "../tail-worker/query/state-meter";
 import { parseDuration, resolveTime } from "../tail-worker/query/time-range";
 import { expandedPercentile, seededRandom } from "./helpers/query-events";
 
@@ -111,30 +112,73 @@ describe("filters", () => {
   });
 });
 
+/** Weighted nearest rank the plain way: sort, add up weights until q × total is reached. */
+function exactWeighted(pairs: readonly { value: number; weight: number }[], q: number): number | null {
+  if (pairs.length === 0) return null;
+  const sorted = [...pairs].sort((a, b) => a.value - b.value);
+  const total = sorted.reduce((s, p) => s + p.weight, 0);
+  let cumulative = 0;
+  for (const p of sorted) {
+    cumulative += p.weight;
+    if (cumulative >= q * total * (1 - 1e-12)) return p.value;
+  }
+  return sorted[sorted.length - 1]!.value;
+}
+
 describe("weighted percentiles", () => {
-  it("agree with repeating each value by its weight", () => {
+  const sketchOf = (pairs: readonly { value: number; weight: number }[]) => {
+    const sketch = new QuantileSketch(new StateMeter());
+    for (const p of pairs) sketch.add(p.value, p.weight);
+    return sketch;
+  };
+
+  it("agree with repeating each value by its weight, exactly, up to the exact bound", () => {
     const random = seededRandom(99);
     for (let round = 0; round < 100; round++) {
       const n = 1 + Math.floor(random() * 40);
       const pairs = Array.from({ length: n }, () => ({ value: Math.floor(random() * 1000), weight: 1 + Math.floor(random() * 5) }));
       for (const p of [50, 95, 99]) {
-        expect(
-          percentileOf(
-            pairs.map((x) => x.value),
-            pairs.map((x) => x.weight),
-            p / 100,
-          ),
-        ).toBe(expandedPercentile(pairs, p));
+        expect(sketchOf(pairs).quantile(p / 100)).toBe(expandedPercentile(pairs, p));
         const unweighted = pairs.map((x) => ({ value: x.value, weight: 1 }));
-        expect(
-          percentileOf(
-            unweighted.map((x) => x.value),
-            undefined,
-            p / 100,
-          ),
-        ).toBe(expandedPercentile(unweighted, p));
+        expect(sketchOf(unweighted).quantile(p / 100)).toBe(expandedPercentile(unweighted, p));
       }
     }
+  });
+
+  it("weigh fractional weights exactly below the bound", () => {
+    const random = seededRandom(5);
+    for (let round = 0; round < 50; round++) {
+      const pairs = Array.from({ length: 1 + Math.floor(random() * 200) }, () => ({
+        value: Math.round(random() * 5000) / 10,
+        weight: 0.1 + random() * 7.3,
+      }));
+      for (const q of [0.5, 0.9, 0.95, 0.99]) expect(sketchOf(pairs).quantile(q)).toBe(exactWeighted(pairs, q));
+    }
+  });
+
+  it("stay within the documented relative error past the bound, fractional weights and negatives included", () => {
+    const random = seededRandom(17);
+    for (const n of [EXACT_VALUES + 1, 20_000]) {
+      const pairs = Array.from({ length: n }, () => ({
+        value: (random() < 0.05 ? -1 : 1) * Math.exp(random() * 12),
+        weight: random() < 0.5 ? 1 : 0.25 + random() * 20,
+      }));
+      const sketch = sketchOf(pairs);
+      expect(sketch.exact).toBe(false);
+      for (const q of [0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 1]) {
+        const exact = exactWeighted(pairs, q)!;
+        const approx = sketch.quantile(q)!;
+        expect(Math.abs(approx - exact), `q=${q}: ${approx} vs ${exact}`).toBeLessThanOrEqual(RELATIVE_ACCURACY * Math.abs(exact) + 1e-9);
+      }
+    }
+  });
+
+  it("hold bounded memory whatever the number of values", () => {
+    const meter = new StateMeter();
+    const sketch = new QuantileSketch(meter);
+    for (let i = 1; i <= 200_000; i++) sketch.add(i * 0.37, 1);
+    expect(meter.bytes).toBeLessThanOrEqual(2048 * 8);
+    expect(sketch.quantile(0)).toBeCloseTo(0.37);
   });
 });
 
@@ -158,9 +202,9 @@ describe("times", () => {
 
 describe("Aggregator", () => {
   it("refuses a query that makes more groups than it may hold", () => {
-    const aggregator = new Aggregator([fieldPath("id")], [{ fn: "count", name: "count", where: [] }], 3);
-    for (const id of ["a", "b", "c", "a"]) aggregator.add({ id });
-    expect(() => aggregator.add({ id: "d" })).toThrow(QueryTooLargeError);
+    const aggregator = new Aggregator([fieldPath("id")], [{ fn: "count", name: "count", where: [] }], new StateMeter(), 3);
+    for (const id of ["a", "b", "c", "a"]) aggregator.add({ id }, 1);
+    expect(() => aggregator.add({ id: "d" }, 1)).toThrow(QueryTooLargeError);
     expect(aggregator.rows([], 10).rows).toHaveLength(3);
   });
 });

@@ -7,7 +7,7 @@ import { postQuery } from "./helpers/query-events";
 // archive object streams is the query's, not a sign that the object is unreadable.
 
 describe("/query group limit over archive objects", () => {
-  it("answers 422, not partial rows, when archived events make more than MAX_GROUPS groups", async () => {
+  it("answers 422, not partial rows, when archived events make more than MAX_GROUPS groups", { timeout: 30_000 }, async () => {
     const t = Date.UTC(2034, 2, 3, 5);
     const at = new Date(t).toISOString();
     const key = `tail-events/${at.slice(0, 10)}/importance-2/05-00-groups.json`;

@@ -37,8 +37,11 @@ export interface Config {
   bufferCaps: Record<Importance, number>;
   importanceRules: readonly ImportanceRule[];
   security: SecurityConfig;
-  /** What one query (/query, /insights) may read; decided from the listing before reading anything. */
-  query: { maxObjects: number; maxBytes: number };
+  /**
+   * What one query (/query, /insights) may read: archive objects and bytes (buffered events
+   * included), decided from the listing before reading anything, and R2 list calls.
+   */
+  query: { maxObjects: number; maxBytes: number; maxListCalls: number };
   sampling: SamplingConfig;
 }
 
@@ -161,8 +164,9 @@ const SETTINGS = {
     fallback: "",
   },
   MAX_BODY_BYTES: { schema: intSetting(1024, 10 * 1024 * 1024), fallback: "65536" },
-  QUERY_MAX_OBJECTS: { schema: intSetting(1, 100_000), fallback: "500" },
+  QUERY_MAX_OBJECTS: { schema: intSetting(1, 9_000), fallback: "2000" },
   QUERY_MAX_BYTES: { schema: intSetting(1024, 1024 * 1024 * 1024), fallback: "67108864" },
+  QUERY_MAX_LIST_CALLS: { schema: intSetting(10, 5_000), fallback: "1000" },
   SHARD_COUNT: { schema: intSetting(1, 256), fallback: "1" },
   SAMPLING: { schema: jsonSetting(SamplingSchema), fallback: "{}" },
 } as const;
@@ -248,7 +252,11 @@ export function loadConfig(env: Env): Config {
       maxBodyBytes: readSetting(env, "MAX_BODY_BYTES"),
       keepCf: readSetting(env, "KEEP_CF_FIELDS"),
     },
-    query: { maxObjects: readSetting(env, "QUERY_MAX_OBJECTS"), maxBytes: readSetting(env, "QUERY_MAX_BYTES") },
+    query: {
+      maxObjects: readSetting(env, "QUERY_MAX_OBJECTS"),
+      maxBytes: readSetting(env, "QUERY_MAX_BYTES"),
+      maxListCalls: readSetting(env, "QUERY_MAX_LIST_CALLS"),
+    },
   };
   cache.set(env, config);
   return config;

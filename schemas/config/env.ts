@@ -29,4 +29,5 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   QUERY_MAX_OBJECTS?: string;
   QUERY_MAX_BYTES?: string;
+  QUERY_MAX_LIST_CALLS?: string;
 }

@@ -8,8 +8,12 @@ import * as v from "valibot";
  */
 const Rate = v.pipe(v.number(), v.minValue(0, "rates are between 0 and 1"), v.maxValue(1, "rates are between 0 and 1"));
 
+/**
+ * A condition of the filter language (schemas/filter/) on `data.<field>`, for events whose type
+ * matches `type`; `ne` also needs the field present.
+ */
 export const AnomalyPredicateSchema = v.object({
-  /** Event type the predicate applies to; "*" for every type. */
+  /** Event type the predicate applies to: a glob (`ws_*`), "*" for every type. */
   type: v.pipe(v.string(), v.minLength(1)),
   /** Field of the event's data, dot path allowed (e.g. "hashMismatchCount"). */
   field: v.pipe(v.string(), v.minLength(1)),

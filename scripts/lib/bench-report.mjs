@@ -91,7 +91,7 @@ function concurrencyRows(runs) {
 }
 
 /** The benchmark table (Markdown) from the figures of one run. */
-export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [] }) {
+export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [], queries }) {
   const cost = costs(collector);
   const rows = [
     ["Tail path CPU per event (parse, redact, classify, validate, sample, serialise)", `${fixed(tail.tailUsPerEvent)} µs`, "", ""],
@@ -163,8 +163,33 @@ export function benchTable({ tail, collector, flushes, memory, e2e, concurrency 
       e2e && e2e.sent > 0 && e2e.failedRequests === 0 && e2e.missing === 0 && e2e.duplicated === 0 ? "met" : "not met",
     ],
   ];
+  if (queries) rows.push(...queryRows(queries));
   const lines = ["| figure | measured | target | |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.join(" | ")} |`)];
   return lines.join("\n");
+}
+
+/** Rows of bench/query-scale.bench.ts: dashboard refreshes on the busy day, memory of heavy query shapes. */
+function queryRows({ busyDay, dashboards, shapes }) {
+  const rows = [];
+  for (const d of dashboards) {
+    if (d.ms === undefined) continue;
+    rows.push([
+      `Dashboard refresh, ${d.window} window, busy day (${busyDay?.objects ?? "?"} objects): time; R2 list calls, objects read, bytes`,
+      `${fixed(d.ms / 1000, 1)} s; ${d.listCalls} lists, ${d.objectsRead} objects, ${fixed(d.bytesRead / MiB, 1)} MiB${d.sampled ? `; ${d.sampled} panels sampled` : ""}`,
+      "every panel answers",
+      d.failed === 0 ? "met" : "not met",
+    ]);
+  }
+  for (const s of shapes) {
+    if (s.ms === undefined) continue;
+    rows.push([
+      `Query memory, ${s.name.replaceAll("_", " ")}: workerd RSS peak (growth); time`,
+      `${s.rss ? `${fixed(s.rss.peak / MiB, 0)} MiB (+${fixed((s.rss.peak - s.rss.before) / MiB, 0)} MiB)` : "not measured"}; ${fixed(s.ms / 1000, 1)} s, ${s.events} events read, HTTP ${s.status}${s.cutByBytes ? ", answer cut at 8 MiB" : ""}`,
+      "growth far below 128 MiB",
+      s.rss && s.rss.peak - s.rss.before < 96 * MiB ? "met" : "not met",
+    ]);
+  }
+  return rows;
 }
 
 export function machineLine() {

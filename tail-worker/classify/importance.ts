@@ -1,4 +1,5 @@
 import type { ImportanceRule } from "../../schemas/config/importance-rules";
+import { globToRegExp } from "../../schemas/filter/glob";
 import { Importance, toImportance } from "../../schemas/importance";
 import type { ParsedEvent } from "../parse/parsed-event";
 
@@ -90,9 +91,4 @@ function compileWhen(when: ImportanceRule["when"]): Matcher {
     checks.push((e) => e.named === named);
   }
   return (event) => checks.every((check) => check(event));
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${escaped.join(".*")}$`, "i");
 }

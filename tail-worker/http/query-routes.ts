@@ -18,8 +18,8 @@ const text = (max = 2000) => v.optional(v.pipe(v.string(), v.maxLength(max)));
 
 /**
  * GET /query?q=<the JSON of a POST body, URL-encoded>, or simple parameters instead of q:
- * from, to, limit, select, includeBuffered, groupBy=a,b, aggregates=count,p95:data.durationMs,
- * and equality filters type, script, kind, level, importance.
+ * from, to, limit, select, bucket, sample, includeBuffered, groupBy=a,b,
+ * aggregates=count,p95:data.durationMs, and equality filters type, script, kind, level, importance.
  */
 export async function getQuery(request: Request, env: Env): Promise<Response> {
   const query = parseQuery(request.url, {
@@ -28,6 +28,8 @@ export async function getQuery(request: Request, env: Env): Promise<Response> {
     to: text(100),
     limit: text(10),
     select: text(20),
+    bucket: text(10),
+    sample: text(10),
     includeBuffered: text(10),
     groupBy: text(),
     aggregates: text(),
@@ -69,8 +71,11 @@ function fromParameters(params: Record<string, string | undefined>): Record<stri
   if (params.to !== undefined) query.to = params.to;
   if (params.limit !== undefined) query.limit = /^\d+$/.test(params.limit) ? Number(params.limit) : params.limit;
   if (params.select !== undefined) query.select = params.select;
-  if (params.includeBuffered !== undefined)
-    query.includeBuffered = params.includeBuffered === "true" ? true : params.includeBuffered === "false" ? false : params.includeBuffered;
+  if (params.bucket !== undefined) query.bucket = params.bucket;
+  for (const flag of ["includeBuffered", "sample"] as const) {
+    const value = params[flag];
+    if (value !== undefined) query[flag] = value === "true" ? true : value === "false" ? false : value;
+  }
   if (params.groupBy !== undefined) query.groupBy = list(params.groupBy);
   if (params.aggregates !== undefined) {
     query.aggregates = list(params.aggregates).map((spec) => {

@@ -1,15 +1,18 @@
 import { HEARTBEAT_STATUSES, Heartbeat } from "../../schemas/catalog/heartbeats";
 import type { Env } from "../../schemas/config/env";
-import { fieldPath } from "../query/fields";
-import { Aggregator, EventsCollector, type Row } from "../query/grouping";
-import type { AggregateSpec, Condition } from "../query/query-schema";
-import { type Scanned, scan } from "../query/scan";
+import type { Condition } from "../../schemas/filter/condition";
+import { fieldPath } from "../../schemas/filter/field-path";
+import { EventsCollector } from "../query/events-collector";
+import { Aggregator, type Row } from "../query/grouping";
+import type { AggregateSpec } from "../query/query-schema";
+import { type Scanned, type ScanResult, scan } from "../query/scan";
 
 /**
  * Monitor insights from `heartbeat` events (schemas/catalog/heartbeats.ts), on the query engine:
  * one scan per answer. A check is available when its status is `up` or `degraded` (slow is still
  * up, as in the Analytics Engine mapping) and a failure when it is `down`; uptime % is the weighted
- * share of available checks. Every heartbeat counts with its weight (`sampleRate`).
+ * share of available checks. Every heartbeat counts with its weight (`sampleRate`). A window
+ * holding more than a query may read is answered from a bounded sample of its objects (`sampled`).
  */
 const FIELD = {
   monitorId: "monitorId",
@@ -49,6 +52,8 @@ export interface MonitorInsight {
   heartbeats: Record<string, unknown>[];
   p95LatencyByRegion: Record<string, number | null>;
   scanned: Scanned;
+  /** Set when the window held more than a query reads: heartbeats of a sample of its objects, counts scaled. */
+  sampled?: ScanResult["sampled"];
 }
 
 export async function monitorInsight(env: Env, monitorId: string, window: { text: string; ms: number }): Promise<MonitorInsight> {
@@ -59,7 +64,7 @@ export async function monitorInsight(env: Env, monitorId: string, window: { text
   const byRegion = new Aggregator([fieldPath(FIELD.region)], [spec("p95", "p95", FIELD.latencyMs)]);
   const result = await scan(
     env,
-    { range, where: [isHeartbeat, { field: FIELD.monitorId, op: "eq", value: monitorId }], includeBuffered: true },
+    { range, where: [isHeartbeat, { field: FIELD.monitorId, op: "eq", value: monitorId }], includeBuffered: true, sample: true },
     [recent, health, byRegion],
   );
   const [totals] = health.rows([], 1).rows;
@@ -75,6 +80,7 @@ export async function monitorInsight(env: Env, monitorId: string, window: { text
     heartbeats: recent.rows().rows.map(heartbeatView),
     p95LatencyByRegion,
     scanned: result.scanned,
+    ...(result.sampled ? { sampled: result.sampled } : {}),
   };
 }
 
@@ -92,6 +98,7 @@ export interface FleetInsight {
   monitors: ({ monitorId: string } & FleetHealth)[];
   overall: FleetHealth;
   scanned: Scanned;
+  sampled?: ScanResult["sampled"];
 }
 
 export async function fleetInsight(env: Env, window: { text: string; ms: number }): Promise<FleetInsight> {
@@ -99,7 +106,7 @@ export async function fleetInsight(env: Env, window: { text: string; ms: number 
   const range = { from: now - window.ms, to: now };
   const perMonitor = new Aggregator([fieldPath(FIELD.monitorId)], HEALTH_AGGREGATES);
   const overall = new Aggregator([], HEALTH_AGGREGATES);
-  const result = await scan(env, { range, where: [isHeartbeat], includeBuffered: true }, [perMonitor, overall]);
+  const result = await scan(env, { range, where: [isHeartbeat], includeBuffered: true, sample: true }, [perMonitor, overall]);
   return {
     window: window.text,
     from: new Date(range.from).toISOString(),
@@ -109,6 +116,7 @@ export async function fleetInsight(env: Env, window: { text: string; ms: number 
       .rows.map((row) => ({ monitorId: String(row[FIELD.monitorId]), ...health(row) })),
     overall: health(overall.rows([], 1).rows[0]!),
     scanned: result.scanned,
+    ...(result.sampled ? { sampled: result.sampled } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
-import { numericValue } from "./fields";
-import { compileWhere } from "./filters";
+import { compileWhere } from "../../schemas/filter/compile";
+import { QuantileSketch } from "./quantile-sketch";
 import type { AggregateFn, AggregateSpec } from "./query-schema";
+import type { StateMeter } from "./state-meter";
+import { numericValue } from "./values";
 
 /**
  * One aggregate of one group. Every event counts with its weight (`sampleRate`, absent = 1) in
@@ -9,7 +11,8 @@ import type { AggregateFn, AggregateSpec } from "./query-schema";
  * - `count`: the weight of the group's events (with a field: of those where it is present, not null);
  * - `sum` / `avg`: over numeric values (booleans count as 1/0, so `avg` of a boolean is a share);
  * - `p50` / `p95` / `p99`: weighted nearest rank, the smallest value whose cumulative weight
- *   reaches q × the total weight (no interpolation: always a value that occurred);
+ *   reaches q × the total weight: exact (a value that occurred) up to 1,000 values per group,
+ *   then from a sketch within 1% of it (quantile-sketch.ts);
  * - `rate` (extension): weight of the events matching the aggregate's `where` / weight of all;
  * - an aggregate's own `where` (extension) narrows the events it sees, like COUNTIF.
  *
@@ -20,7 +23,10 @@ export interface Accumulator {
   result(): number | null;
 }
 
-export function accumulator(spec: AggregateSpec): Accumulator {
+/** Bytes a group's accumulator holds before it sees a value (counted by the Aggregator). */
+export const ACCUMULATOR_BYTES = 64;
+
+export function accumulator(spec: AggregateSpec, meter: StateMeter): Accumulator {
   const matches = compileWhere(spec.where);
   if (spec.fn === "rate") {
     let all = 0;
@@ -34,7 +40,7 @@ export function accumulator(spec: AggregateSpec): Accumulator {
     };
   }
   const read = spec.field ? spec.field.read : () => true;
-  const inner = baseAccumulator(spec.fn);
+  const inner = baseAccumulator(spec.fn, meter);
   if (spec.where.length === 0) return { add: (event, weight) => inner.add(read(event), weight), result: inner.result };
   return {
     add(event, weight) {
@@ -50,7 +56,7 @@ interface ValueAccumulator {
 }
 
 /** The accumulator of one field's values; `rate` needs whole events and is built by accumulator(). */
-function baseAccumulator(fn: Exclude<AggregateFn, "rate">): ValueAccumulator {
+function baseAccumulator(fn: Exclude<AggregateFn, "rate">, meter: StateMeter): ValueAccumulator {
   switch (fn) {
     case "count": {
       let total = 0;
@@ -100,7 +106,11 @@ function baseAccumulator(fn: Exclude<AggregateFn, "rate">): ValueAccumulator {
       const seen = new Set<string>();
       return {
         add(value) {
-          if (value !== undefined && value !== null) seen.add(typeof value === "string" ? value : `\u0000${JSON.stringify(value)}`);
+          if (value === undefined || value === null) return;
+          const key = typeof value === "string" ? value : `\u0000${JSON.stringify(value)}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          meter.grow(2 * key.length + 40);
         },
         result: () => seen.size,
       };
@@ -108,40 +118,17 @@ function baseAccumulator(fn: Exclude<AggregateFn, "rate">): ValueAccumulator {
     case "p50":
     case "p95":
     case "p99":
-      return weightedPercentile(Number(fn.slice(1)) / 100);
+      return weightedPercentile(Number(fn.slice(1)) / 100, meter);
   }
 }
 
-function weightedPercentile(q: number): ValueAccumulator {
-  const values: number[] = [];
-  const weights: number[] = [];
-  let uniform = true;
+function weightedPercentile(q: number, meter: StateMeter): ValueAccumulator {
+  const sketch = new QuantileSketch(meter);
   return {
     add(value, weight) {
       const n = numericValue(value);
-      if (n === undefined) return;
-      values.push(n);
-      weights.push(weight);
-      if (weight !== 1) uniform = false;
+      if (n !== undefined) sketch.add(n, weight);
     },
-    result: () => percentileOf(values, uniform ? undefined : weights, q),
+    result: () => sketch.quantile(q),
   };
-}
-
-/** Weighted nearest-rank percentile; `weights` undefined means every weight is 1. */
-export function percentileOf(values: readonly number[], weights: readonly number[] | undefined, q: number): number | null {
-  if (values.length === 0) return null;
-  if (weights === undefined) {
-    const sorted = Float64Array.from(values).sort();
-    return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length - 1e-9))) - 1]!;
-  }
-  const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
-  const total = weights.reduce((sum, w) => sum + w, 0);
-  const target = q * total - 1e-9 * total;
-  let cumulative = 0;
-  for (const i of order) {
-    cumulative += weights[i]!;
-    if (cumulative >= target) return values[i]!;
-  }
-  return values[order[order.length - 1]!]!;
 }

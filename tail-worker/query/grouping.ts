@@ -1,7 +1,8 @@
-import { type Accumulator, accumulator } from "./aggregates";
-import { type FieldPath, fieldPath, weightOf } from "./fields";
+import type { FieldPath } from "../../schemas/filter/field-path";
+import { ACCUMULATOR_BYTES, type Accumulator, accumulator } from "./aggregates";
 import type { AggregateSpec, OrderSpec } from "./query-schema";
-import { MAX_GROUPS, QueryTooLargeError } from "./refusal";
+import { formatBytes, MAX_GROUP_KEY_BYTES, MAX_GROUPS, QueryTooLargeError } from "./refusal";
+import { StateMeter } from "./state-meter";
 
 export type Row = Record<string, unknown>;
 
@@ -13,9 +14,13 @@ export interface RowSet {
   truncated: boolean;
 }
 
-/** A consumer of the scan: every matching event is given to it once. */
+/**
+ * A consumer of the scan: every matching event is given to it once, with the number of events it
+ * stands for (its sampleRate, times the share of objects read when the scan samples) and the
+ * bytes of its JSON.
+ */
 export interface EventSink {
-  add(event: unknown): void;
+  add(event: unknown, weight: number, bytes: number): void;
 }
 
 /**
@@ -24,18 +29,19 @@ export interface EventSink {
  */
 export class Aggregator implements EventSink {
   private readonly groups = new Map<string, { key: unknown[]; accumulators: Accumulator[] }>();
+  private keyBytes = 0;
 
   constructor(
     private readonly groupBy: readonly FieldPath[],
     private readonly aggregates: readonly AggregateSpec[],
+    private readonly meter = new StateMeter(),
     private readonly maxGroups = MAX_GROUPS,
   ) {
     if (groupBy.length === 0) this.group([]);
   }
 
-  add(event: unknown): void {
+  add(event: unknown, weight: number): void {
     const key = this.groupBy.map((field) => normaliseKey(field.read(event)));
-    const weight = weightOf(event);
     for (const acc of this.group(key).accumulators) acc.add(event, weight);
   }
 
@@ -76,48 +82,18 @@ export class Aggregator implements EventSink {
           { maxGroups: this.maxGroups },
         );
       }
-      group = { key, accumulators: this.aggregates.map(accumulator) };
+      this.keyBytes += 2 * id.length;
+      if (this.keyBytes > MAX_GROUP_KEY_BYTES) {
+        throw new QueryTooLargeError(
+          `this query's group keys take more than ${formatBytes(MAX_GROUP_KEY_BYTES)} (${this.groups.size} groups so far); group by fewer or shorter fields, or narrow the time range or the where clause`,
+          { maxGroupKeyBytes: MAX_GROUP_KEY_BYTES, groups: this.groups.size },
+        );
+      }
+      this.meter.grow(2 * id.length + 100 + this.aggregates.length * ACCUMULATOR_BYTES);
+      group = { key, accumulators: this.aggregates.map((spec) => accumulator(spec, this.meter)) };
       this.groups.set(id, group);
     }
     return group;
-  }
-}
-
-/**
- * Keeps the first `limit` matching events in `orderBy` order (default: newest first), holding at
- * most about twice the limit at any time.
- */
-export class EventsCollector implements EventSink {
-  private kept: unknown[] = [];
-  private seen = 0;
-  private readonly compare: (a: unknown, b: unknown) => number;
-
-  constructor(
-    orderBy: readonly OrderSpec[],
-    private readonly limit: number,
-  ) {
-    const order = orderBy.length > 0 ? orderBy : [{ field: "timestamp", dir: "desc" as const }];
-    const byId = fieldPath("id");
-    this.compare = rowComparator([
-      ...order.map((o) => ({ read: fieldPath(o.field).read, dir: o.dir })),
-      { read: byId.read, dir: "asc" as const },
-    ]);
-  }
-
-  add(event: unknown): void {
-    this.seen++;
-    this.kept.push(event);
-    if (this.kept.length >= this.limit * 2 + 100) this.trim();
-  }
-
-  rows(): RowSet {
-    this.trim();
-    return { rows: this.kept as Row[], total: this.seen, truncated: this.seen > this.limit };
-  }
-
-  private trim(): void {
-    this.kept.sort(this.compare);
-    if (this.kept.length > this.limit) this.kept.length = this.limit;
   }
 }
 
@@ -130,7 +106,7 @@ function normaliseKey(value: unknown): unknown {
  * Orders by each key in turn: numbers before strings before booleans before other values; null
  * and missing values last whatever the direction.
  */
-function rowComparator<T>(keys: readonly { read: (row: T) => unknown; dir: "asc" | "desc" }[]): (a: T, b: T) => number {
+export function rowComparator<T>(keys: readonly { read: (row: T) => unknown; dir: "asc" | "desc" }[]): (a: T, b: T) => number {
   return (a, b) => {
     for (const { read, dir } of keys) {
       const x = read(a);

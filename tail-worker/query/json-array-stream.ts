@@ -61,6 +61,12 @@ export class JsonArraySplitter {
     if (this.inElement) this.pending += chunk.slice(start);
   }
 
+  /** Call when the text was cut on purpose (a ranged read): an element cut short is dropped. */
+  endPartial(): void {
+    this.pending = "";
+    this.inElement = false;
+  }
+
   /** Call once the text is complete: throws when it ended inside the array. */
   end(): void {
     if (this.inElement && this.scalar && !this.inString) this.finish("");
@@ -87,18 +93,41 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** Every element of a streamed JSON array, parsed, one at a time. */
-export async function forEachArrayElement(body: ReadableStream<Uint8Array>, onElement: (value: unknown) => void): Promise<void> {
-  const splitter = new JsonArraySplitter((text) => onElement(JSON.parse(text)));
+/**
+ * Every element of a streamed JSON array, parsed, one at a time, with the length of its text.
+ * `partial`: the stream is the head of the array (a ranged read), so it may end anywhere. `stop`
+ * is asked between chunks: when it answers true the rest of the stream is not read.
+ */
+export async function forEachArrayElement(
+  body: ReadableStream<Uint8Array>,
+  onElement: (value: unknown, length: number) => void,
+  options: { partial?: boolean; stop?: () => boolean } = {},
+): Promise<{ stopped: boolean }> {
+  const splitter = new JsonArraySplitter((text) => onElement(JSON.parse(text), text.length));
   const decoder = new TextDecoder();
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) splitter.push(decoder.decode(chunk, { stream: true }));
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      if (options.stop?.()) {
+        await reader.cancel();
+        return { stopped: true };
+      }
+      const { done, value } = await reader.read();
+      if (done) break;
+      splitter.push(decoder.decode(value, { stream: true }));
+    }
+  } finally {
+    reader.releaseLock();
+  }
   splitter.push(decoder.decode());
-  splitter.end();
+  if (options.partial) splitter.endPartial();
+  else splitter.end();
+  return { stopped: false };
 }
 
-/** Every element of JSON array text, parsed, one at a time. */
-export function forEachArrayElementOfText(text: string, onElement: (value: unknown) => void): void {
-  const splitter = new JsonArraySplitter((element) => onElement(JSON.parse(element)));
+/** Every element of JSON array text, parsed, one at a time, with the length of its text. */
+export function forEachArrayElementOfText(text: string, onElement: (value: unknown, length: number) => void): void {
+  const splitter = new JsonArraySplitter((element) => onElement(JSON.parse(element), element.length));
   splitter.push(text);
   splitter.end();
 }

@@ -1,48 +1,27 @@
 import * as v from "valibot";
-import { type FieldPath, fieldPath, lastSegment } from "./fields";
+import { type Condition, FieldName, WhereSchema } from "../../schemas/filter/condition";
+import { canonicalPath, type FieldPath, fieldPath, lastSegment } from "../../schemas/filter/field-path";
+import { BUCKET_FIELD, BUCKETS, type BucketName, bucketField } from "./time-bucket";
 import { resolveTime, type TimeInput, type TimeRange } from "./time-range";
 
 /**
  * The body of `POST /query` (and the `q` parameter of `GET /query`), validated with valibot. Every
- * problem is answered as one message that names the bad part, e.g. `aggregates[0].fn: …`.
+ * problem is answered as one message that names the bad part, e.g. `aggregates[0].fn: …`. Its
+ * `where` is the filter language of schemas/filter/.
  */
-export const OPS = ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "exists", "in"] as const;
-export type Op = (typeof OPS)[number];
 
 /** `rate` (an extension) is the weighted share of a group's events for which the aggregate's `where` holds. */
 export const AGGREGATE_FNS = ["count", "sum", "avg", "min", "max", "count_distinct", "p50", "p95", "p99", "rate"] as const;
 export type AggregateFn = (typeof AGGREGATE_FNS)[number];
 const FIELDLESS_FNS: ReadonlySet<AggregateFn> = new Set(["count", "rate"]);
 
+const SELECTS = ["aggregates", "events", "counts"] as const;
+const BUCKET_NAMES = Object.keys(BUCKETS) as BucketName[];
+
 export const MAX_LIMIT = 10_000;
 export const DEFAULT_LIMIT = 100;
 
-const FieldName = v.pipe(
-  v.string('must be a field path such as "type" or "data.durationMs"'),
-  v.minLength(1, "must not be empty"),
-  v.maxLength(200, "must be at most 200 characters"),
-  v.regex(/^[^.\s]+(\.[^.\s]+)*$/, 'must be a dot path such as "data.durationMs": no spaces, no empty segments'),
-);
-
 const Time = v.union([v.string(), v.number()], 'must be an ISO string, epoch milliseconds or a relative time like "-1h"');
-
-const ConditionSchema = v.pipe(
-  v.strictObject({ field: FieldName, op: v.picklist(OPS, `must be one of ${OPS.join(", ")}`), value: v.optional(v.unknown()) }),
-  v.rawCheck(({ dataset, addIssue }) => {
-    if (!dataset.typed) return;
-    const { op, value } = dataset.value;
-    const fail = (message: string) =>
-      addIssue({ message, path: [{ type: "object", origin: "value", input: dataset.value, key: "value", value }] });
-    if (op === "exists") {
-      if (value !== undefined && typeof value !== "boolean") fail("exists takes true (the default) or false");
-    } else if (value === undefined) fail(`op "${op}" needs a value`);
-    else if (op === "in") {
-      if (!Array.isArray(value) || value.length === 0 || value.length > 1000) fail('op "in" takes an array of 1 to 1,000 values');
-    } else if (["gt", "gte", "lt", "lte"].includes(op)) {
-      if (typeof value !== "number" && typeof value !== "string") fail(`op "${op}" compares with a number or a string`);
-    } else if (op === "contains" && typeof value === "object" && value !== null) fail('op "contains" takes a string, number or boolean');
-  }),
-);
 
 const AggregateSchema = v.pipe(
   v.strictObject({
@@ -52,7 +31,7 @@ const AggregateSchema = v.pipe(
       v.pipe(v.string("must be a string"), v.minLength(1, "must not be empty"), v.maxLength(100, "must be at most 100 characters")),
     ),
     /** Extension: only the group's events for which these hold count in this aggregate (like COUNTIF). */
-    where: v.optional(v.pipe(v.array(ConditionSchema, "must be an array of conditions"), v.maxLength(20, "at most 20 conditions"))),
+    where: v.optional(WhereSchema(20)),
   }),
   v.rawCheck(({ dataset, addIssue }) => {
     if (!dataset.typed) return;
@@ -73,7 +52,7 @@ const OrderSchema = v.strictObject({
 export const QuerySchema = v.strictObject({
   from: v.optional(Time, "-1h"),
   to: v.optional(Time, "now"),
-  where: v.optional(v.pipe(v.array(ConditionSchema, "must be an array of conditions"), v.maxLength(50, "at most 50 conditions")), []),
+  where: v.optional(WhereSchema(50), []),
   groupBy: v.optional(v.pipe(v.array(FieldName, "must be an array of field paths"), v.maxLength(10, "at most 10 fields")), []),
   aggregates: v.optional(v.pipe(v.array(AggregateSchema, "must be an array of aggregates"), v.maxLength(50, "at most 50 aggregates"))),
   orderBy: v.optional(v.pipe(v.array(OrderSchema, "must be an array of {field, dir}"), v.maxLength(10, "at most 10 orderings")), []),
@@ -87,15 +66,21 @@ export const QuerySchema = v.strictObject({
     DEFAULT_LIMIT,
   ),
   includeBuffered: v.optional(v.boolean("must be true or false"), true),
-  /** `events` answers the matching events themselves; `aggregates` (the default) answers groups. */
-  select: v.optional(v.picklist(["aggregates", "events"], 'must be "aggregates" or "events"'), "aggregates"),
+  /**
+   * `aggregates` (the default) answers groups; `events` the matching events themselves; `counts`
+   * the stored events per importance (and bucket) from the archive listing's metadata, reading
+   * next to nothing.
+   */
+  select: v.optional(v.picklist(SELECTS, `must be one of ${SELECTS.join(", ")}`), "aggregates"),
+  /** Groups by time: rows get `bucket`, the interval's start (epoch ms). */
+  bucket: v.optional(v.picklist(BUCKET_NAMES, `must be one of ${BUCKET_NAMES.join(", ")}`)),
+  /**
+   * When the range holds more than a query may read: true reads a bounded sample of its objects
+   * (per importance, spread over the range) and scales counts and sums; false (the default)
+   * answers 422.
+   */
+  sample: v.optional(v.boolean("must be true or false"), false),
 });
-
-export interface Condition {
-  field: string;
-  op: Op;
-  value?: unknown;
-}
 
 export interface AggregateSpec {
   fn: AggregateFn;
@@ -116,10 +101,13 @@ export interface CompiledQuery {
   where: readonly Condition[];
   includeBuffered: boolean;
   limit: number;
-  select: "aggregates" | "events";
+  select: "aggregates" | "events" | "counts";
+  /** With a bucket, its field comes first. */
   groupBy: readonly FieldPath[];
   aggregates: readonly AggregateSpec[];
   orderBy: readonly OrderSpec[];
+  bucketMs?: number;
+  sample: boolean;
 }
 
 /** Validates and compiles a query, or answers the message of its first problem. */
@@ -137,25 +125,30 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
   if (from > to) return { error: `from (${new Date(from).toISOString()}) is after to (${new Date(to).toISOString()})` };
 
   const where = q.where as Condition[];
-  if (q.select === "events") {
+  const bucketMs = q.bucket === undefined ? undefined : BUCKETS[q.bucket];
+  const common = { range: { from, to }, where, includeBuffered: q.includeBuffered, limit: q.limit, sample: q.sample, bucketMs };
+  if (q.select !== "aggregates") {
     if (q.aggregates !== undefined && q.aggregates.length > 0)
-      return { error: 'aggregates: a query with select "events" answers events, not aggregates; leave aggregates out' };
-    if (q.groupBy.length > 0) return { error: 'groupBy: a query with select "events" answers events, not groups; leave groupBy out' };
-    return {
-      query: {
-        range: { from, to },
-        where,
-        includeBuffered: q.includeBuffered,
-        limit: q.limit,
-        select: "events",
-        groupBy: [],
-        aggregates: [],
-        orderBy: q.orderBy,
-      },
-    };
+      return { error: `aggregates: a query with select "${q.select}" answers ${q.select}, not aggregates; leave aggregates out` };
+    if (q.groupBy.length > 0)
+      return { error: `groupBy: a query with select "${q.select}" answers ${q.select}, not groups; leave groupBy out` };
+  }
+  if (q.select === "events") {
+    if (q.bucket !== undefined) return { error: 'bucket: a query with select "events" answers events; leave bucket out' };
+    return { query: { ...common, select: "events", groupBy: [], aggregates: [], orderBy: q.orderBy } };
+  }
+  if (q.select === "counts") {
+    const other = where.findIndex((c) => canonicalPath(c.field) !== "importance");
+    if (other >= 0)
+      return {
+        error: `where[${other}]: a query with select "counts" answers from the archive listing, which knows only importance and time; use select "aggregates" to filter on ${where[other]!.field}`,
+      };
+    if (q.orderBy.length > 0) return { error: 'orderBy: select "counts" answers rows by bucket and importance; leave orderBy out' };
+    const groupBy = [...(bucketMs === undefined ? [] : [bucketField(bucketMs)]), fieldPath("importance")];
+    return { query: { ...common, select: "counts", groupBy, aggregates: [], orderBy: [] } };
   }
 
-  const groupBy = q.groupBy.map(fieldPath);
+  const groupBy = [...(bucketMs === undefined ? [] : [bucketField(bucketMs)]), ...q.groupBy.map(fieldPath)];
   const aggregates: AggregateSpec[] = (q.aggregates ?? [{ fn: "count" as const }]).map((a) => ({
     fn: a.fn,
     ...(a.field === undefined ? {} : { field: fieldPath(a.field) }),
@@ -164,10 +157,14 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
   }));
   if (aggregates.length === 0) return { error: "aggregates: give at least one aggregate, or leave aggregates out for a count" };
   const names = new Set<string>();
-  for (const [i, name] of [...q.groupBy, ...aggregates.map((a) => a.name)].entries()) {
+  const groupNames = groupBy.map((g) => g.name);
+  for (const [i, name] of [...groupNames, ...aggregates.map((a) => a.name)].entries()) {
     if (names.has(name)) {
-      const where = i < q.groupBy.length ? `groupBy[${i}]` : `aggregates[${i - q.groupBy.length}]`;
-      return { error: `${where}: the name "${name}" is used twice in a row; give the aggregate another name with "as"` };
+      const offset = bucketMs === undefined ? 0 : 1;
+      const at = i < groupNames.length ? `groupBy[${i - offset}]` : `aggregates[${i - groupNames.length}]`;
+      return {
+        error: `${at}: the name "${name}" is used twice in a row${name === BUCKET_FIELD ? " (bucket names the time bucket)" : ""}; give the aggregate another name with "as"`,
+      };
     }
     names.add(name);
   }
@@ -175,18 +172,10 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
     if (!names.has(order.field))
       return { error: `orderBy[${i}].field: "${order.field}" is neither a groupBy field nor an aggregate name (${[...names].join(", ")})` };
   }
-  return {
-    query: {
-      range: { from, to },
-      where,
-      includeBuffered: q.includeBuffered,
-      limit: q.limit,
-      select: "aggregates",
-      groupBy,
-      aggregates,
-      orderBy: q.orderBy,
-    },
-  };
+  // A time series reads in time order unless told otherwise.
+  const orderBy =
+    q.orderBy.length === 0 && bucketMs !== undefined ? groupNames.map((field) => ({ field, dir: "asc" as const })) : q.orderBy;
+  return { query: { ...common, select: "aggregates", groupBy, aggregates, orderBy } };
 }
 
 /** `aggregates[0].fn: must be one of …` from a valibot issue. */

@@ -14,6 +14,8 @@ export class QueryTooLargeError extends Error {
 
 /** Most groups one aggregate query holds; each holds its aggregates' state in memory. */
 export const MAX_GROUPS = 50_000;
+/** Most bytes of group keys (their JSON, as UTF-16) one aggregate query holds. */
+export const MAX_GROUP_KEY_BYTES = 8 * 1024 * 1024;
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;

@@ -1,34 +1,63 @@
 import type { Env } from "../../schemas/config/env";
-import { Aggregator, EventsCollector, type Row } from "./grouping";
+import { EventsCollector } from "./events-collector";
+import { Aggregator, type Row, type RowSet } from "./grouping";
 import type { CompiledQuery } from "./query-schema";
-import { type Scanned, scan } from "./scan";
+import { type Scanned, type ScanPlan, type ScanResult, scan } from "./scan";
+import { StoredCounts } from "./stored-counts";
 
 /** The answer of `/query`. */
 export interface QueryResult {
   rows: Row[];
   scanned: Scanned;
-  /** Rows were cut at the limit, or a collector buffer was too large to read whole. */
+  /** Rows were cut at the limit (or at the answer's byte cap), or a collector buffer was too large to read whole. */
   truncated: boolean;
   /** Extensions: the resolved range, the rows before the limit, and objects that could not be read. */
   range: { from: string; to: string };
   total: number;
   bufferedTruncated?: true;
+  /** `select: "events"`: the answer stopped at MAX_KEPT_EVENT_BYTES of events. */
+  cutByBytes?: true;
   unreadable?: { key: string; message: string }[];
+  /** Only part of the range's objects was read (`sample: true`); counts and sums are scaled up. */
+  sampled?: ScanResult["sampled"];
+  /** `select: "counts"`: objects whose events were split by time rather than read. */
+  estimatedObjects?: number;
+  /** The list-call budget ran out (`sample: true`): only some importance-hours were listed. */
+  listing?: ScanResult["listing"];
 }
 
-/** Runs a compiled query: one scan feeding either an Aggregator or an EventsCollector. */
+/** Runs a compiled query: one scan feeding an Aggregator, an EventsCollector or StoredCounts. */
 export async function runQuery(env: Env, query: CompiledQuery): Promise<QueryResult> {
-  const sink =
-    query.select === "events" ? new EventsCollector(query.orderBy, query.limit) : new Aggregator(query.groupBy, query.aggregates);
-  const result = await scan(env, query, [sink]);
-  const rows = sink instanceof EventsCollector ? sink.rows() : sink.rows(query.orderBy, query.limit);
+  const base: ScanPlan = { range: query.range, where: query.where, includeBuffered: query.includeBuffered, sample: query.sample };
+  let rows: () => RowSet & { cutByBytes?: boolean };
+  let result: ScanResult;
+  if (query.select === "events") {
+    const collector = new EventsCollector(query.orderBy, query.limit);
+    const first = query.orderBy[0];
+    const dir = first === undefined ? "desc" : first.field === "timestamp" ? first.dir : undefined;
+    result = await scan(env, { ...base, ...(dir ? { timeOrdered: { dir, collector } } : {}) }, [collector]);
+    rows = () => collector.rows();
+  } else if (query.select === "counts") {
+    const counts = new StoredCounts(query.range, query.bucketMs);
+    result = await scan(env, { ...base, sample: false, fromMetadata: counts.fromMetadata, estimate: counts.estimate }, [counts]);
+    rows = () => counts.rows();
+  } else {
+    const aggregator = new Aggregator(query.groupBy, query.aggregates);
+    result = await scan(env, base, [aggregator]);
+    rows = () => aggregator.rows(query.orderBy, query.limit);
+  }
+  const answer = rows();
   return {
-    rows: rows.rows,
+    rows: answer.rows,
     scanned: result.scanned,
-    truncated: rows.truncated || result.bufferedTruncated,
+    truncated: answer.truncated || result.bufferedTruncated,
     range: { from: new Date(query.range.from).toISOString(), to: new Date(query.range.to).toISOString() },
-    total: rows.total,
+    total: answer.total,
     ...(result.bufferedTruncated ? { bufferedTruncated: true as const } : {}),
+    ...(answer.cutByBytes ? { cutByBytes: true as const } : {}),
     ...(result.unreadable.length > 0 ? { unreadable: result.unreadable } : {}),
+    ...(result.sampled ? { sampled: result.sampled } : {}),
+    ...(result.estimatedObjects ? { estimatedObjects: result.estimatedObjects } : {}),
+    ...(result.listing.complete ? {} : { listing: result.listing }),
   };
 }

@@ -1,4 +1,6 @@
 import type { AnomalyPredicate, SamplingConfig } from "../../schemas/config/sampling";
+import { compileWhere, type Predicate } from "../../schemas/filter/compile";
+import type { Condition } from "../../schemas/filter/condition";
 import { Hash64 } from "../../schemas/lib/hash64";
 import type { ClassifiedEvent } from "../classify/classified-event";
 
@@ -17,7 +19,7 @@ export function decideSample(event: ClassifiedEvent, sampling: SamplingConfig, d
   const headRate = producerSampleRate(event.data);
   const rate = Object.hasOwn(sampling.rates, event.type) ? (sampling.rates[event.type] as number) : sampling.defaultRate;
   // A rate of 1 keeps the event whatever else holds: the usual case costs no further checks.
-  if (rate >= 1 || event.importance <= 1 || isSlow(event, sampling) || sampling.anomalies.some((p) => matches(p, event))) {
+  if (rate >= 1 || event.importance <= 1 || isSlow(event, sampling) || isAnomaly(sampling.anomalies, event)) {
     return { keep: true, sampleRate: headRate };
   }
   if (rate <= 0 || draw() >= rate) return { keep: false, sampleRate: headRate };
@@ -42,27 +44,30 @@ function isSlow(event: ClassifiedEvent, sampling: SamplingConfig): boolean {
   return typeof duration === "number" && duration >= threshold;
 }
 
-function matches(predicate: AnomalyPredicate, event: ClassifiedEvent): boolean {
-  if (predicate.type !== "*" && predicate.type !== event.type) return false;
-  let value: unknown = event.data;
-  for (const part of predicate.field.split(".")) {
-    if (value === null || typeof value !== "object" || !Object.hasOwn(value, part)) return false;
-    value = (value as Record<string, unknown>)[part];
+/**
+ * The anomaly predicates as one filter (schemas/filter/): each predicate is a condition on
+ * `data.<field>` for events of its type (a glob, `*` for all). An anomaly is something that
+ * happened, so `ne` also needs the field to be there. Compiled once per configuration.
+ */
+const compiledAnomalies = new WeakMap<readonly AnomalyPredicate[], Predicate>();
+
+function isAnomaly(anomalies: readonly AnomalyPredicate[], event: ClassifiedEvent): boolean {
+  let predicate = compiledAnomalies.get(anomalies);
+  if (!predicate) {
+    const each = anomalies.map((p) => compileWhere(anomalyConditions(p)));
+    predicate = (e) => each.some((matches) => matches(e));
+    compiledAnomalies.set(anomalies, predicate);
   }
-  if (predicate.op === "exists") return value !== undefined && value !== null;
-  const expected = predicate.value;
-  switch (predicate.op) {
-    case "eq":
-      return value === expected;
-    case "ne":
-      return value !== undefined && value !== expected;
-    default:
-      return typeof value === "number" && typeof expected === "number" && compare(predicate.op, value, expected);
-  }
+  return predicate(event);
 }
 
-function compare(op: "gt" | "gte" | "lt" | "lte", a: number, b: number): boolean {
-  return op === "gt" ? a > b : op === "gte" ? a >= b : op === "lt" ? a < b : a <= b;
+export function anomalyConditions(predicate: AnomalyPredicate): Condition[] {
+  const field = `data.${predicate.field}`;
+  return [
+    ...(predicate.type === "*" ? [] : [{ field: "type", op: "glob" as const, value: predicate.type }]),
+    ...(predicate.op === "ne" ? [{ field, op: "exists" as const }] : []),
+    { field, op: predicate.op, ...(predicate.value === undefined ? {} : { value: predicate.value }) },
+  ];
 }
 
 /** A number in [0, 1) fixed by the invocation and the event's position in it. */

@@ -5,7 +5,7 @@ import { errorEntries, isError } from "../../tail-worker/dashboard/js/error-list
 import { cardsFromStats } from "../../tail-worker/dashboard/js/panels/cards.js";
 import { isFailure } from "../../tail-worker/dashboard/js/panels/invocations.js";
 import { topOf } from "../../tail-worker/dashboard/js/panels/top-lists.js";
-import { field } from "../../tail-worker/dashboard/js/rows.js";
+import { field, sampleNote } from "../../tail-worker/dashboard/js/rows.js";
 import { bucketCounts } from "../../tail-worker/dashboard/js/time-buckets.js";
 
 // The dashboard's pure logic, run by Node (the page's modules are plain ES modules). The browser
@@ -129,6 +129,38 @@ describe("query rows", () => {
       low.reduce((a, b) => a + b),
       5,
     );
+  });
+
+  it("places server-side buckets of stored-event counts in the chart", () => {
+    const B = Math.floor(T / 300_000) * 300_000;
+    const rows = [
+      { bucket: B, importance: 0, events: 3 },
+      { bucket: B + 300_000, importance: 2, events: 10 },
+      { bucket: B + 300_000, importance: 3, events: 1 },
+    ];
+    const { data, events } = bucketCounts(rows, B, B + 600_000, 300_000);
+    assert.equal(events, 14);
+    assert.deepEqual(data[1], [3, 0]);
+    assert.deepEqual(data[3], [0, 10]);
+    assert.deepEqual(data[4], [0, 1]);
+  });
+
+  it("leaves importance-hours the listing could not list as gaps, not zeros", () => {
+    const H = Math.floor(T / 3_600_000) * 3_600_000;
+    const rows = [{ bucket: H, importance: 2, events: 5 }];
+    const { data } = bucketCounts(rows, H, H + 2 * 3_600_000, 3_600_000, [{ hourStart: H + 3_600_000, importance: 2 }]);
+    assert.deepEqual(data[3], [5, null]);
+    assert.deepEqual(data[4], [0, 0]);
+  });
+
+  it("says when a panel's answer comes from a sample of the window's objects", () => {
+    const format = (n) => String(n);
+    assert.equal(sampleNote({ rows: [] }, format), "");
+    assert.equal(
+      sampleNote({ sampled: { mode: "spread", objects: 2000, candidateObjects: 54000 } }, format),
+      "sampled: 2000 of 54000 objects, counts scaled",
+    );
+    assert.equal(sampleNote({ sampled: { mode: "newest", objects: 12, candidateObjects: 900 } }, format), "newest 12 of 900 objects read");
   });
 
   it("adds up the top lists across the other group field, naming missing scripts", () => {

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { ARCHIVE_PREFIX, datesInRange, objectMayMatch, parseKey } from "../archive-cli.mjs";
 import { objectPath } from "./events-view.mjs";
+import { ARCHIVE_PREFIX, datesInRange, objectMayMatch, parseKey } from "./mirror-range.mjs";
 
 /**
  * A local copy of do-tail's archive, kept up to date through the HTTP API: the listing says which

@@ -1,10 +1,11 @@
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { objectMayMatch, parseKey, parseTime, UsageError } from "../archive-cli.mjs";
+import { UsageError } from "../archive-cli.mjs";
 import { doTailClient } from "../do-tail-client.mjs";
 import { checkObjects, openDuckDb, runSql, SqlError } from "./engine.mjs";
 import { mirrorArchive, openCache } from "./mirror.mjs";
+import { objectMayMatch, parseKey, parseTime } from "./mirror-range.mjs";
 import { FORMATS, formatResult } from "./output.mjs";
 import { formatBytes, progressBar } from "./progress.mjs";
 

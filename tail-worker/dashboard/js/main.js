@@ -26,6 +26,7 @@ const windowSelect = byId("window");
 const autoRefresh = byId("auto-refresh");
 const status = byId("refresh-status");
 let inFlight = null;
+let queued = null;
 let lastScan = 0;
 
 function setStatus(text, state = "ok") {
@@ -35,7 +36,15 @@ function setStatus(text, state = "ok") {
 
 /** One refresh of the cards and, when due or asked for, of every scanning panel. */
 function refresh({ all = true } = {}) {
-  if (inFlight) return inFlight;
+  if (inFlight) {
+    // A full refresh asked for during another (a new window, the Refresh button) runs once it ends.
+    if (all)
+      queued ??= inFlight.then(() => {
+        queued = null;
+        return refresh();
+      });
+    return queued ?? inFlight;
+  }
   const now = Date.now();
   const windowName = windowSelect.value;
   const window = windowOf(windowName);
@@ -47,6 +56,7 @@ function refresh({ all = true } = {}) {
     .then((results) => {
       const failed = results.filter((r) => r.status === "rejected").length;
       document.body.dataset.refreshedAt = String(Date.now());
+      document.body.dataset.window = windowName;
       setStatus(
         failed === 0 ? `Updated ${clock()}` : `Updated ${clock()} · ${failed} of ${panels.length} panels failed`,
         failed === 0 ? "ok" : "error",

@@ -1,6 +1,21 @@
 /** Example queries offered in the query box: each a JSON body for POST /query. */
 export const PRESETS = [
   {
+    name: "Stored events per 5 minutes by importance (from the listing)",
+    query: { from: "-6h", select: "counts", bucket: "5m" },
+  },
+  {
+    name: "p95 wall time of invocations per 15 minutes",
+    query: {
+      from: "-24h",
+      bucket: "15m",
+      where: [{ field: "kind", op: "eq", value: "invocation" }],
+      aggregates: [{ fn: "count" }, { fn: "p95", field: "data.wallTime" }],
+      limit: 1000,
+      sample: true,
+    },
+  },
+  {
     name: "Events by type, last hour",
     query: { from: "-1h", groupBy: ["type"], aggregates: [{ fn: "count" }], orderBy: [{ field: "count", dir: "desc" }], limit: 20 },
   },

@@ -29,3 +29,14 @@ export function describeScan(result, formatBytes, formatCount) {
   if (result?.truncated) parts.push("truncated");
   return parts.join(" · ");
 }
+
+/**
+ * What a panel says about how its answer was made: "" when every object of the window was read,
+ * otherwise "sampled: N of M objects, counts scaled" (or "newest N of M objects" for lists).
+ */
+export function sampleNote(result, formatCount) {
+  const s = result?.sampled;
+  if (!s) return "";
+  const of = `${formatCount(s.objects)} of ${formatCount(s.candidateObjects)} objects`;
+  return s.mode === "spread" ? `sampled: ${of}, counts scaled` : `${s.mode === "newest" ? "newest" : "oldest"} ${of} read`;
+}

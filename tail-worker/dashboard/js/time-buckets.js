@@ -1,6 +1,6 @@
 import { field, numeric } from "./rows.js";
 
-/** Events over time: the importance series and the bucketing of /query rows grouped by timestamp. */
+/** Events over time: the importance series, and /query rows by bucket and importance as chart columns. */
 export const SERIES = [
   { importance: 0, label: "CRITICAL", color: "#d93025" },
   { importance: 1, label: "HIGH", color: "#e37400" },
@@ -8,23 +8,36 @@ export const SERIES = [
   { importance: 3, label: "LOW", color: "#80868b" },
 ];
 
-/** Counts per bucket and importance, as uPlot's columns: [x seconds, CRITICAL, HIGH, NORMAL, LOW]. */
-export function bucketCounts(rows, from, to, bucketMs) {
+/**
+ * Counts per bucket and importance, as uPlot's columns: [x seconds, CRITICAL, HIGH, NORMAL, LOW].
+ * Rows carry `bucket` (select "counts" with a bucket, counts in `events`) or a `timestamp` (and
+ * `count`); either is placed in the chart's bucket of that width. Importance-hours the archive
+ * listing could not list within its budget (`unlisted`) are gaps (null), not zeros.
+ */
+export function bucketCounts(rows, from, to, bucketMs, unlisted = []) {
   const start = Math.floor(from / bucketMs) * bucketMs;
   const buckets = Math.max(1, Math.ceil((to - start) / bucketMs));
   const xs = Array.from({ length: buckets }, (_, i) => (start + i * bucketMs) / 1000);
   const columns = SERIES.map(() => new Array(buckets).fill(0));
   let events = 0;
   for (const row of rows) {
-    const timestamp = numeric(field(row, "timestamp"));
+    const timestamp = numeric(field(row, "bucket")) ?? numeric(field(row, "timestamp"));
     const importance = numeric(field(row, "importance"));
-    const count = numeric(field(row, "count")) ?? 0;
+    const count = numeric(field(row, "events")) ?? numeric(field(row, "count")) ?? 0;
     if (timestamp === undefined || importance === undefined || timestamp < start) continue;
     const index = Math.min(buckets - 1, Math.floor((timestamp - start) / bucketMs));
     const series = SERIES.findIndex((s) => s.importance === importance);
     if (series < 0) continue;
     columns[series][index] += count;
     events += count;
+  }
+  for (const { hourStart, importance } of unlisted) {
+    const series = SERIES.findIndex((s) => s.importance === importance);
+    if (series < 0) continue;
+    for (let i = 0; i < buckets; i++) {
+      const bucketStart = start + i * bucketMs;
+      if (bucketStart < hourStart + 3_600_000 && bucketStart + bucketMs > hourStart) columns[series][i] = null;
+    }
   }
   return { data: [xs, ...columns], events };
 }

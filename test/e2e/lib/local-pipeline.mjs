@@ -153,8 +153,11 @@ async function waitForHealth(url) {
   throw new Error(`${url}/health did not answer`);
 }
 
-/** Starts do-tail, then each named producer; answers their URLs and `stop()`, which never throws. */
-export async function startLocalPipeline({ adminToken, workDir, producers = ["example-api"], log = console.log }) {
+/**
+ * Starts do-tail, then each named producer; answers their URLs and `stop()`, which never throws.
+ * `prepare(stateDir)` runs on the fresh state before any worker starts (to write fixtures into it).
+ */
+export async function startLocalPipeline({ adminToken, workDir, producers = ["example-api"], log = console.log, prepare }) {
   const logDir = join(workDir, "logs");
   mkdirSync(logDir, { recursive: true });
   await waitForFreePorts([TAIL_PORT, ...producers.map((name) => PRODUCERS[name].port)], log);
@@ -170,6 +173,7 @@ export async function startLocalPipeline({ adminToken, workDir, producers = ["ex
     stateDirs.delete(state);
   };
   try {
+    await prepare?.(state);
     const tail = startWrangler(
       "do-tail",
       [

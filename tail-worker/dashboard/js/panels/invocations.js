@@ -3,7 +3,7 @@ import { invocationOutcomes, invocationTimings } from "../dashboard-queries.js";
 import { el } from "../dom.js";
 import { formatCount, formatMs, formatPercent } from "../format.js";
 import { panel } from "../panel.js";
-import { field, numeric } from "../rows.js";
+import { field, numeric, sampleNote } from "../rows.js";
 
 /** A failed invocation: an outcome other than ok, or a 5xx answer (how an uncaught exception looks locally). */
 export function isFailure(outcome, status) {
@@ -68,7 +68,7 @@ export function createInvocations() {
                 ),
               ),
         );
-        view.setMeta(`last ${ctx.windowName}`);
+        view.setMeta([`last ${ctx.windowName}`, sampleNote(outcomes, formatCount)].filter(Boolean).join(" · "));
       });
     },
   };

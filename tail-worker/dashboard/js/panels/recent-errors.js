@@ -2,8 +2,9 @@ import { runQuery } from "../api.js";
 import { eventsWithErrorField, recentProblems } from "../dashboard-queries.js";
 import { el } from "../dom.js";
 import { errorEntries } from "../error-list.js";
-import { clip, isoTime, timeAgo } from "../format.js";
+import { clip, formatCount, isoTime, timeAgo } from "../format.js";
 import { panel } from "../panel.js";
+import { sampleNote } from "../rows.js";
 
 export function createRecentErrors() {
   const view = panel("errors-panel");
@@ -37,7 +38,8 @@ export function createRecentErrors() {
                 ),
               ),
         );
-        view.setMeta(`${entries.length} shown · last ${ctx.windowName}`);
+        const notes = answers.map((a) => sampleNote(a, formatCount)).filter(Boolean);
+        view.setMeta([`${entries.length} shown`, `last ${ctx.windowName}`, ...new Set(notes)].join(" · "));
       });
     },
   };

@@ -6,6 +6,7 @@ import { formatCount } from "../format.js";
 import { panel } from "../panel.js";
 import { bucketCounts, SERIES } from "../time-buckets.js";
 
+/** Events over time, per importance: stored events counted from the archive listing, reading next to nothing. */
 export function createTimeline() {
   const view = panel("timeline-panel");
   const container = el("div", { class: "chart", "data-chart": "events-over-time" });
@@ -14,11 +15,19 @@ export function createTimeline() {
   return {
     async refresh(ctx) {
       await view.run(async () => {
-        const result = await runQuery(eventsOverTime(ctx.from));
-        const { data, events } = bucketCounts(result.rows ?? [], ctx.from, ctx.now, ctx.window.bucketMs);
+        const result = await runQuery(eventsOverTime(ctx.from, ctx.window.bucket));
+        const { data, events } = bucketCounts(result.rows ?? [], ctx.from, ctx.now, ctx.window.bucketMs, result.listing?.unlisted ?? []);
         slot.draw("timeline", timeSeriesOptions(SERIES), data);
-        const bucket = ctx.window.bucketMs >= 60_000 ? `${ctx.window.bucketMs / 60_000} min` : `${ctx.window.bucketMs / 1000} s`;
-        view.setMeta(`${formatCount(events)} events, per ${bucket}${result.truncated ? " · truncated: oldest part missing" : ""}`);
+        const ms = ctx.window.bucketMs;
+        const bucket = ms >= 3_600_000 ? `${ms / 3_600_000} h` : `${ms / 60_000} min`;
+        const notes = [`${formatCount(events)} events, per ${bucket}, from the archive listing`];
+        if (result.estimatedObjects) notes.push(`${formatCount(result.estimatedObjects)} edge objects split by time`);
+        if (result.listing && !result.listing.complete)
+          notes.push(
+            `listed ${formatCount(result.listing.slicesListed)} of ${formatCount(result.listing.slices)} importance-hours (gaps: QUERY_MAX_LIST_CALLS)`,
+          );
+        if (result.truncated) notes.push("buffered events cut");
+        view.setMeta(notes.join(" · "));
       });
     },
   };

@@ -3,7 +3,7 @@ import { countsByTypeAndScript } from "../dashboard-queries.js";
 import { el } from "../dom.js";
 import { formatCount } from "../format.js";
 import { panel } from "../panel.js";
-import { field, numeric } from "../rows.js";
+import { field, numeric, sampleNote } from "../rows.js";
 
 const SHOWN = 8;
 
@@ -49,7 +49,8 @@ export function createTopLists() {
   return {
     async refresh(ctx) {
       const answer = runQuery(countsByTypeAndScript(ctx.from));
-      const meta = (result) => `last ${ctx.windowName}${result.truncated ? " · truncated" : ""}`;
+      const meta = (result) =>
+        [`last ${ctx.windowName}`, sampleNote(result, formatCount), result.truncated ? "truncated" : ""].filter(Boolean).join(" · ");
       await Promise.all([
         types.run(async () => {
           const result = await answer;

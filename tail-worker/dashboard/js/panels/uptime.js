@@ -2,6 +2,7 @@ import { api } from "../api.js";
 import { el } from "../dom.js";
 import { formatCount, formatMs, formatPercent } from "../format.js";
 import { panel } from "../panel.js";
+import { sampleNote } from "../rows.js";
 
 /** uptimePercent may come as 0-100; shown with a warning colour below 99 %. */
 function uptimeCell(percent) {
@@ -79,7 +80,7 @@ export function createUptime() {
                 ),
               ),
         );
-        view.setMeta(`window ${fleet.window ?? ctx.windowName}`);
+        view.setMeta([`window ${fleet.window ?? ctx.windowName}`, sampleNote(fleet, formatCount)].filter(Boolean).join(" · "));
       });
     },
   };

@@ -1,0 +1,71 @@
+/**
+ * The /query bodies of the archive CLI's `events` and `follow` (no I/O, no Node APIs, so that
+ * workerd tests run them against do-tail itself). The flags become conditions of the filter
+ * language (schemas/filter/); do-tail alone decides what they mean.
+ */
+
+/** A --where that cannot be read; the CLI answers it as a usage error. */
+export class WhereError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "WhereError";
+  }
+}
+
+const OPERATORS = { "=": "eq", "!=": "ne", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte", "~": "contains" };
+
+/**
+ * `field=value`, `field!=value`, `field>=n`, … as a condition of the filter language. Values stay
+ * text (do-tail compares a number with its decimal string as equal), except `null`, which stands
+ * for a missing field as it does in /query, and a JSON-quoted string, which is that string.
+ */
+export function parseWhere(text) {
+  const match = /^([^=!<>~\s]+)\s*(!=|>=|<=|=|>|<|~)\s*(.*)$/s.exec(text);
+  if (!match) throw new WhereError(`--where "${text}" must look like field=value (or !=, >, >=, <, <=, ~ for contains)`);
+  const [, field, op, raw] = match;
+  if (field.split(".").some((segment) => segment === "")) throw new WhereError(`--where "${text}": the field has an empty segment`);
+  let value = raw;
+  if (raw === "null" && (op === "=" || op === "!=")) value = null;
+  else if (/^".*"$/s.test(raw)) {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new WhereError(`--where "${text}": the quoted value is not a JSON string`);
+    }
+  }
+  return { field, op: OPERATORS[op], value };
+}
+
+/** The where conditions and range of `events` / `follow` filters. */
+export function filterConditions(filter) {
+  const where = [];
+  if (filter.type !== undefined) where.push({ field: "type", op: "glob", value: filter.type });
+  if (filter.importance !== undefined) where.push({ field: "importance", op: "eq", value: filter.importance });
+  if (filter.script !== undefined) where.push({ field: "script", op: "eq", value: filter.script });
+  where.push(...filter.where);
+  if (filter.grep !== undefined) where.push({ field: "*", op: "contains", value: filter.grep });
+  return where;
+}
+
+/** Most events one /query page asks for. */
+export const PAGE_SIZE = 1000;
+
+/**
+ * The /query bodies of one page of events, oldest first, after `after` (the last event printed:
+ * { timestamp, id }): first the rest of its millisecond (by id), then what follows it. Events of
+ * one millisecond are ordered by id, as /query orders ties.
+ */
+export function pageQueries({ where, from, to, size, after }) {
+  const base = { select: "events", where, to, limit: size };
+  if (after === undefined) return [{ ...base, from, orderBy: [{ field: "timestamp", dir: "asc" }] }];
+  return [
+    {
+      ...base,
+      from: after.timestamp,
+      to: after.timestamp,
+      where: [...where, { field: "id", op: "gt", value: after.id }],
+      orderBy: [{ field: "id", dir: "asc" }],
+    },
+    { ...base, from: after.timestamp + 1, orderBy: [{ field: "timestamp", dir: "asc" }] },
+  ];
+}
