@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { AnalyticsEngineSink } from "../../collector-do/forward/engine-sink";
@@ -8,11 +8,14 @@ import type { DataPoint } from "../../schemas/analytics/data-point";
 import { mappingFor } from "../../schemas/analytics/mappings";
 import type { Env } from "../../schemas/config/env";
 import worker from "../../tail-worker/index";
+import type { FleetInsight, MonitorInsight } from "../../tail-worker/insights/insight-shapes";
+import { analyticsSqlStandIn } from "../../test/helpers/analytics-sql-binding";
 import { readArchives } from "../../test/helpers/archive";
 import { collector } from "../../test/helpers/collector";
 import { recordingDataset } from "../../test/helpers/recording-dataset";
-import { trafficMix } from "../../test/helpers/traffic-mix";
+import { MONITORS, trafficMix } from "../../test/helpers/traffic-mix";
 import { compareBy, type Event, EXPECTED, type Figures, type Row } from "./expected-figures";
+import { expectSameFleet, expectSameMonitor, same } from "./insight-answers";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -136,13 +139,6 @@ function load() {
   return loaded;
 }
 
-/** Numbers equal to 1e-9 (relative): sums of doubles may be added in another order. */
-function same(actual: unknown, expected: unknown): boolean {
-  if (typeof actual === "number" && typeof expected === "number")
-    return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
-  return actual === expected;
-}
-
 const canonical = (row: Row) =>
   JSON.stringify(Object.entries(row).map(([k, v]) => [k, typeof v === "number" ? Number(v.toPrecision(9)) : v]));
 
@@ -209,4 +205,61 @@ describe("Analytics Engine SQL on ClickHouse, against the archive", () => {
       expectFigures(answer.rows, figures);
     });
   }
+});
+
+/**
+ * The Worker's own /insights with an Analytics SQL binding whose queries run on this ClickHouse,
+ * as the Analytics SQL API runs them (analytics-sql-api.mjs), over the data points loaded above;
+ * and the same requests without the binding, answered from the archive. insight-answers.ts says
+ * what must agree and to what tolerance.
+ */
+describe("/insights from Analytics Engine (on ClickHouse), against /insights from the archive", () => {
+  const analyticsSql = analyticsSqlStandIn(async (request) => {
+    const answer = await clickhouse<{ result: AnalyticsSQLResult }>("/analytics-sql", request);
+    if (answer.error !== undefined) throw new Error(answer.error);
+    return answer.result;
+  });
+  const AE_ENV = { ...env, ANALYTICS_ENABLED: "true", ANALYTICS_SQL: analyticsSql.binding } as Env;
+
+  async function both<T extends MonitorInsight | FleetInsight>(path: string): Promise<{ ae: T; archive: T }> {
+    const [ae, archive] = await Promise.all(
+      [AE_ENV, env as Env].map(async (from) => {
+        const response = await worker.fetch(new Request(`http://do-tail${path}`), from, createExecutionContext());
+        expect(response.status, path).toBe(200);
+        return (await response.json()) as T;
+      }),
+    );
+    expect(ae!.source, `${path}: ${JSON.stringify((ae as { fallback?: unknown }).fallback)}`).toBe("analytics-engine");
+    expect(archive!.source).toBe("archive");
+    expect(archive).not.toHaveProperty("sampled");
+    return { ae: ae!, archive: archive! };
+  }
+
+  // Each request scans the archive as well; on a busy machine that takes a while (no timing is asserted).
+  it("/insights/fleet", { timeout: 300_000 }, async () => {
+    await load();
+    for (const window of ["1h", "24h", "7d", "30d"]) {
+      const { ae, archive } = await both<FleetInsight>(`/insights/fleet?window=${window}`);
+      expect(archive.monitors.length, window).toBeGreaterThan(0);
+      expectSameFleet(ae, archive);
+    }
+  });
+
+  it("/insights/monitors/:id", { timeout: 300_000 }, async () => {
+    await load();
+    let folded = 0;
+    let sampled = 0;
+    for (const monitorId of Object.keys(MONITORS)) {
+      for (const window of ["1h", "24h", "30d"]) {
+        const { ae, archive } = await both<MonitorInsight>(`/insights/monitors/${monitorId}?window=${window}`);
+        expect(archive.heartbeats.length, `${monitorId} ${window}`).toBeGreaterThan(0);
+        const seen = expectSameMonitor(ae, archive);
+        folded += seen.folded;
+        sampled += seen.sampled;
+      }
+    }
+    // Both weights were exercised: rows standing for identical checks, and tail-sampled checks.
+    expect(folded).toBeGreaterThan(0);
+    expect(sampled).toBeGreaterThan(0);
+  });
 });

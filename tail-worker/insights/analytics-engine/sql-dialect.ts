@@ -84,7 +84,7 @@ function unweightSums(sql: string): string {
 }
 
 /** The index of the parenthesis closing the one at `open`, skipping quoted strings. */
-function closingParen(sql: string, open: number): number {
+export function closingParen(sql: string, open: number): number {
   let depth = 0;
   for (let i = open; i < sql.length; i++) {
     const c = sql[i];
