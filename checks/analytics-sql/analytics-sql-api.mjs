@@ -5,7 +5,7 @@
 // NULL literal) and its documented weighting applied: SUM is weighted by each row's sample
 // interval (named sampleInterval) by the API itself. Aggregates this check does not use (COUNT,
 // AVG, the *If ones, topK) are refused rather than emulated.
-import { closingParen } from "../../tail-worker/insights/analytics-engine/sql-dialect.ts";
+import { rewriteSums } from "../../tail-worker/insights/analytics-engine/sql-dialect.ts";
 
 export const SQL_API_VIEW = "analytics_sql_dataset";
 
@@ -48,15 +48,4 @@ export function toClickHouse({ query, params = {} }, dataset) {
 }
 
 /** SUM(x) → SUM(sampleInterval * (x)): the API's own weighting of sampled rows. */
-function weightSums(sql) {
-  let out = "";
-  let at = 0;
-  for (const match of sql.matchAll(/\bSUM\s*\(/gi)) {
-    const open = match.index + match[0].length - 1;
-    if (open < at) continue;
-    const close = closingParen(sql, open);
-    out += `${sql.slice(at, open + 1)}sampleInterval * (${weightSums(sql.slice(open + 1, close))})`;
-    at = close;
-  }
-  return out + sql.slice(at);
-}
+const weightSums = (sql) => rewriteSums(sql, (argument) => `sampleInterval * (${argument})`);

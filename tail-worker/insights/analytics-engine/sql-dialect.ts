@@ -66,25 +66,31 @@ export function toAnalyticsSql(source: string, dataset: string, params: QueryPar
 
 /** Every SUM(…) without its `_sample_interval *` factor. */
 function unweightSums(sql: string): string {
+  return rewriteSums(sql, (argument) => {
+    const unweighted = argument.replaceAll(new RegExp(`\\b${AE_SAMPLE_INTERVAL}\\s*\\*\\s*`, "g"), "");
+    if (unweighted === argument || unweighted.includes(AE_SAMPLE_INTERVAL)) {
+      throw new QueryDialectError(`SUM(${argument.trim()}) is not weighted by "${AE_SAMPLE_INTERVAL} * …"`);
+    }
+    return unweighted;
+  });
+}
+
+/** The SQL with the argument of every SUM(…) replaced by `rewrite(argument)`. */
+export function rewriteSums(sql: string, rewrite: (argument: string) => string): string {
   let out = "";
   let at = 0;
   for (const match of sql.matchAll(/\bSUM\s*\(/gi)) {
     const open = match.index + match[0].length - 1;
     if (open < at) continue;
     const close = closingParen(sql, open);
-    const argument = sql.slice(open + 1, close);
-    const unweighted = argument.replaceAll(new RegExp(`\\b${AE_SAMPLE_INTERVAL}\\s*\\*\\s*`, "g"), "");
-    if (unweighted === argument || unweighted.includes(AE_SAMPLE_INTERVAL)) {
-      throw new QueryDialectError(`SUM(${argument.trim()}) is not weighted by "${AE_SAMPLE_INTERVAL} * …"`);
-    }
-    out += sql.slice(at, open + 1) + unweighted;
+    out += sql.slice(at, open + 1) + rewrite(sql.slice(open + 1, close));
     at = close;
   }
   return out + sql.slice(at);
 }
 
 /** The index of the parenthesis closing the one at `open`, skipping quoted strings. */
-export function closingParen(sql: string, open: number): number {
+function closingParen(sql: string, open: number): number {
   let depth = 0;
   for (let i = open; i < sql.length; i++) {
     const c = sql[i];
