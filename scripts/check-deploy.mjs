@@ -56,4 +56,6 @@ if (failed.length > 0) {
   console.error(`\ndry run failed for: ${failed.join(", ")}`);
   process.exit(1);
 }
-console.log(`\ndry run ok for ${workers.length} configs (${TAIL_WORKER.config} also with the Analytics SQL binding): ${workers.map((w) => w.config).join(", ")}`);
+console.log(
+  `\ndry run ok for ${workers.length} configs (${TAIL_WORKER.config} also with the Analytics SQL binding): ${workers.map((w) => w.config).join(", ")}`,
+);
