@@ -35,6 +35,7 @@ describe("loadConfig defaults", () => {
       batchSize: 1000,
       analyticsEnabled: false,
       analyticsEndpoint: undefined,
+      analyticsDataset: "do_tail_events",
       logLevel: "info",
       thresholds: {
         0: { events: 10, bytes: 1 * MiB },
@@ -131,6 +132,14 @@ describe("loadConfig rejects bad settings, naming the setting", () => {
   it("ANALYTICS_ENABLED other than true or false, and an ANALYTICS_ENDPOINT that is not a URL", () => {
     expect(rejection({ ANALYTICS_ENABLED: "yes" }).message).toMatch(/ANALYTICS_ENABLED/);
     expect(rejection({ ANALYTICS_ENDPOINT: "not a url" }).message).toMatch(/ANALYTICS_ENDPOINT/);
+  });
+
+  it("ANALYTICS_DATASET that is not a plain dataset name (it is written into the SQL /insights send)", () => {
+    expect(rejection({ ANALYTICS_DATASET: 'x" UNION' }).message).toMatch(
+      /^Invalid setting ANALYTICS_DATASET="x\\" UNION": must be 1 to 64/,
+    );
+    expect(rejection({ ANALYTICS_DATASET: "a".repeat(65) }).message).toMatch(/ANALYTICS_DATASET/);
+    expect(loadConfig(withSettings({ ANALYTICS_DATASET: "my-dataset_2" })).analyticsDataset).toBe("my-dataset_2");
   });
 
   it("IMPORTANCE_RULES that is not JSON", () => {

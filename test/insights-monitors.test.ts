@@ -48,6 +48,18 @@ function heartbeats(now: number): QueryEvent[] {
   }
   // Not heartbeats, though they name a monitor: never counted.
   events.push(namedEvent("monitor_updated", now - MINUTE, { monitorId: "mon_a", status: "down", latencyMs: 1 }));
+  // A heartbeat that failed its schema: archived, but its numbers are not trusted (nor forwarded).
+  events.push({
+    ...namedEvent("heartbeat", now - 2 * MINUTE, {
+      monitorId: "mon_a",
+      orgId: "org_1",
+      region: 7,
+      status: "down",
+      latencyMs: 1,
+      dispatchId: "bad",
+    }),
+    validation: { schema: "heartbeat", issues: [{ path: "region", message: "Invalid type: Expected string but received 7" }] },
+  });
   return events;
 }
 
@@ -72,6 +84,7 @@ let loaded: Promise<Heartbeats> | undefined;
 const loadOnce = () => (loaded ??= load());
 
 const weight = (e: QueryEvent) => e.sampleRate ?? 1;
+const isValidHeartbeat = (e: QueryEvent) => e.type === "heartbeat" && (e as { validation?: unknown }).validation === undefined;
 const sum = (events: QueryEvent[], f: (e: QueryEvent) => number) => events.reduce((total, e) => total + f(e), 0);
 const field = (e: QueryEvent, name: string) => e.data[name];
 
@@ -93,6 +106,7 @@ function expectedHealth(events: QueryEvent[]) {
 }
 
 interface MonitorAnswer {
+  source: string;
   monitorId: string;
   window: string;
   uptimePercent: number | null;
@@ -114,7 +128,7 @@ describe("GET /insights/monitors/:id", () => {
     const { status, body } = await getJson<MonitorAnswer>("/insights/monitors/mon_a?window=24h");
     expect(status, JSON.stringify(body)).toBe(200);
 
-    const mine = events.filter((e) => e.type === "heartbeat" && field(e, "monitorId") === "mon_a" && e.timestamp >= now - 24 * HOUR);
+    const mine = events.filter((e) => isValidHeartbeat(e) && field(e, "monitorId") === "mon_a" && e.timestamp >= now - 24 * HOUR);
     expect(mine.length).toBeGreaterThan(100);
     const newest = [...mine].sort((a, b) => b.timestamp - a.timestamp || (a.id < b.id ? -1 : 1)).slice(0, 100);
     expect(body.monitorId).toBe("mon_a");
@@ -129,16 +143,22 @@ describe("GET /insights/monitors/:id", () => {
     });
 
     expect(body.uptimePercent).toBeCloseTo(expectedHealth(mine).uptimePercent!, 10);
+    // Latency of the checks that got an answer: a timeout's latency is the timeout.
     const p95 = Object.fromEntries(
       REGIONS.filter((r) => mine.some((e) => field(e, "region") === r)).map((region) => [
         region,
         expandedPercentile(
-          mine.filter((e) => field(e, "region") === region).map((e) => ({ value: field(e, "latencyMs") as number, weight: weight(e) })),
+          mine
+            .filter((e) => field(e, "region") === region && field(e, "status") !== "down")
+            .map((e) => ({ value: field(e, "latencyMs") as number, weight: weight(e) })),
           95,
         ),
       ]),
     );
+    expect(Object.values(p95)).not.toContain(10_000);
     expect(body.p95LatencyByRegion).toEqual(p95);
+    expect(body.source).toBe("archive");
+    expect(body).not.toHaveProperty("fallback");
   });
 
   it("answers an empty history for a monitor without heartbeats, and 400 for a bad window", async () => {
@@ -169,7 +189,7 @@ describe("GET /insights/fleet", () => {
     expect(status, JSON.stringify(body)).toBe(200);
     expect(body.window).toBe("1h");
 
-    const lastHour = events.filter((e) => e.type === "heartbeat" && e.timestamp >= now - HOUR);
+    const lastHour = events.filter((e) => isValidHeartbeat(e) && e.timestamp >= now - HOUR);
     const expected = MONITORS.filter((m) => lastHour.some((e) => field(e, "monitorId") === m)).map((monitorId) => ({
       monitorId,
       ...expectedHealth(lastHour.filter((e) => field(e, "monitorId") === monitorId)),
@@ -195,7 +215,7 @@ describe("GET /insights/fleet", () => {
     const { body } = await getJson<{ overall: { heartbeats: number } }>("/insights/fleet?window=24h");
     expect(body.overall.heartbeats).toBe(
       sum(
-        events.filter((e) => e.type === "heartbeat" && e.timestamp >= now - 24 * HOUR),
+        events.filter((e) => isValidHeartbeat(e) && e.timestamp >= now - 24 * HOUR),
         weight,
       ),
     );

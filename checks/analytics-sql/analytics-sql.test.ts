@@ -1,19 +1,21 @@
-import { runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { AnalyticsEngineSink } from "../../collector-do/forward/engine-sink";
 import { Forwarder } from "../../collector-do/forward/forwarder";
 import type { TailCollector } from "../../collector-do/tail-collector";
 import type { DataPoint } from "../../schemas/analytics/data-point";
-import { loadConfig } from "../../schemas/config/config";
+import { mappingFor } from "../../schemas/analytics/mappings";
 import type { Env } from "../../schemas/config/env";
 import worker from "../../tail-worker/index";
-import { toWireEvents } from "../../tail-worker/tail-handler";
+import type { FleetInsight, MonitorInsight } from "../../tail-worker/insights/insight-shapes";
+import { analyticsSqlStandIn } from "../../test/helpers/analytics-sql-binding";
 import { readArchives } from "../../test/helpers/archive";
 import { collector } from "../../test/helpers/collector";
 import { recordingDataset } from "../../test/helpers/recording-dataset";
-import { trafficMix } from "../../test/helpers/traffic-mix";
+import { MONITORS, trafficMix } from "../../test/helpers/traffic-mix";
 import { compareBy, type Event, EXPECTED, type Figures, type Row } from "./expected-figures";
+import { expectSameFleet, expectSameMonitor, same } from "./insight-answers";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -77,26 +79,24 @@ async function clickhouse<T>(path: string, body: object): Promise<T & { error?: 
 
 /**
  * Runs the traffic through tail() one invocation at a time, so that each write the collector makes
- * can be paired with the event it came from (the forwarder writes an ingest's points in event
- * order): a point's time is its event's, in whole seconds.
+ * can be paired with the invocation it came from: each logs one wide event at its own time, so a
+ * point's time is that invocation's, in whole seconds. (Tail sampling draws from the random
+ * invocation id, so the selection cannot be computed again outside tail(): the points are checked
+ * against the archive instead.)
  */
 async function forwardTraffic(): Promise<{ points: { second: number; point: DataPoint }[]; events: Event[] }> {
   const recorder = recordingDataset(env.ANALYTICS!);
   await runInDurableObject(collector("collector-0"), (instance: TailCollector) => {
     instance.forwarder = new Forwarder([new AnalyticsEngineSink(recorder.dataset)]);
   });
-  const config = loadConfig(TAIL_ENV);
   const points: { second: number; point: DataPoint }[] = [];
   for (const era of ERAS) {
     for (const item of trafficMix(era)) {
       const before = recorder.writes.length;
       await worker.tail([item] as unknown as TraceItem[], TAIL_ENV);
-      const selected = toWireEvents([item], config, Date.now()).flatMap((e) =>
-        e.analytics && "point" in e.analytics ? [{ timestamp: e.timestamp, point: e.analytics.point }] : [],
-      );
-      // What was written is exactly what the tail worker selected, in order.
-      expect(recorder.writes.slice(before)).toEqual(selected.map((s) => s.point));
-      for (const { timestamp, point } of selected) points.push({ second: Math.floor(timestamp / 1000), point });
+      const written = recorder.writes.slice(before) as DataPoint[];
+      expect(written.length).toBeLessThanOrEqual(1);
+      for (const point of written) points.push({ second: Math.floor(item.eventTimestamp! / 1000), point });
     }
   }
   // Every point the collector counts as forwarded was seen here.
@@ -104,6 +104,9 @@ async function forwardTraffic(): Promise<{ points: { second: number; point: Data
   const flush = await exports.default.fetch("http://do-tail/flush", { method: "POST" });
   expect(((await flush.json()) as { errors: string[] }).errors).toEqual([]);
   const events = (await readArchives(env.ARCHIVE)).flatMap((a) => a.events) as Event[];
+  // One point per archived event with a mapping that passed its schema, of that event's name.
+  const forwarded = events.filter((e) => mappingFor(e.type) !== undefined && e.validation === undefined);
+  expect(points.map((p) => p.second * 1000).sort()).toEqual(forwarded.map((e) => Math.floor(e.timestamp / 1000) * 1000).sort());
   return { points, events };
 }
 
@@ -134,13 +137,6 @@ function load() {
     return { events, points: points.length, rows };
   })();
   return loaded;
-}
-
-/** Numbers equal to 1e-9 (relative): sums of doubles may be added in another order. */
-function same(actual: unknown, expected: unknown): boolean {
-  if (typeof actual === "number" && typeof expected === "number")
-    return Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
-  return actual === expected;
 }
 
 const canonical = (row: Row) =>
@@ -209,4 +205,61 @@ describe("Analytics Engine SQL on ClickHouse, against the archive", () => {
       expectFigures(answer.rows, figures);
     });
   }
+});
+
+/**
+ * The Worker's own /insights with an Analytics SQL binding whose queries run on this ClickHouse,
+ * as the Analytics SQL API runs them (analytics-sql-api.mjs), over the data points loaded above;
+ * and the same requests without the binding, answered from the archive. insight-answers.ts says
+ * what must agree and to what tolerance.
+ */
+describe("/insights from Analytics Engine (on ClickHouse), against /insights from the archive", () => {
+  const analyticsSql = analyticsSqlStandIn(async (request) => {
+    const answer = await clickhouse<{ result: AnalyticsSQLResult }>("/analytics-sql", request);
+    if (answer.error !== undefined) throw new Error(answer.error);
+    return answer.result;
+  });
+  const AE_ENV = { ...env, ANALYTICS_ENABLED: "true", ANALYTICS_SQL: analyticsSql.binding } as Env;
+
+  async function both<T extends MonitorInsight | FleetInsight>(path: string): Promise<{ ae: T; archive: T }> {
+    const [ae, archive] = await Promise.all(
+      [AE_ENV, env as Env].map(async (from) => {
+        const response = await worker.fetch(new Request(`http://do-tail${path}`), from, createExecutionContext());
+        expect(response.status, path).toBe(200);
+        return (await response.json()) as T;
+      }),
+    );
+    expect(ae!.source, `${path}: ${JSON.stringify((ae as { fallback?: unknown }).fallback)}`).toBe("analytics-engine");
+    expect(archive!.source).toBe("archive");
+    expect(archive).not.toHaveProperty("sampled");
+    return { ae: ae!, archive: archive! };
+  }
+
+  // Each request scans the archive as well; on a busy machine that takes a while (no timing is asserted).
+  it("/insights/fleet", { timeout: 300_000 }, async () => {
+    await load();
+    for (const window of ["1h", "24h", "7d", "30d"]) {
+      const { ae, archive } = await both<FleetInsight>(`/insights/fleet?window=${window}`);
+      expect(archive.monitors.length, window).toBeGreaterThan(0);
+      expectSameFleet(ae, archive);
+    }
+  });
+
+  it("/insights/monitors/:id", { timeout: 300_000 }, async () => {
+    await load();
+    let folded = 0;
+    let sampled = 0;
+    for (const monitorId of Object.keys(MONITORS)) {
+      for (const window of ["1h", "24h", "30d"]) {
+        const { ae, archive } = await both<MonitorInsight>(`/insights/monitors/${monitorId}?window=${window}`);
+        expect(archive.heartbeats.length, `${monitorId} ${window}`).toBeGreaterThan(0);
+        const seen = expectSameMonitor(ae, archive);
+        folded += seen.folded;
+        sampled += seen.sampled;
+      }
+    }
+    // Both weights were exercised: rows standing for identical checks, and tail-sampled checks.
+    expect(folded).toBeGreaterThan(0);
+    expect(sampled).toBeGreaterThan(0);
+  });
 });

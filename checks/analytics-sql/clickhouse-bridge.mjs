@@ -7,9 +7,12 @@
 // POST /load   {rows:[{timestamp, _sample_interval, index1, blobs, doubles}]}  → {rows}
 //              (re)creates the dataset's table in Analytics Engine's shape and inserts the rows
 // POST /query  {sql}                                                              → {rows} | {error}
+// POST /analytics-sql {query, params}  the Analytics SQL binding's request, run as that API runs
+//              it (analytics-sql-api.mjs)        → {result: {data, rows, statistics}} | {error}
 import { Session } from "chdb";
 import { DEFAULT_DATASET, loadAnalyticsQueries } from "../../scripts/lib/analytics-queries.mjs";
 import { serveJson } from "../../test/engines/loopback-json-server.mjs";
+import { SQL_API_VIEW, sqlApiView, toClickHouse } from "./analytics-sql-api.mjs";
 
 const range = (n) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -49,8 +52,10 @@ export default async function setup({ provide }) {
 
   const server = await serveJson({
     "/load": async ({ rows }) => {
+      session.query(`DROP VIEW IF EXISTS ${SQL_API_VIEW}`);
       session.query(`DROP TABLE IF EXISTS ${DEFAULT_DATASET}`);
       session.query(TABLE);
+      session.query(sqlApiView(DEFAULT_DATASET));
       if (rows.length > 0) await session.insert({ table: DEFAULT_DATASET, values: rows.map(tableRow) });
       return { rows: JSON.parse(session.query(`SELECT count() AS n FROM ${DEFAULT_DATASET}`, "JSON")).data[0].n };
     },
@@ -58,6 +63,18 @@ export default async function setup({ provide }) {
     "/query": ({ sql }) => {
       try {
         return { rows: JSON.parse(session.query(sql, "JSON")).data };
+      } catch (error) {
+        return { error: String(error?.message ?? error) };
+      }
+    },
+    "/analytics-sql": (request) => {
+      try {
+        const { sql, params } = toClickHouse(request, DEFAULT_DATASET);
+        const answer = JSON.parse(session.queryBind(sql, params, "JSON"));
+        const { elapsed, rows_read, bytes_read } = answer.statistics;
+        return {
+          result: { data: answer.data, rows: answer.rows, statistics: { elapsed_ms: elapsed * 1000, rows_read, bytes_read } },
+        };
       } catch (error) {
         return { error: String(error?.message ?? error) };
       }

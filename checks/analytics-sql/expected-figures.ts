@@ -82,17 +82,21 @@ function groups<K extends Row>(events: readonly Event[], key: (e: Event) => K): 
 
 /**
  * Points Analytics Engine keeps as one row: the same event name, data and weight in the same
- * second (the check loads identical points as one row with a larger _sample_interval).
+ * second (the check loads identical points as one row with a larger _sample_interval). Answers
+ * the first event of each, with how many there are.
  */
-function distinctPoints(events: readonly Event[]): Event[] {
-  const seen = new Set<string>();
-  return events.filter((e) => {
-    const id = JSON.stringify([second(e), e.type, e.data, e.sampleRate]);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+export function identicalPoints(events: readonly Event[]): { event: Event; copies: number }[] {
+  const found = new Map<string, { event: Event; copies: number }>();
+  for (const event of events) {
+    const id = JSON.stringify([second(event), event.type, event.data, event.sampleRate]);
+    const point = found.get(id);
+    if (point) point.copies++;
+    else found.set(id, { event, copies: 1 });
+  }
+  return [...found.values()];
 }
+
+const distinctPoints = (events: readonly Event[]): Event[] => identicalPoints(events).map((p) => p.event);
 
 /** Sorted by `order`, then cut to `limit`, refusing a cut inside rows that tie (the answer would be arbitrary). */
 export function ordered(rows: Row[], order: Order, limit?: number): Row[] {
@@ -242,21 +246,51 @@ export const EXPECTED: Record<string, (events: readonly Event[], now: number) =>
     return { rows: ordered(rows, order), order };
   },
 
+  "monitor-fleet": (events, now) => {
+    const order: Order = [["monitor_id", "asc"]];
+    const here = within(events, now, HOUR).filter((e) => e.type === "heartbeat");
+    const rows = groups(here, (e) => ({ monitor_id: text(e.data.monitorId) })).map(([key, g]) => ({
+      ...key,
+      checks: sum(g),
+      uptime_percent: (100 * sum(g, (e) => Number(isAvailable(e)))) / sum(g),
+      avg_latency_ms: sum(g, (e) => num(e.data.latencyMs)) / sum(g),
+      failed_checks: sum(g.filter((e) => e.data.status === "down")),
+    }));
+    return { rows: ordered(rows, order), order };
+  },
+
   "monitor-recent-heartbeats": (events, now) => {
     const order: Order = [["timestamp", "desc"]];
-    const here = distinctPoints(
-      within(events, now, Number.POSITIVE_INFINITY).filter((e) => e.type === "heartbeat" && e.data.monitorId === "mon_checkout_api"),
+    const here = identicalPoints(
+      within(events, now, 90 * DAY).filter((e) => e.type === "heartbeat" && e.data.monitorId === "mon_checkout_api"),
     );
-    const rows = here.map((e) => ({
+    const rows = here.map(({ event: e, copies }) => ({
       timestamp: dateTime(second(e)),
       region: text(e.data.region),
       status: text(e.data.status),
       latency_ms: num(e.data.latencyMs),
       status_code: num(e.data.statusCode),
+      org_id: text(e.data.orgId),
       dispatch_id: text(e.data.dispatchId),
       error: text(e.data.error),
+      sample_rate: w(e),
+      sample_interval: copies,
     }));
     return { rows: ordered(rows, order, 100), order };
+  },
+
+  "monitor-regions": (events, now) => {
+    const order: Order = [
+      ["region", "asc"],
+      ["available", "asc"],
+    ];
+    const here = within(events, now, DAY).filter((e) => e.type === "heartbeat" && e.data.monitorId === "mon_checkout_api");
+    const rows = groups(here, (e) => ({ region: text(e.data.region), available: Number(isAvailable(e)) })).map(([key, g]) => ({
+      ...key,
+      checks: sum(g),
+      p95_latency_ms: quantile(0.95, g, (e) => num(e.data.latencyMs)),
+    }));
+    return { rows: ordered(rows, order), order };
   },
 
   "monitor-uptime": (events, now) => {

@@ -31,6 +31,8 @@ export interface Config {
   analyticsEndpoint: string | undefined;
   /** Event names whose Analytics Engine mapping is switched off. */
   analyticsMappingsDisabled: ReadonlySet<string>;
+  /** The Analytics Engine dataset the ANALYTICS binding writes, which the ANALYTICS_SQL binding reads. */
+  analyticsDataset: string;
   logLevel: LogLevel;
   maxEventBytes: number;
   thresholds: Record<Importance, BufferThreshold>;
@@ -117,6 +119,11 @@ const SETTINGS = {
     fallback: undefined,
   },
   ANALYTICS_MAPPINGS_DISABLED: { schema: MappingSwitchesSchema, fallback: "" },
+  // Written into the SQL as a quoted identifier, so only characters a dataset name may have.
+  ANALYTICS_DATASET: {
+    schema: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1 to 64 letters, digits, _ or -")),
+    fallback: "do_tail_events",
+  },
   LOG_LEVEL: { schema: v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), fallback: "info" },
   MAX_EVENT_BYTES: { schema: intSetting(1024, 1024 * 1024), fallback: "131072" },
   IMPORTANCE_RULES: { schema: jsonSetting(v.array(ImportanceRuleSchema)), fallback: "[]" },
@@ -240,6 +247,7 @@ export function loadConfig(env: Env): Config {
     analyticsEnabled: readSetting(env, "ANALYTICS_ENABLED"),
     analyticsEndpoint: readSetting(env, "ANALYTICS_ENDPOINT"),
     analyticsMappingsDisabled: readSetting(env, "ANALYTICS_MAPPINGS_DISABLED"),
+    analyticsDataset: readSetting(env, "ANALYTICS_DATASET"),
     logLevel: readSetting(env, "LOG_LEVEL"),
     maxEventBytes: readSetting(env, "MAX_EVENT_BYTES"),
     thresholds: mergeThresholds(readSetting(env, "BUFFER_THRESHOLDS")),

@@ -5,6 +5,8 @@ export interface Env {
   TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & Rpc.DurableObjectBranded>;
   ARCHIVE: R2Bucket;
   ANALYTICS?: AnalyticsEngineDataset;
+  /** Optional Analytics SQL binding (`analytics = { binding = "ANALYTICS_SQL" }`): /insights read Analytics Engine through it. */
+  ANALYTICS_SQL?: AnalyticsSQLBinding;
   /** This version's id and tag (version_metadata binding): do-tail recognises its own invocations by it. */
   CF_VERSION_METADATA?: WorkerVersionMetadata;
   ENVIRONMENT?: string;
@@ -15,6 +17,7 @@ export interface Env {
   ANALYTICS_ENABLED?: string;
   ANALYTICS_ENDPOINT?: string;
   ANALYTICS_MAPPINGS_DISABLED?: string;
+  ANALYTICS_DATASET?: string;
   LOG_LEVEL?: string;
   MAX_EVENT_BYTES?: string;
   IMPORTANCE_RULES?: string;

@@ -1,7 +1,7 @@
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
 import type { Env } from "../../schemas/config/env";
-import { fleetInsight, monitorInsight } from "../insights/heartbeat-insights";
+import { fleetInsightFromEither, monitorInsightFromEither } from "../insights/insight-source";
 import { QueryTooLargeError } from "../query/refusal";
 import { parseDuration } from "../query/time-range";
 import { json, problem } from "./json";
@@ -10,7 +10,10 @@ import { parseQuery } from "./query-params";
 const MAX_WINDOW_MS = 90 * 86_400_000;
 const WindowParam = (fallback: string) => v.optional(v.pipe(v.string(), v.maxLength(20)), fallback);
 
-/** GET /insights/monitors/:id?window=24h: last 100 heartbeats, uptime %, p95 latency per region. */
+/**
+ * GET /insights/monitors/:id?window=24h: last 100 heartbeats, uptime %, p95 latency per region,
+ * from Analytics Engine or the archive (`source`; see ../insights/insight-source.ts).
+ */
 export async function monitorInsightRoute(request: IRequest, env: Env): Promise<Response> {
   const query = parseQuery(request.url, { window: WindowParam("24h") });
   if ("problem" in query) return query.problem;
@@ -23,7 +26,7 @@ export async function monitorInsightRoute(request: IRequest, env: Env): Promise<
     return problem(400, "the monitor id is not valid percent-encoding");
   }
   if (monitorId === "" || monitorId.length > 200) return problem(400, "the monitor id must be 1 to 200 characters");
-  return refusingLargeQueries(async () => json(await monitorInsight(env, monitorId, window)));
+  return refusingLargeQueries(async () => json(await monitorInsightFromEither(env, monitorId, window)));
 }
 
 /** GET /insights/fleet?window=1h: uptime, average latency and failures per monitor and overall. */
@@ -32,7 +35,7 @@ export async function fleetInsightRoute(request: IRequest, env: Env): Promise<Re
   if ("problem" in query) return query.problem;
   const window = readWindow(query.params.window);
   if ("problem" in window) return window.problem;
-  return refusingLargeQueries(async () => json(await fleetInsight(env, window)));
+  return refusingLargeQueries(async () => json(await fleetInsightFromEither(env, window)));
 }
 
 function readWindow(text: string): { text: string; ms: number } | { problem: Response } {

@@ -229,6 +229,10 @@ describe("dashboard in Chromium", { timeout: 360_000 }, () => {
         rows.some((text) => text.includes(monitor.monitorId)),
         `monitor ${monitor.monitorId} listed`,
       );
+    // Locally there is no Analytics SQL binding: the archive answers, and the panel says so.
+    assert.equal(fleet.source, "archive");
+    assert.equal(await page.getAttribute("#uptime-panel", "data-source"), "archive");
+    assert.match(await page.textContent("#uptime-panel .panel-meta"), /from the archive/);
   });
 
   it("runs a query typed into the box and shows the rows as a table, then as a chart", async () => {

@@ -1,3 +1,4 @@
+import { answerSource } from "../answer-source.js";
 import { api } from "../api.js";
 import { el } from "../dom.js";
 import { formatCount, formatMs, formatPercent } from "../format.js";
@@ -80,7 +81,10 @@ export function createUptime() {
                 ),
               ),
         );
-        view.setMeta([`window ${fleet.window ?? ctx.windowName}`, sampleNote(fleet, formatCount)].filter(Boolean).join(" · "));
+        const from = answerSource(fleet);
+        view.setMeta([`window ${fleet.window ?? ctx.windowName}`, from.note, sampleNote(fleet, formatCount)].filter(Boolean).join(" · "));
+        view.section.dataset.source = from.source;
+        view.section.querySelector(".panel-meta")?.setAttribute("title", from.detail);
       });
     },
   };

@@ -5,14 +5,26 @@ import { fieldPath } from "../../schemas/filter/field-path";
 import { EventsCollector } from "../query/events-collector";
 import { Aggregator, type Row } from "../query/grouping";
 import type { AggregateSpec } from "../query/query-schema";
-import { type Scanned, type ScanResult, scan } from "../query/scan";
+import { scan } from "../query/scan";
+import {
+  type FleetHealth,
+  type FleetOverview,
+  type FromArchive,
+  type InsightWindow,
+  type MonitorHealth,
+  RECENT_HEARTBEATS,
+  windowBounds,
+} from "./insight-shapes";
 
 /**
- * Monitor insights from `heartbeat` events (schemas/catalog/heartbeats.ts), on the query engine:
- * one scan per answer. A check is available when its status is `up` or `degraded` (slow is still
- * up, as in the Analytics Engine mapping) and a failure when it is `down`; uptime % is the weighted
- * share of available checks. Every heartbeat counts with its weight (`sampleRate`). A window
- * holding more than a query may read is answered from a bounded sample of its objects (`sampled`).
+ * Monitor insights from the archive's `heartbeat` events (schemas/catalog/heartbeats.ts), on the
+ * query engine: one scan per answer. A check is available when its status is `up` or `degraded`
+ * (slow is still up, as in the Analytics Engine mapping) and a failure when it is `down`; uptime %
+ * is the weighted share of available checks, and latency percentiles are those of available
+ * checks (a timeout's latency is the timeout). Every heartbeat counts with its weight
+ * (`sampleRate`); heartbeats that failed their schema do not count, as they are not forwarded to
+ * Analytics Engine either, so both sources answer the same question. A window holding more than a
+ * query may read is answered from a bounded sample of its objects (`sampled`).
  */
 const FIELD = {
   monitorId: "monitorId",
@@ -23,12 +35,14 @@ const FIELD = {
 
 export const HEARTBEAT_EVENT = Heartbeat.entries._event.literal;
 type Status = (typeof HEARTBEAT_STATUSES)[number];
-export const FAILURE_STATUSES: readonly Status[] = ["down"];
-export const AVAILABLE_STATUSES: readonly Status[] = HEARTBEAT_STATUSES.filter((s) => !FAILURE_STATUSES.includes(s));
+const FAILURE_STATUSES: readonly Status[] = ["down"];
+const AVAILABLE_STATUSES: readonly Status[] = HEARTBEAT_STATUSES.filter((s) => !FAILURE_STATUSES.includes(s));
 
-export const RECENT_HEARTBEATS = 100;
-
-const isHeartbeat: Condition = { field: "type", op: "eq", value: HEARTBEAT_EVENT };
+const isValidHeartbeat: Condition[] = [
+  { field: "type", op: "eq", value: HEARTBEAT_EVENT },
+  { field: "validation", op: "exists", value: false },
+];
+const isAvailable: Condition = { field: FIELD.status, op: "in", value: [...AVAILABLE_STATUSES] };
 
 const spec = (fn: AggregateSpec["fn"], name: string, field?: string, where: Condition[] = []): AggregateSpec => ({
   fn,
@@ -38,33 +52,20 @@ const spec = (fn: AggregateSpec["fn"], name: string, field?: string, where: Cond
 });
 const HEALTH_AGGREGATES: AggregateSpec[] = [
   spec("count", "heartbeats"),
-  spec("count", "available", undefined, [{ field: FIELD.status, op: "in", value: [...AVAILABLE_STATUSES] }]),
+  spec("count", "available", undefined, [isAvailable]),
   spec("count", "failures", undefined, [{ field: FIELD.status, op: "in", value: [...FAILURE_STATUSES] }]),
   spec("avg", "avgLatencyMs", FIELD.latencyMs),
 ];
 
-export interface MonitorInsight {
-  monitorId: string;
-  window: string;
-  from: string;
-  to: string;
-  uptimePercent: number | null;
-  heartbeats: Record<string, unknown>[];
-  p95LatencyByRegion: Record<string, number | null>;
-  scanned: Scanned;
-  /** Set when the window held more than a query reads: heartbeats of a sample of its objects, counts scaled. */
-  sampled?: ScanResult["sampled"];
-}
-
-export async function monitorInsight(env: Env, monitorId: string, window: { text: string; ms: number }): Promise<MonitorInsight> {
+export async function monitorInsight(env: Env, monitorId: string, window: InsightWindow): Promise<MonitorHealth & FromArchive> {
   const now = Date.now();
   const range = { from: now - window.ms, to: now };
   const recent = new EventsCollector([], RECENT_HEARTBEATS);
   const health = new Aggregator([], HEALTH_AGGREGATES);
-  const byRegion = new Aggregator([fieldPath(FIELD.region)], [spec("p95", "p95", FIELD.latencyMs)]);
+  const byRegion = new Aggregator([fieldPath(FIELD.region)], [spec("p95", "p95", FIELD.latencyMs, [isAvailable])]);
   const result = await scan(
     env,
-    { range, where: [isHeartbeat, { field: FIELD.monitorId, op: "eq", value: monitorId }], includeBuffered: true, sample: true },
+    { range, where: [...isValidHeartbeat, { field: FIELD.monitorId, op: "eq", value: monitorId }], includeBuffered: true, sample: true },
     [recent, health, byRegion],
   );
   const [totals] = health.rows([], 1).rows;
@@ -73,48 +74,29 @@ export async function monitorInsight(env: Env, monitorId: string, window: { text
     p95LatencyByRegion[String(row[FIELD.region])] = row.p95 as number | null;
   return {
     monitorId,
-    window: window.text,
-    from: new Date(range.from).toISOString(),
-    to: new Date(range.to).toISOString(),
+    ...windowBounds(window, now),
     uptimePercent: uptime(totals!),
     heartbeats: recent.rows().rows.map(heartbeatView),
     p95LatencyByRegion,
+    source: "archive",
     scanned: result.scanned,
     ...(result.sampled ? { sampled: result.sampled } : {}),
   };
 }
 
-export interface FleetHealth {
-  uptimePercent: number | null;
-  avgLatencyMs: number | null;
-  failures: number;
-  heartbeats: number;
-}
-
-export interface FleetInsight {
-  window: string;
-  from: string;
-  to: string;
-  monitors: ({ monitorId: string } & FleetHealth)[];
-  overall: FleetHealth;
-  scanned: Scanned;
-  sampled?: ScanResult["sampled"];
-}
-
-export async function fleetInsight(env: Env, window: { text: string; ms: number }): Promise<FleetInsight> {
+export async function fleetInsight(env: Env, window: InsightWindow): Promise<FleetOverview & FromArchive> {
   const now = Date.now();
   const range = { from: now - window.ms, to: now };
   const perMonitor = new Aggregator([fieldPath(FIELD.monitorId)], HEALTH_AGGREGATES);
   const overall = new Aggregator([], HEALTH_AGGREGATES);
-  const result = await scan(env, { range, where: [isHeartbeat], includeBuffered: true, sample: true }, [perMonitor, overall]);
+  const result = await scan(env, { range, where: isValidHeartbeat, includeBuffered: true, sample: true }, [perMonitor, overall]);
   return {
-    window: window.text,
-    from: new Date(range.from).toISOString(),
-    to: new Date(range.to).toISOString(),
+    ...windowBounds(window, now),
     monitors: perMonitor
       .rows([{ field: FIELD.monitorId, dir: "asc" }], 10_000)
       .rows.map((row) => ({ monitorId: String(row[FIELD.monitorId]), ...health(row) })),
     overall: health(overall.rows([], 1).rows[0]!),
+    source: "archive",
     scanned: result.scanned,
     ...(result.sampled ? { sampled: result.sampled } : {}),
   };
