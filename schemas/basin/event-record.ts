@@ -17,7 +17,7 @@ import { objectMembers } from "../lib/json-slices";
  *   Producers' own fields are not promoted: a stream's schema is fixed when it is created, and
  *   producers' catalogs change.
  */
-export interface EventRecord {
+export type EventRecord = {
   id: string;
   invocation_id: string;
   type: string;
@@ -44,7 +44,7 @@ export interface EventRecord {
   http_status?: number;
   cpu_time_ms?: number;
   wall_time_ms?: number;
-}
+};
 
 export type RecordOutcome = { record: EventRecord } | { problem: string };
 
