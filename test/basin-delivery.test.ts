@@ -115,6 +115,23 @@ describe("Basin delivery", () => {
     expect(await basinOf(stub)).toMatchObject({ sent: 12, failed: 36, retried: 36, pendingObjects: 0, pendingEvents: 0 });
   });
 
+  it("keeps the alarm at the end of its backoff when a flush alarm fires first", async () => {
+    const { timestamp } = testDay(612);
+    const stub = collector("basin-backoff-alarm");
+    await bindBasin(stub, { failBeforeSend: 100 });
+    await quickRetries(stub, { backoff: { baseDelayMs: 5_000, maxDelayMs: 300_000, minDelayMs: 1_000 } });
+    await stub.ingest({ events: wireEvents(3, { timestamp }) });
+    await stub.flush();
+    await basinSettled(stub);
+    const notBefore = await runInDurableObject(stub, (instance: TailCollector) => basinState(instance).backoff.notBefore);
+    expect(notBefore - Date.now()).toBeGreaterThan(500);
+    // LOW events due in 30 s, then the alarm fires early (as one due for a flush would): the next one is still the backoff's end.
+    await stub.ingest({ events: wireEvents(2, { timestamp, importance: 3 }) });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await basinSettled(stub);
+    expect(await runInDurableObject(stub, (_instance, state) => state.storage.getAlarm())).toBe(notBefore);
+  });
+
   it("keeps what is still to send across an eviction, and resumes where the last saved progress left off", async () => {
     const { timestamp } = testDay(604);
     const name = "basin-evicted";

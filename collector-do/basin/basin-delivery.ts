@@ -92,12 +92,17 @@ export class BasinDelivery {
 
   /** After a flush run and when the alarm fires: starts a delivery pass in the background if one is due. */
   wake(now = Date.now()): void {
-    if (this.deps.stream() === undefined || now < this.state.backoff.notBefore) return;
+    if (this.deps.stream() === undefined) return;
     if (this.pass) {
       this.again = true;
       return;
     }
     if (!this.outbox.head()) return;
+    if (now < this.state.backoff.notBefore) {
+      // The alarm that was to end the backoff may have been spent on a flush: make sure one comes.
+      this.deps.waitUntil(this.deps.wakeBy(this.state.backoff.notBefore));
+      return;
+    }
     const pass = this.runPasses().finally(() => {
       this.pass = undefined;
     });
@@ -138,7 +143,7 @@ export class BasinDelivery {
     do {
       this.again = false;
       await this.runPass();
-    } while (this.again && Date.now() >= this.state.backoff.notBefore);
+    } while (this.again && Date.now() >= this.state.backoff.notBefore && this.outbox.head());
   }
 
   /** Sends objects oldest first until the outbox is empty, a send fails, or the pass has read its share of bytes. */

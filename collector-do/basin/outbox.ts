@@ -42,6 +42,7 @@ export class Outbox {
     const { state } = this;
     state.pending.push(...objects);
     const { inState, spillBatch, maxSpilledRows } = this.limits();
+    if (state.pending.length <= inState) return;
     while (state.pending.length > inState) {
       const headWasPending = this.oldestSpilled() === undefined;
       const seq = this.table.append(state.pending.splice(0, spillBatch));

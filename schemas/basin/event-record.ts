@@ -70,10 +70,7 @@ export function eventRecord(eventJson: string, archiveKey: string): RecordOutcom
   } catch (error) {
     return { problem: `not a JSON object (${(error as Error).message})` };
   }
-  const value = (name: string): unknown => {
-    const raw = members.get(name);
-    return raw === undefined ? undefined : JSON.parse(raw);
-  };
+  const value = (name: string) => parsedMember(members, name);
 
   const id = value("id");
   const invocationId = value("invocationId");
@@ -120,10 +117,7 @@ export function eventRecord(eventJson: string, archiveKey: string): RecordOutcom
 /** The invocation record's outcome, HTTP status and timings, where they hold what the columns take. */
 function promoteInvocationFields(record: EventRecord, data: string): void {
   const fields = objectMembers(data);
-  const read = (name: string): unknown => {
-    const raw = fields.get(name);
-    return raw === undefined ? undefined : JSON.parse(raw);
-  };
+  const read = (name: string) => parsedMember(fields, name);
   const outcome = read("outcome");
   const status = read("status");
   const cpuTime = read("cpuTime");
@@ -132,4 +126,10 @@ function promoteInvocationFields(record: EventRecord, data: string): void {
   if (Number.isInteger(status) && (status as number) >= 0 && (status as number) < 2 ** 31) record.http_status = status as number;
   if (Number.isFinite(cpuTime)) record.cpu_time_ms = cpuTime as number;
   if (Number.isFinite(wallTime)) record.wall_time_ms = wallTime as number;
+}
+
+/** A member's value, parsed (undefined when absent); used for the small ones only, never `data`. */
+function parsedMember(members: Map<string, string>, name: string): unknown {
+  const raw = members.get(name);
+  return raw === undefined ? undefined : JSON.parse(raw);
 }
