@@ -6,7 +6,9 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.tail.toml" },
       // Tests run as local development; production behaviour is tested by overriding ENVIRONMENT.
-      miniflare: { bindings: { ENVIRONMENT: "development", LOG_LEVEL: "error" } },
+      // TEST_BASIN_STREAM is a real (locally no-op) pipelines binding that Basin tests wrap and hand
+      // to one collector; BASIN_STREAM stays unbound, as wrangler.tail.toml leaves it by default.
+      miniflare: { bindings: { ENVIRONMENT: "development", LOG_LEVEL: "error" }, pipelines: ["TEST_BASIN_STREAM"] },
     }),
   ],
   test: {

@@ -1,7 +1,12 @@
-/** R2 wrapped only to count Class A operations (PUT, multipart create, part, complete). */
-export function countingBucket(real: R2Bucket, counts: { classA: number }): R2Bucket {
+/** R2 wrapped only to count Class A operations (PUT, multipart create, part, complete) and Class B ones (GET). */
+export function countingBucket(real: R2Bucket, counts: { classA: number; classB?: number }): R2Bucket {
   return new Proxy(real, {
     get(target, property) {
+      if (property === "get")
+        return (...args: Parameters<R2Bucket["get"]>) => {
+          counts.classB = (counts.classB ?? 0) + 1;
+          return target.get(...args);
+        };
       if (property === "put")
         return (...args: Parameters<R2Bucket["put"]>) => {
           counts.classA++;

@@ -10,7 +10,7 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: `${root}wrangler.tail.toml` },
-      miniflare: { bindings: { ENVIRONMENT: "development", LOG_LEVEL: "error" } },
+      miniflare: { bindings: { ENVIRONMENT: "development", LOG_LEVEL: "error" }, pipelines: ["TEST_BASIN_STREAM"] },
     }),
   ],
   test: {

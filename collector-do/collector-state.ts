@@ -1,4 +1,5 @@
 import type { Importance } from "../schemas/importance";
+import type { BasinState } from "./basin/basin-state";
 import type { Counters } from "./counters";
 import { emptyCounters } from "./counters";
 import type { UnreportedShed } from "./shed-report";
@@ -40,6 +41,8 @@ export interface CollectorState {
   counters: Counters;
   unreportedShed: UnreportedShed | null;
   plans: Partial<Record<Importance, FlushPlan>>;
+  /** Delivery to Basin (collector-do/basin/); absent in state saved before it existed. */
+  basin?: BasinState;
 }
 
 export function emptyState(): CollectorState {

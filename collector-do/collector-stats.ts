@@ -1,4 +1,4 @@
-import type { BufferedView, CollectorStats, ImportanceName } from "../schemas/collector-rpc";
+import type { BasinView, BufferedView, CollectorStats, ImportanceName } from "../schemas/collector-rpc";
 import type { Config } from "../schemas/config/config";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import type { Counters } from "./counters";
@@ -9,6 +9,7 @@ export interface CollectorView {
   totals: Record<Importance, UnflushedTotals>;
   config: Config;
   counters: Counters;
+  basin: BasinView;
   alarmAt: number | null;
   dedupeWindowIds: number;
 }
@@ -36,7 +37,7 @@ export function describeCollector(view: CollectorView): CollectorStats {
   ) as Record<ImportanceName, BufferedView>;
   return {
     buffered,
-    counters: presentCounters(view.counters),
+    counters: { ...presentCounters(view.counters), basin: view.basin },
     nextFlushAt: iso(view.alarmAt),
     dedupeWindowIds: view.dedupeWindowIds,
   };

@@ -27,6 +27,11 @@ export interface FlushDeps {
   collectorTag: string;
   /** The highest buffer seq ever assigned: everything up to it is in the counters. */
   lastSeq: () => number;
+  /**
+   * Called inside the commit's transaction with the objects the run archived: what it records in
+   * the state is saved with the commit, so it happens once per object, replayed flushes included.
+   */
+  archived?: (objects: readonly FlushedObject[]) => void;
 }
 
 export interface FlushRun {
@@ -137,6 +142,7 @@ export class Flusher {
         }
       }
       counters.lastFlushAt = now;
+      this.deps.archived?.(done.flatMap(([, objects]) => objects));
       store.saveState(state, this.deps.lastSeq());
     });
   }

@@ -4,6 +4,7 @@ import type { BufferedEvents, CollectorRpc, CollectorStats, FlushReport, IngestB
 import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
+import { BasinDelivery, type BasinStream } from "./basin/basin-delivery";
 import { MAX_ROW_BYTES } from "./buffer-rows";
 import type { CollectorState } from "./collector-state";
 import { describeCollector } from "./collector-stats";
@@ -52,12 +53,17 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   archive: R2Bucket;
   /** Where data points go once a batch is stored. A field so tests can observe the sinks. */
   forwarder: Forwarder;
+  /** The Basin stream archived events are sent to, if bound. A field so tests can wrap it. */
+  basinStream: BasinStream | undefined;
+  /** Sends what each flush archived to basinStream. */
+  basin!: BasinDelivery;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
     this.archive = env.ARCHIVE;
     this.forwarder = Forwarder.fromEnv(env, this.config);
+    this.basinStream = env.BASIN_STREAM;
     this.store = new CollectorStore(ctx.storage);
     this.ingestGroup = new GroupCommit((batches) => this.intake.commit(batches, Date.now()), {
       lingerMs: INGEST_LINGER_MS,
@@ -116,6 +122,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
       totals: this.totals,
       config: this.config,
       counters: this.state.counters,
+      basin: this.basin.view(),
       alarmAt: this.scheduler.nextFlushAt,
       dedupeWindowIds: this.dedupe.size,
     });
@@ -133,6 +140,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
     if (due.size > 0) await this.flushLevels([...due].sort());
     else await this.sweepWhenIdle();
     await this.scheduler.schedule(this.totals);
+    this.basin.wake();
   }
 
   /** One flush run of `levels`, then what follows it: totals, the backoff, the shed report. */
@@ -142,6 +150,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
     for (const error of run.errors) this.recordFailure(error.message);
     // Only a flush that reached R2 shows that flushing works again.
     if (run.written.length > 0) this.reportShed();
+    this.basin.wake();
     await this.scheduler.flushed(run.errors.length === 0, this.totals);
     await this.sweepWhenIdle();
     await this.scheduler.schedule(this.totals);
@@ -153,12 +162,16 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
    * passed (busy shards overwrite them instead), waking up for the ones still inside it.
    */
   private async sweepWhenIdle(): Promise<void> {
-    if (IMPORTANCE_LEVELS.some((level) => this.totals[level].events > 0 || this.flusher.hasPlan(level))) return;
+    if (!this.nothingToFlush()) return;
     if (this.ingestGroup.waiting > 0) return;
     const now = Date.now();
     this.store.transaction(() => this.store.buffer.sweep(this.state.watermarks, now - DEDUPE_WINDOW_MS));
     const newest = this.store.buffer.newestReceivedAt();
     if (newest !== null) await this.scheduler.wakeBy(newest + DEDUPE_WINDOW_MS);
+  }
+
+  private nothingToFlush(): boolean {
+    return IMPORTANCE_LEVELS.every((level) => this.totals[level].events === 0 && !this.flusher.hasPlan(level));
   }
 
   /** Flushing works again: archive one HIGH event saying what overflow shed meanwhile. */
@@ -199,12 +212,23 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
 
     const deps = { store, state: this.state, totals: this.totals, dedupe: this.dedupe, config: () => this.config, seq: this.seq };
     this.intake = new Intake(deps);
+    this.basin = new BasinDelivery({
+      store,
+      state: this.state,
+      stream: () => this.basinStream,
+      bucket: () => this.archive,
+      saveState: () => store.saveState(this.state, this.seq.next - 1),
+      wakeBy: (at) => this.scheduler.wakeBy(at),
+      idle: () => this.nothingToFlush() && this.ingestGroup.waiting === 0,
+      waitUntil: (work) => this.ctx.waitUntil(work),
+    });
     this.flusher = new Flusher({
       store,
       bucket: () => this.archive,
       state: this.state,
       collectorTag: collectorTag(this.ctx.id.toString()),
       lastSeq: () => this.seq.next - 1,
+      archived: (objects) => this.basin.archived(objects),
     });
     this.scheduler = new FlushScheduler(this.ctx.storage, store, () => ({
       thresholds: this.config.thresholds,
@@ -214,6 +238,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
       this.totals,
       IMPORTANCE_LEVELS.some((level) => this.flusher.hasPlan(level)),
     );
+    await this.basin.restore();
   }
 }
 

@@ -83,6 +83,24 @@ export type ShedCounts = Partial<Record<ShedReason, Record<string, number>>>;
 
 type IsoError = { at: string; message: string } | null;
 
+/**
+ * Delivery to Basin (a `pipelines` stream) as /stats shows it: records sent (a resend counts
+ * again), records in failed and in repeated send attempts, events left out by reason, and what is
+ * still to send. All zero while no stream is bound.
+ */
+export interface BasinView {
+  sent: number;
+  failed: number;
+  retried: number;
+  dropped: { invalid: number; tooLarge: number; objectMissing: number; unreadableObject: number; outboxFull: number };
+  bytesSent: number;
+  pendingObjects: number;
+  pendingEvents: number;
+  lastError: IsoError;
+  /** The latest events left out, and which (archive keys). */
+  lastDrop: IsoError;
+}
+
 /** A collector's counters as /stats shows them: importance keys by name, times as ISO strings. */
 export interface CounterView {
   received: number;
@@ -98,6 +116,7 @@ export interface CounterView {
   invalidByType: Record<string, number>;
   sampledOut: Record<string, number>;
   analytics: Omit<ForwardCounts, "lastError"> & { lastError: IsoError };
+  basin: BasinView;
   objectsWritten: number;
   bytesWritten: number;
   flushFailures: number;

@@ -1,6 +1,7 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { SCHEMA_VERSION } from "../collector-do/store/migrations";
 import type { TailCollector } from "../collector-do/tail-collector";
 import type { WireEvent } from "../schemas/collector-rpc";
 import { readArchives } from "./helpers/archive";
@@ -136,7 +137,7 @@ describe("a collector started on yesterday's tables", () => {
         .map((r) => String(r.name)),
       version: storage.storage.sql.exec("SELECT value FROM meta WHERE key = 'schema_version'").one().value,
     }));
-    expect(tables.names.filter((n) => !n.startsWith("_cf"))).toEqual(["buffer", "meta"]);
-    expect(tables.version).toBe("2");
+    expect(tables.names.filter((n) => !n.startsWith("_cf"))).toEqual(["basin_outbox", "buffer", "meta"]);
+    expect(tables.version).toBe(String(SCHEMA_VERSION));
   });
 });

@@ -3,7 +3,10 @@ import type { Env as DoTailEnv } from "../schemas/config/env";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends DoTailEnv {}
+    interface Env extends DoTailEnv {
+      /** vitest.config.ts: a pipelines binding for Basin tests to wrap. */
+      TEST_BASIN_STREAM: import("cloudflare:pipelines").Pipeline;
+    }
     interface GlobalProps {
       mainModule: typeof import("../tail-worker/index");
       durableNamespaces: "TailCollector";

@@ -1,4 +1,5 @@
 import { type CollectorState, parseState } from "../collector-state";
+import { BasinOutboxTable } from "./basin-outbox-table";
 import { BufferTable } from "./buffer-table";
 import { MetaRows } from "./meta-rows";
 import { migrate } from "./migrations";
@@ -11,11 +12,13 @@ export interface FlushBackoff {
 
 /**
  * Everything the collector keeps in its Durable Object's SQLite: the buffer table, the state row
- * (watermarks, flush plans, counters), the flush backoff; the transactions around them; and the
- * schema's migrations, run when the store is opened. No other module writes SQL.
+ * (watermarks, flush plans, counters, Basin delivery), the flush backoff, the Basin outbox; the
+ * transactions around them; and the schema's migrations, run when the store is opened. No other
+ * module writes SQL.
  */
 export class CollectorStore {
   readonly buffer: BufferTable;
+  readonly basinOutbox: BasinOutboxTable;
   private readonly meta: MetaRows;
 
   constructor(
@@ -24,6 +27,7 @@ export class CollectorStore {
   ) {
     migrate(storage, now);
     this.buffer = new BufferTable(storage.sql);
+    this.basinOutbox = new BasinOutboxTable(storage.sql);
     this.meta = new MetaRows(storage.sql);
   }
 

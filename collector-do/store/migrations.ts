@@ -14,7 +14,7 @@ import { MetaRows } from "./meta-rows";
  * one is version 1 when its tables exist. Each step runs once, in the transaction that records the
  * new version, when a collector first starts on older storage.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const DAY_MS = 24 * HOUR_MS;
 
@@ -125,7 +125,17 @@ function spanningSlices(sql: SqlStorage, watermarks: Watermarks, plans: Partial<
   return found;
 }
 
-const STEPS: ((sql: SqlStorage, now: number) => void)[] = [createV1, upgradeToV2];
+/** Version 3: objects still to send to Basin that no longer fit in the state row (BasinOutboxTable). */
+function createBasinOutbox(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS basin_outbox (
+    seq INTEGER PRIMARY KEY,
+    objects TEXT NOT NULL,
+    object_count INTEGER NOT NULL,
+    events INTEGER NOT NULL
+  )`);
+}
+
+const STEPS: ((sql: SqlStorage, now: number) => void)[] = [createV1, upgradeToV2, createBasinOutbox];
 
 function currentVersion(sql: SqlStorage): number {
   const hasMeta = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;

@@ -1,3 +1,4 @@
+import type { Pipeline } from "cloudflare:pipelines";
 import type { CollectorRpc } from "../collector-rpc";
 
 /** Bindings and variables of the do-tail worker, as declared in wrangler.tail.toml. */
@@ -7,6 +8,8 @@ export interface Env {
   ANALYTICS?: AnalyticsEngineDataset;
   /** Optional Analytics SQL binding (`analytics = { binding = "ANALYTICS_SQL" }`): /insights read Analytics Engine through it. */
   ANALYTICS_SQL?: AnalyticsSQLBinding;
+  /** A Basin (Pipelines) stream: every archived event is sent to it as a record (README, "SQL at scale: Basin"). */
+  BASIN_STREAM?: Pipeline;
   /** This version's id and tag (version_metadata binding): do-tail recognises its own invocations by it. */
   CF_VERSION_METADATA?: WorkerVersionMetadata;
   ENVIRONMENT?: string;

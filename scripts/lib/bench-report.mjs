@@ -5,6 +5,9 @@ const PRICE = {
   doRequest: 0.15 / 1e6,
   rowWritten: 1.0 / 1e6,
   r2ClassA: 4.5 / 1e6,
+  r2ClassB: 0.36 / 1e6,
+  /** Basin Pipelines sink writing Parquet (a Basin Catalog table), per GB past the first 50. */
+  basinSinkParquetGB: 0.06,
   dataPoint: 0.25 / 1e6,
   workersLogsLine: 0.6 / 1e6,
   workersLogsGB: 0.25,
@@ -21,6 +24,7 @@ const MILLION = 1e6;
 const MiB = 2 ** 20;
 const money = (x) => `$${x.toFixed(3)}`;
 const fixed = (x, digits = 2) => Number(x).toFixed(digits);
+const signed = (x) => `${x < 0 ? "−" : "+"}${Math.abs(x).toFixed(4)}`;
 
 /** Dollars per million events for this design and for the naive one (a call and a row per event). */
 export function costs(collector) {
@@ -50,8 +54,45 @@ export function concurrencyCost(run) {
   return { doRequests, rows, r2, total: doRequests + rows + r2 };
 }
 
-/** One table row per mix and rate of bench/collector-concurrency.bench.ts, then the floor at 500 calls/s. */
-function concurrencyRows(runs) {
+/**
+ * What delivery to Basin adds to the same run without it: per event, and in dollars per million
+ * events. Rows are compared without the groups' buffer rows, which vary with how calls happened to
+ * group and owe nothing to Basin.
+ */
+export function basinAdded(run, base) {
+  const rows = run.bookkeepingRowsPerEvent - base.bookkeepingRowsPerEvent;
+  const requests = run.requestsPerEvent - base.requestsPerEvent;
+  const collector =
+    rows * MILLION * PRICE.rowWritten + requests * MILLION * PRICE.doRequest + run.r2ClassBPerMillionEvents * PRICE.r2ClassB;
+  // Every archived event becomes one record; a run ends with some events still buffered, unsent.
+  const sink = ((MILLION * run.basinBytesPerEvent) / 1e9) * PRICE.basinSinkParquetGB;
+  return { rows, requests, collector, sink };
+}
+
+function basinRow(run, base) {
+  const added = basinAdded(run, base);
+  return [
+    `Basin delivery on: ${run.mix}, ${run.rate} ingest calls/s into one shard, against the same run without it: added rows and DO requests per event, R2 reads and sends per million events, record size, cost per million events`,
+    [
+      `${signed(added.rows)} rows, ${signed(added.requests)} requests per event`,
+      `${Math.round(run.r2ClassBPerMillionEvents)} R2 GETs, ${Math.round(run.basinSendsPerMillionEvents)} sends per million events`,
+      `records of ${Math.round(run.basinBytesPerEvent)} bytes`,
+      `collector +$${added.collector.toFixed(4)}; Basin's sink (Parquet, past 50 GB) ${money(added.sink)}`,
+    ].join("; "),
+    "",
+    "",
+  ];
+}
+
+/** One table row per mix and rate of bench/collector-concurrency.bench.ts, then the floor at 500 calls/s, then Basin's share. */
+function concurrencyRows(allRuns) {
+  const runs = allRuns.filter((run) => !run.basin);
+  const basinRows = allRuns
+    .filter((run) => run.basin)
+    .flatMap((run) => {
+      const base = runs.find((r) => r.mix === run.mix && r.rate === run.rate);
+      return base ? [basinRow(run, base)] : [];
+    });
   const floors = runs
     .filter((run) => run.rate === 500)
     .map((run) => {
@@ -78,7 +119,7 @@ function concurrencyRows(runs) {
       target === undefined ? "" : !kept ? "not measured" : cost.total <= target ? "met" : "not met",
     ];
   });
-  if (floors.length === 0) return rows;
+  if (floors.length === 0) return [...rows, ...basinRows];
   return [
     ...rows,
     [
@@ -87,6 +128,7 @@ function concurrencyRows(runs) {
       "",
       "",
     ],
+    ...basinRows,
   ];
 }
 
@@ -227,6 +269,10 @@ export const BENCH_NOTES = `
   operations at the default thresholds (an object per importance and flush) come on top. When the
   shared machine cannot keep up with a rate (the table says so), calls queue, groups grow to their
   1.5 MB bound and the acknowledgement latency is the queue's: those rows do not show the linger.
+- **Basin.** The 10-event mix at 500 calls a second runs a second time with a Basin stream bound
+  (the locally no-op pipelines binding, wrapped to count sends and record bytes); the row compares it
+  with the run without. Rows are compared without the groups' buffer rows, which only say how calls
+  happened to group. Basin's own prices (the sink per GB, Basin SQL per GB scanned) come on top.
 - **Timing** on a shared 2-core machine varies by about ±20% between runs; ratios are taken within
   one run on the same data.
 `;

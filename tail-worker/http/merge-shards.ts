@@ -85,9 +85,9 @@ export function statsStatuses(answers: readonly ShardAnswer<unknown>[]): ShardSt
   return answers.map((a) => (a.ok ? { shard: a.shard, status: "ok" } : { shard: a.shard, status: "unreachable", error: a.error }));
 }
 
-/** Numbers add up at any depth; for ISO times (strings) the later one is kept; errors stay whole. */
+/** Numbers add up at any depth; for ISO times (strings) the later one is kept; errors and drops stay whole. */
 function addUp(a: unknown, b: unknown, key?: string): unknown {
-  if (key === "lastError") return latestError(a as { at: string } | null, b as { at: string } | null);
+  if (key === "lastError" || key === "lastDrop") return latestError(a as { at: string } | null, b as { at: string } | null);
   if (typeof a === "number" && typeof b === "number") return a + b;
   if (typeof a === "string" && typeof b === "string") return a > b ? a : b;
   if (a === null || a === undefined) return b;

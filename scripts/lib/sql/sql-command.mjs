@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { UsageError } from "../archive-cli.mjs";
 import { doTailClient } from "../do-tail-client.mjs";
+import { basinSqlCommand, DEFAULT_BASIN_BUCKET } from "./basin-sql.mjs";
 import { checkObjects, openDuckDb, runSql, SqlError } from "./engine.mjs";
 import { mirrorArchive, openCache } from "./mirror.mjs";
 import { objectMayMatch, parseKey, parseTime } from "./mirror-range.mjs";
@@ -27,10 +28,15 @@ options
                     repository); each do-tail gets a subfolder named after its host
   --concurrency N   downloads at a time (default 8)
   --offline         query the cache as it is, without asking do-tail
+  --remote          send the SQL to Basin SQL instead (the Iceberg table a Basin pipeline fills
+                    from do-tail's stream; README, "SQL at scale: Basin"), with
+                    CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN set; without them, print the
+                    request as curl and wrangler commands. Only --format and --bucket apply.
+  --bucket NAME     with --remote: the R2 bucket of the Basin Catalog (default ${DEFAULT_BASIN_BUCKET})
   -h, --help        this text
 
-exit status: 0 done; 1 do-tail unreachable, not authorised or another failure; 2 bad arguments or
-SQL that DuckDB refuses (its message is printed)`;
+exit status: 0 done; 1 do-tail (or Basin SQL) unreachable, not authorised or another failure; 2 bad
+arguments, or SQL that DuckDB (or Basin SQL) refuses (its message is printed)`;
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const DEFAULT_CACHE = join(REPO, ".cache", "do-tail-archive");
@@ -51,6 +57,8 @@ export function parseSqlArgs(argv, env = process.env, now = Date.now(), stdoutIs
         cache: { type: "string" },
         concurrency: { type: "string", default: "8" },
         offline: { type: "boolean", default: false },
+        remote: { type: "boolean", default: false },
+        bucket: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -62,14 +70,16 @@ export function parseSqlArgs(argv, env = process.env, now = Date.now(), stdoutIs
   if (positionals.length === 0 || positionals[0].trim() === "")
     throw new UsageError('give the SQL to run: npm run archives -- sql "SELECT …"');
   if (positionals.length > 1) throw new UsageError("give the SQL as one argument (quote it)");
+  const format = values.format ?? (stdoutIsTty ? "table" : "ndjson");
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`);
+  if (values.remote) return { sql: positionals[0], options: remoteOptions(argv, values, format) };
+  if (values.bucket !== undefined) throw new UsageError("--bucket goes with --remote");
   let url;
   try {
     url = new URL(values.url);
   } catch {
     throw new UsageError(`--url "${values.url}" is not a URL`);
   }
-  const format = values.format ?? (stdoutIsTty ? "table" : "ndjson");
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`);
   const concurrency = Number(values.concurrency);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64)
     throw new UsageError("--concurrency must be a whole number from 1 to 64");
@@ -92,6 +102,17 @@ export function parseSqlArgs(argv, env = process.env, now = Date.now(), stdoutIs
   };
 }
 
+/** Options of `--remote`: the local copy's options do not apply to Basin SQL, and saying so beats ignoring them. */
+function remoteOptions(argv, values, format) {
+  const local = ["--url", "--token", "--since", "--until", "--cache", "--concurrency", "--offline"];
+  const given = local.filter((option) => argv.some((arg) => arg === option || arg.startsWith(`${option}=`)));
+  if (given.length > 0)
+    throw new UsageError(`${given.join(", ")} ${given.length === 1 ? "applies" : "apply"} to the local copy, not to --remote`);
+  const bucket = values.bucket ?? DEFAULT_BASIN_BUCKET;
+  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) throw new UsageError(`--bucket "${bucket}" is not an R2 bucket name`);
+  return { remote: true, bucket, format };
+}
+
 /** `--since -1h` as `--since=-1h`, so that a relative time is read as the value it is, not as an option. */
 function relativeTimesJoined(argv) {
   const out = [];
@@ -106,7 +127,7 @@ function relativeTimesJoined(argv) {
  * `npm run archives -- sql`: answers the exit status. Rows go to `out`; progress, the summary and
  * errors to `err`.
  */
-export async function sqlCommand(argv, { out = process.stdout, err = process.stderr, env = process.env } = {}) {
+export async function sqlCommand(argv, { out = process.stdout, err = process.stderr, env = process.env, fetch = globalThis.fetch } = {}) {
   const say = (line) => err.write(`archives: ${line}\n`);
   let parsed;
   try {
@@ -121,6 +142,7 @@ export async function sqlCommand(argv, { out = process.stdout, err = process.std
     return 0;
   }
   const { sql, options } = parsed;
+  if (options.remote) return basinSqlCommand(sql, options, { out, err, env, fetch });
   let db;
   try {
     const cache = await openCache(options.cacheDir);
