@@ -85,16 +85,16 @@ export function toWireEvents(items: readonly unknown[], config: Config, now: num
   const redactor = redactorFor(config.security);
   for (const raw of items) {
     const invocationId = newInvocationId();
-    let events: WireEvent[];
+    const start = wire.length;
     try {
-      events = itemWireEvents(parseTraceItem(raw, now), invocationId, config, redactor, sampledOut);
+      itemWireEvents(parseTraceItem(raw, now), invocationId, config, redactor, sampledOut, wire);
     } catch (error) {
       // Only a bug in do-tail gets here (every step guards producer values); the item is still
       // counted, as one marked event holding nothing of the producer's.
+      wire.length = start;
       const marker = unreadablePart("invocation", undefined, `do-tail could not process this item: ${errorMessage(error)}`, now);
-      events = itemWireEvents({ script: null, events: [marker] }, invocationId, config, redactor, sampledOut);
+      itemWireEvents({ script: null, events: [marker] }, invocationId, config, redactor, sampledOut, wire);
     }
-    wire.push(...events);
   }
   return wire;
 }
@@ -105,9 +105,12 @@ function itemWireEvents(
   config: Config,
   redactor: Redactor,
   sampledOut: Record<string, number>,
-): WireEvent[] {
+  into: WireEvent[],
+): void {
   const kept: ClassifiedEvent[] = [];
-  parsed.events.forEach((parsedEvent, position) => {
+  const events = parsed.events;
+  for (let position = 0; position < events.length; position++) {
+    const parsedEvent = events[position]!;
     let event: ClassifiedEvent | undefined;
     try {
       event = classified(parsedEvent, position);
@@ -118,8 +121,8 @@ function itemWireEvents(
       );
     }
     if (event) kept.push(event);
-  });
-  return buildWireEvents(parsed, invocationId, kept, config.maxEventBytes);
+  }
+  buildWireEvents(parsed, invocationId, kept, config.maxEventBytes, into);
 
   /** The event ready to serialise, or undefined when tail sampling drops it. */
   function classified(parsedEvent: ParsedEvent, position: number): ClassifiedEvent | undefined {

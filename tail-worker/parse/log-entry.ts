@@ -1,5 +1,6 @@
 import { errorMessage } from "../../schemas/lib/error-message";
 import { formatArg } from "./format-args";
+import { startsLikeJsonContainer } from "./json-start";
 import { parseLenientJson } from "./lenient-json";
 import type { ParsedEvent } from "./parsed-event";
 import { toPlain } from "./plain-value";
@@ -133,6 +134,12 @@ function logEvent(level: string, timestamp: number, data: Record<string, unknown
   return { type: `console.${level}`, kind: "log", level, timestamp, named: false, data };
 }
 
+function textEvent(line: string, level: string, timestamp: number): ParsedEvent {
+  const event = logEvent(level, timestamp, {});
+  event.text = line;
+  return event;
+}
+
 /**
  * A line that looks like a JSON object or array is read as one: strictly, or else leniently
  * (single quotes, unquoted keys, trailing commas, comments), so that its fields are redacted as
@@ -140,9 +147,7 @@ function logEvent(level: string, timestamp: number, data: Record<string, unknown
  * reuse byte for byte.
  */
 function fromString(line: string, level: string, timestamp: number): ParsedEvent {
-  const text = (): ParsedEvent => ({ ...logEvent(level, timestamp, {}), text: line });
-  const start = line.trimStart()[0];
-  if (start !== "{" && start !== "[") return text();
+  if (!startsLikeJsonContainer(line)) return textEvent(line, level, timestamp);
   let parsed: unknown;
   let lenient: string | undefined;
   try {
@@ -152,7 +157,7 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
       parsed = parseLenientJson(line);
       lenient = `not strict JSON (${errorMessage(strictError)}), read leniently`;
     } catch {
-      const broken = text();
+      const broken = textEvent(line, level, timestamp);
       broken.parseError = `invalid JSON: ${errorMessage(strictError)}`;
       return broken;
     }
@@ -160,7 +165,7 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
   let event: ParsedEvent;
   if (isPlainObject(parsed)) event = fromObject(parsed, level, timestamp, undefined, lenient ? undefined : line);
   else if (Array.isArray(parsed)) event = logEvent(level, timestamp, { args: [parsed] });
-  else return text();
+  else return textEvent(line, level, timestamp);
   if (lenient) event.parseError = event.parseError === undefined ? lenient : `${lenient}; ${event.parseError}`;
   return event;
 }

@@ -17,8 +17,24 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
   // A line with no "=" (nor an escape that could make one) holds no query parameter to look for.
   const raw = event.raw;
   const outcome = redactor.redact(event.data, raw === undefined || raw.indexOf("=") !== -1 || raw.indexOf("\\u") !== -1);
-  if (event.raw !== undefined && (outcome.changed || countJsonKeys(event.raw) !== outcome.keys)) event.raw = undefined;
+  if (raw !== undefined && (outcome.changed || !lineIsData(raw, event.data, outcome.keys))) event.raw = undefined;
   if (event.text !== undefined) event.text = redactor.redactText(event.text);
   // What could not be read is named with the error it threw, which is the producer's text too.
   if (event.parseError !== undefined) event.parseError = redactor.redactText(event.parseError);
+}
+
+/**
+ * Whether a strictly parsed line says exactly what its (unredacted) data says. The usual line is
+ * JSON.stringify's own output: when serialising the data gives the line back, it is the data,
+ * and that costs less than counting the line's keys. Any other line (spaces, `1.0`, integers
+ * beyond 2^53, duplicate keys) is the data when it holds as many keys as its parse.
+ */
+function lineIsData(line: string, data: Record<string, unknown>, keys: number): boolean {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(data);
+  } catch {
+    // Nested deeper than JSON.stringify's stack: only the count can tell.
+  }
+  return json === line || countJsonKeys(line) === keys;
 }

@@ -10,18 +10,20 @@ import { toPlain } from "../parse/plain-value";
  * Serializes the events of one TraceItem into archived JSON and gives them ids: `<invocationId>-
  * <position>`, where the invocation id was drawn at random for this TraceItem in this tail() call
  * (see newInvocationId). A retried delivery resends these very events, so the collector can
- * recognise it; two invocations, however alike, never share ids.
+ * recognise it; two invocations, however alike, never share ids. The events are appended to `into`.
  */
 export function buildWireEvents(
   item: ParsedTraceItem,
   invocationId: string,
   events: readonly ClassifiedEvent[],
   maxEventBytes: number,
+  into: WireEvent[] = [],
 ): WireEvent[] {
-  return events.map((event, position) => {
+  for (let position = 0; position < events.length; position++) {
+    const event = events[position]!;
     const body = serializeBody(item.script, event, maxEventBytes);
     const id = `${invocationId}-${position}`;
-    return {
+    const wire: WireEvent = {
       id,
       importance: event.importance,
       timestamp: event.timestamp,
@@ -31,10 +33,12 @@ export function buildWireEvents(
       asText: body.asText,
       // The body always starts with `{"type":`, so splicing the ids in keeps valid JSON.
       json: `{"id":"${id}","invocationId":"${invocationId}",${body.json.slice(1)}`,
-      ...(event.validation ? { invalid: true } : {}),
-      ...(event.analytics ? { analytics: event.analytics } : {}),
     };
-  });
+    if (event.validation) wire.invalid = true;
+    if (event.analytics) wire.analytics = event.analytics;
+    into.push(wire);
+  }
+  return into;
 }
 
 /** `{"id":"<16 hex>-<position>","invocationId":"<16 hex>",` with room for any position. */
@@ -46,7 +50,44 @@ interface Body {
 }
 
 function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBytes: number): Body {
-  const envelope = {
+  let json: string;
+  let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
+  try {
+    json = envelopeJson(script, event);
+  } catch (error) {
+    asText = true;
+    json = unserialisableBody(envelopeOf(script, event), error);
+  }
+  // Strict readers refuse a lone surrogate (`\ud800`) anywhere in the object, so none is archived.
+  json = wellFormedJson(json);
+  // The ids spliced in later take up to ID_PREFIX_BYTES; three bytes per UTF-16 unit at most, so
+  // short strings skip the exact count.
+  const budget = maxEventBytes - ID_PREFIX_BYTES;
+  if (json.length * 3 <= budget) return { json, asText };
+  const bytes = utf8ByteLength(json);
+  if (bytes <= budget) return { json, asText };
+  return { json: truncatedBody(envelopeOf(script, event), json, bytes, maxEventBytes), asText };
+}
+
+/**
+ * The archived event without its ids, written field by field in the order of the envelope: what
+ * JSON.stringify of that object writes, without building the object. The event's data is the
+ * producer's own line when it is exactly that data (see withRawData), else its serialisation.
+ * Throws what JSON.stringify throws on data nested too deep for its stack.
+ */
+function envelopeJson(script: string | null, event: ClassifiedEvent): string {
+  let json = `{"type":${quoted(event.type)},"kind":"${event.kind}","importance":${event.importance},"timestamp":${numberJson(event.timestamp)},"script":${script === null ? "null" : quoted(script)},"namespace":${event.namespace === null ? "null" : quoted(event.namespace)}`;
+  if (event.level !== undefined) json += `,"level":${quoted(event.level)}`;
+  if (event.channel !== undefined) json += `,"channel":${quoted(event.channel)}`;
+  if (event.text !== undefined) json += `,"text":${JSON.stringify(event.text)}`;
+  if (event.parseError !== undefined) json += `,"parseError":${JSON.stringify(event.parseError)}`;
+  if (event.validation !== undefined) json += `,"validation":${JSON.stringify(event.validation)}`;
+  return `${json},"sampleRate":${numberJson(event.sampleRate ?? 1)},"data":${event.raw ?? JSON.stringify(event.data)}}`;
+}
+
+/** The envelope as an object, for the rare bodies that are rewritten (unserialisable, too large). */
+function envelopeOf(script: string | null, event: ClassifiedEvent) {
+  return {
     type: event.type,
     kind: event.kind,
     importance: event.importance,
@@ -61,38 +102,51 @@ function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBy
     sampleRate: event.sampleRate ?? 1,
     data: event.data,
   };
-  let json: string;
-  let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
-  try {
-    json = event.raw === undefined ? JSON.stringify(envelope) : withRawData(envelope, event.raw);
-  } catch (error) {
-    asText = true;
-    json = unserialisableBody(envelope, error);
+}
+
+/**
+ * A number as JSON writes it. Timestamps (13-digit integers) are the usual case, and V8 renders an
+ * integer that large through its general double-to-text path; two small halves render faster.
+ */
+function numberJson(value: number): string {
+  if (value >= 1e6 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
+    let high = Math.floor(value / 1e6);
+    let low = value - high * 1e6;
+    // The division rounds: near 2^53 it may land one off.
+    if (low < 0) {
+      high -= 1;
+      low += 1e6;
+    } else if (low >= 1e6) {
+      high += 1;
+      low -= 1e6;
+    }
+    return `${high}${String(low + 1e6).slice(1)}`;
   }
-  // Strict readers refuse a lone surrogate (`\ud800`) anywhere in the object, so none is archived.
-  json = wellFormedJson(json);
-  // The ids spliced in later take up to ID_PREFIX_BYTES; three bytes per UTF-16 unit at most, so
-  // short strings skip the exact count.
-  const budget = maxEventBytes - ID_PREFIX_BYTES;
-  if (json.length * 3 <= budget) return { json, asText };
-  const bytes = utf8ByteLength(json);
-  if (bytes <= budget) return { json, asText };
-  return { json: truncatedBody(envelope, json, bytes, maxEventBytes), asText };
+  return Number.isFinite(value) ? String(value) : "null";
+}
+
+/**
+ * Names, scripts, levels and namespaces repeat from event to event: their JSON strings are kept
+ * (a bounded number of them) rather than written again for every event.
+ */
+const MAX_QUOTED = 2_000;
+const MAX_QUOTED_LENGTH = 300;
+const quotedStrings = new Map<string, string>();
+
+function quoted(text: string): string {
+  let json = quotedStrings.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (text.length > MAX_QUOTED_LENGTH) return json;
+    if (quotedStrings.size >= MAX_QUOTED) quotedStrings.clear();
+    quotedStrings.set(text, json);
+  }
+  return json;
 }
 
 function isEmpty(record: Record<string, unknown>): boolean {
   for (const _ in record) return false;
   return true;
-}
-
-/**
- * A JSON log line is its own data while nothing has changed it since it was parsed and it holds
- * no key its parse dropped (see redactEvent): splicing it in saves re-serialising what JSON.parse
- * just read, and keeps the producer's fields byte for byte.
- */
-function withRawData(envelope: { data: unknown }, raw: string): string {
-  const head = JSON.stringify({ ...envelope, data: undefined });
-  return `${head.slice(0, -1)},"data":${raw}}`;
 }
 
 /**
