@@ -12,8 +12,9 @@ export interface ParsedEvent {
   text?: string;
   parseError?: string;
   /**
-   * The log line as it arrived, when `data` is exactly what it holds: the archive may then reuse
-   * it instead of serialising `data` again. Dropped as soon as anything in `data` changes.
+   * The log line `data` was strictly parsed from: the archive keeps it byte for byte where it
+   * says the same more exactly (integers beyond 2^53, `1.0`) and holds no key its parse dropped.
+   * Dropped as soon as anything in `data` changes.
    */
   raw?: string;
   /** A part of the item that could not be read: archived as a marked text event (counted as text). */

@@ -14,21 +14,14 @@ import { ipHasher, sessionHasher } from "./pseudonym";
 
 export const REDACTED = "[REDACTED]";
 
-export interface RedactOutcome {
-  /** Something was replaced. */
-  changed: boolean;
-  /** Object keys seen (every key of every object, when nothing changed). */
-  keys: number;
-}
-
 export interface Redactor {
   /**
    * Redacts data in place, at any depth: values of secret-named fields, the value of a
    * `[name, value]` pair or `{name, value}` entry whose name is secret, secret query parameters
    * inside any string (unless `scanStrings` is false: the caller knows none holds a "="); client
-   * IPs become keyed hashes.
+   * IPs become keyed hashes. Answers whether anything was replaced.
    */
-  redact(root: unknown, scanStrings?: boolean): RedactOutcome;
+  redact(root: unknown, scanStrings?: boolean): boolean;
   /**
    * Free text: the values of secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`)
    * are redacted wherever they appear. Text that looks like a JSON object or array (a line that
@@ -132,9 +125,8 @@ function createRedactor(security: SecurityConfig): Redactor {
     else record[key] = value;
   }
 
-  function redact(root: unknown, scanStrings = true): RedactOutcome {
+  function redact(root: unknown, scanStrings = true): boolean {
     let changed = false;
-    let keys = 0;
     let nodes = 0;
     const stack: unknown[] = [root];
     while (stack.length > 0) {
@@ -173,7 +165,6 @@ function createRedactor(security: SecurityConfig): Redactor {
       // cache. The objects are plain data, so it meets their own keys only (nothing in this isolate
       // adds enumerable keys to Object.prototype).
       for (const key in record) {
-        keys++;
         const value = record[key];
         const verdict = verdictOf(key);
         if (verdict === PLAIN) {
@@ -211,7 +202,7 @@ function createRedactor(security: SecurityConfig): Redactor {
         }
       }
     }
-    return { changed, keys };
+    return changed;
   }
 
   function redactText(text: string): string {

@@ -3,6 +3,7 @@ import { errorMessage } from "../../schemas/lib/error-message";
 import { utf8ByteLength } from "../../schemas/lib/utf8";
 import { wellFormed, wellFormedJson } from "../../schemas/lib/well-formed-json";
 import type { ClassifiedEvent } from "../classify/classified-event";
+import { lineHoldsAllKeys } from "../parse/json-keys";
 import type { ParsedTraceItem } from "../parse/parsed-event";
 import { toPlain } from "../parse/plain-value";
 
@@ -71,9 +72,8 @@ function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBy
 
 /**
  * The archived event without its ids, written field by field in the order of the envelope: what
- * JSON.stringify of that object writes, without building the object. The event's data is the
- * producer's own line when it is exactly that data (see withRawData), else its serialisation.
- * Throws what JSON.stringify throws on data nested too deep for its stack.
+ * JSON.stringify of that object writes, without building the object (which measures slower in
+ * the tail path). Throws what JSON.stringify throws on data nested too deep for its stack.
  */
 function envelopeJson(script: string | null, event: ClassifiedEvent): string {
   let json = `{"type":${quoted(event.type)},"kind":"${event.kind}","importance":${event.importance},"timestamp":${numberJson(event.timestamp)},"script":${script === null ? "null" : quoted(script)},"namespace":${event.namespace === null ? "null" : quoted(event.namespace)}`;
@@ -82,7 +82,29 @@ function envelopeJson(script: string | null, event: ClassifiedEvent): string {
   if (event.text !== undefined) json += `,"text":${JSON.stringify(event.text)}`;
   if (event.parseError !== undefined) json += `,"parseError":${JSON.stringify(event.parseError)}`;
   if (event.validation !== undefined) json += `,"validation":${JSON.stringify(event.validation)}`;
-  return `${json},"sampleRate":${numberJson(event.sampleRate ?? 1)},"data":${event.raw ?? JSON.stringify(event.data)}}`;
+  return `${json},"sampleRate":${numberJson(event.sampleRate ?? 1)},"data":${dataJson(event)}}`;
+}
+
+/**
+ * The event's data as JSON: serialised, or the producer's own line when that says the same and
+ * more exactly (spaces, `1.0`, integers beyond 2^53 kept byte for byte). The line is used only
+ * while it holds every key its parse kept (JSON.parse keeps the last of duplicate keys, so a
+ * line with a duplicate could hide a secret the data does not show); redaction has dropped it
+ * already if it changed anything. Throws what JSON.stringify throws on data too deep for it,
+ * unless the line can stand in.
+ */
+function dataJson(event: ClassifiedEvent): string {
+  const line = event.raw;
+  let json: string;
+  try {
+    json = JSON.stringify(event.data);
+  } catch (error) {
+    if (line !== undefined && lineHoldsAllKeys(line, event.data)) return line;
+    throw error;
+  }
+  // The usual line is JSON.stringify's own output: the same text, nothing to decide.
+  if (line === undefined || line === json) return json;
+  return lineHoldsAllKeys(line, event.data) ? line : json;
 }
 
 /** The envelope as an object, for the rare bodies that are rewritten (unserialisable, too large). */
