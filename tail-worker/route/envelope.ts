@@ -22,8 +22,24 @@ export function buildWireEvents(
 ): WireEvent[] {
   for (let position = 0; position < events.length; position++) {
     const event = events[position]!;
-    const body = serializeBody(item.script, event, maxEventBytes);
     const id = `${invocationId}-${position}`;
+    const ids = `{"id":"${id}","invocationId":"${invocationId}",`;
+    let json: string;
+    let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
+    try {
+      json = envelopeJson(ids, item.script, event);
+    } catch (error) {
+      asText = true;
+      json = unserialisableEvent(envelopeOf(id, invocationId, item.script, event), error);
+    }
+    // Strict readers refuse a lone surrogate (`\ud800`) anywhere in the object, so none is archived.
+    json = wellFormedJson(json);
+    // Three bytes per UTF-16 unit at most: short events skip the exact count.
+    if (json.length * 3 > maxEventBytes) {
+      const bytes = utf8ByteLength(json);
+      if (bytes > maxEventBytes)
+        json = truncatedEvent(envelopeOf(id, invocationId, item.script, event), json, ids.length, bytes, maxEventBytes);
+    }
     const wire: WireEvent = {
       id,
       importance: event.importance,
@@ -31,9 +47,8 @@ export function buildWireEvents(
       type: wellFormed(event.type),
       kind: event.kind,
       namespace: event.namespace,
-      asText: body.asText,
-      // The body always starts with `{"type":`, so splicing the ids in keeps valid JSON.
-      json: `{"id":"${id}","invocationId":"${invocationId}",${body.json.slice(1)}`,
+      asText,
+      json,
     };
     if (event.validation) wire.invalid = true;
     if (event.analytics) wire.analytics = event.analytics;
@@ -42,41 +57,14 @@ export function buildWireEvents(
   return into;
 }
 
-/** `{"id":"<16 hex>-<position>","invocationId":"<16 hex>",` with room for any position. */
-const ID_PREFIX_BYTES = 80;
-
-interface Body {
-  json: string;
-  asText: boolean;
-}
-
-function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBytes: number): Body {
-  let json: string;
-  let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
-  try {
-    json = envelopeJson(script, event);
-  } catch (error) {
-    asText = true;
-    json = unserialisableBody(envelopeOf(script, event), error);
-  }
-  // Strict readers refuse a lone surrogate (`\ud800`) anywhere in the object, so none is archived.
-  json = wellFormedJson(json);
-  // The ids spliced in later take up to ID_PREFIX_BYTES; three bytes per UTF-16 unit at most, so
-  // short strings skip the exact count.
-  const budget = maxEventBytes - ID_PREFIX_BYTES;
-  if (json.length * 3 <= budget) return { json, asText };
-  const bytes = utf8ByteLength(json);
-  if (bytes <= budget) return { json, asText };
-  return { json: truncatedBody(envelopeOf(script, event), json, bytes, maxEventBytes), asText };
-}
-
 /**
- * The archived event without its ids, written field by field in the order of the envelope: what
- * JSON.stringify of that object writes, without building the object (which measures slower in
- * the tail path). Throws what JSON.stringify throws on data nested too deep for its stack.
+ * The archived event, written field by field in the order of the envelope after `ids` (its
+ * opening brace and ids): what JSON.stringify of that object writes, without building the object
+ * (which measures slower in the tail path). Throws what JSON.stringify throws on data nested too
+ * deep for its stack.
  */
-function envelopeJson(script: string | null, event: ClassifiedEvent): string {
-  let json = `{"type":${quoted(event.type)},"kind":"${event.kind}","importance":${event.importance},"timestamp":${numberJson(event.timestamp)},"script":${script === null ? "null" : quoted(script)},"namespace":${event.namespace === null ? "null" : quoted(event.namespace)}`;
+function envelopeJson(ids: string, script: string | null, event: ClassifiedEvent): string {
+  let json = `${ids}"type":${quoted(event.type)},"kind":"${event.kind}","importance":${event.importance},"timestamp":${numberJson(event.timestamp)},"script":${script === null ? "null" : quoted(script)},"namespace":${event.namespace === null ? "null" : quoted(event.namespace)}`;
   if (event.level !== undefined) json += `,"level":${quoted(event.level)}`;
   if (event.channel !== undefined) json += `,"channel":${quoted(event.channel)}`;
   if (event.text !== undefined) json += `,"text":${JSON.stringify(event.text)}`;
@@ -107,9 +95,11 @@ function dataJson(event: ClassifiedEvent): string {
   return lineHoldsAllKeys(line, event.data) ? line : json;
 }
 
-/** The envelope as an object, for the rare bodies that are rewritten (unserialisable, too large). */
-function envelopeOf(script: string | null, event: ClassifiedEvent) {
+/** The envelope as an object, for the rare events that are rewritten (unserialisable, too large). */
+function envelopeOf(id: string, invocationId: string, script: string | null, event: ClassifiedEvent) {
   return {
+    id,
+    invocationId,
     type: event.type,
     kind: event.kind,
     importance: event.importance,
@@ -176,7 +166,7 @@ function isEmpty(record: Record<string, unknown>): boolean {
  * copy cut at a safe depth. The data is redacted already; the producer's original line is never
  * used here, as it may hold what redaction removed.
  */
-function unserialisableBody(envelope: { data: Record<string, unknown>; text?: string }, error: unknown): string {
+function unserialisableEvent(envelope: { data: Record<string, unknown>; text?: string }, error: unknown): string {
   let rendered: string;
   try {
     rendered = JSON.stringify(toPlain(envelope.data, [])) ?? "";
@@ -191,13 +181,16 @@ function unserialisableBody(envelope: { data: Record<string, unknown>; text?: st
   });
 }
 
-/** Keeps the start of the event as a preview, with a marker saying it was cut and from what size. */
-function truncatedBody(envelope: { data: unknown; text?: string }, json: string, bytes: number, maxEventBytes: number): string {
+/**
+ * Keeps the start of the event (after its ids, the first `idsLength` characters) as a preview,
+ * with a marker saying it was cut and from what size.
+ */
+function truncatedEvent(envelope: object, json: string, idsLength: number, bytes: number, maxEventBytes: number): string {
   const previewChars = Math.floor(maxEventBytes / 4);
   return wellFormedJson(
     JSON.stringify({
       ...envelope,
-      text: json.slice(0, previewChars),
+      text: `{${json.slice(idsLength, idsLength + previewChars - 1)}`,
       truncated: { originalBytes: bytes, maxBytes: maxEventBytes },
       data: {},
     }),
