@@ -2,7 +2,7 @@ import { errorMessage } from "../../schemas/lib/error-message";
 import { formatArg } from "./format-args";
 import { startsLikeJsonContainer } from "./json-start";
 import { parseLenientJson } from "./lenient-json";
-import type { ParsedEvent } from "./parsed-event";
+import { newParsedEvent, type ParsedEvent } from "./parsed-event";
 import { toPlain } from "./plain-value";
 import {
   asString,
@@ -44,7 +44,7 @@ export function parseLogEntry(log: unknown, fallbackTime: number, localDev: bool
   if (line !== undefined) {
     const event = fromString(line, level, timestamp);
     if (problems.length > 0) markProblems(event, problems);
-    return { event };
+    return { event, scriptHint: undefined };
   }
   let args = isArray(message) ? readArgs(message, problems) : message === undefined ? [] : [message];
 
@@ -131,7 +131,7 @@ function isStructured(arg: unknown): boolean {
 }
 
 function logEvent(level: string, timestamp: number, data: Record<string, unknown>): ParsedEvent {
-  return { type: `console.${level}`, kind: "log", level, timestamp, named: false, data };
+  return newParsedEvent("log", `console.${level}`, timestamp, false, data, level);
 }
 
 function textEvent(line: string, level: string, timestamp: number): ParsedEvent {
@@ -192,14 +192,7 @@ function fromObject(
   raw: string | undefined,
 ): ParsedEvent {
   const name = eventName(data);
-  const event: ParsedEvent = {
-    type: name.usable ? name.value : `console.${level}`,
-    kind: "log",
-    level,
-    timestamp,
-    named: name.usable,
-    data,
-  };
+  const event = newParsedEvent("log", name.usable ? name.value : `console.${level}`, timestamp, name.usable, data, level);
   if (text !== undefined) event.text = text;
   if (raw !== undefined) event.raw = raw;
   if (name.problem) event.parseError = name.problem;

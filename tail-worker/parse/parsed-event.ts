@@ -22,6 +22,34 @@ export interface ParsedEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * A new event with every field present, undefined where it has no value: all events then share
+ * one object shape, so each later step reads their fields at one place instead of looking them up
+ * among many shapes. Every event of the tail path is made here.
+ */
+export function newParsedEvent(
+  kind: EventKind,
+  type: string,
+  timestamp: number,
+  named: boolean,
+  data: Record<string, unknown>,
+  level?: string,
+): ParsedEvent {
+  return {
+    type,
+    kind,
+    timestamp,
+    named,
+    level,
+    channel: undefined,
+    text: undefined,
+    parseError: undefined,
+    raw: undefined,
+    unreadable: undefined,
+    data,
+  };
+}
+
 /** What one TraceItem turned into: its events, invocation event first. */
 export interface ParsedTraceItem {
   script: string | null;

@@ -20,4 +20,3 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
   // What could not be read is named with the error it threw, which is the producer's text too.
   if (event.parseError !== undefined) event.parseError = redactor.redactText(event.parseError);
 }
-
