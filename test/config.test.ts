@@ -35,7 +35,7 @@ describe("loadConfig defaults", () => {
       batchSize: 1000,
       analyticsEnabled: false,
       analyticsEndpoint: undefined,
-      logLevel: "info",
+      logLevel: "warn",
       thresholds: {
         0: { rows: 10, bytes: 1 * MiB },
         1: { rows: 100, bytes: 10 * MiB },
@@ -57,7 +57,7 @@ describe("loadConfig defaults", () => {
   });
 
   it("treats an empty variable as unset", () => {
-    expect(loadConfig(withSettings({ BATCH_SIZE: "", LOG_LEVEL: "" }))).toMatchObject({ batchSize: 1000, logLevel: "info" });
+    expect(loadConfig(withSettings({ BATCH_SIZE: "", LOG_LEVEL: "" }))).toMatchObject({ batchSize: 1000, logLevel: "warn" });
   });
 
   it("merges a partial BUFFER_THRESHOLDS over the defaults", () => {

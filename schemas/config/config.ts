@@ -113,7 +113,7 @@ const SETTINGS = {
     fallback: undefined,
   },
   ANALYTICS_MAPPINGS_DISABLED: { schema: MappingSwitchesSchema, fallback: "" },
-  LOG_LEVEL: { schema: v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), fallback: "info" },
+  LOG_LEVEL: { schema: v.picklist(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(", ")}`), fallback: "warn" },
   MAX_EVENT_BYTES: { schema: intSetting(1024, 1024 * 1024), fallback: "131072" },
   IMPORTANCE_RULES: { schema: jsonSetting(v.array(ImportanceRuleSchema)), fallback: "[]" },
   BUFFER_THRESHOLDS: { schema: jsonSetting(ThresholdOverrideSchema), fallback: "{}" },
