@@ -12,6 +12,11 @@ interface CompiledTable {
    * kinds too). Nested lookups: no key string is built per event.
    */
   memo: Map<string, Map<string | undefined, (Importance | undefined)[]>> | undefined;
+  /**
+   * Importance of invocation records by type, level, outcome, status and truncation: everything
+   * a rule can read of one (rules read no other field of the data).
+   */
+  invocationMemo: Map<string, Importance>;
   memoized: number;
 }
 
@@ -24,13 +29,15 @@ export function classifyImportance(event: ParsedEvent, rules: readonly Importanc
   const override = toImportance(event.data._importance);
   if (override !== undefined) return override;
   const table = compile(rules);
-  const memo = table.memo;
-  if (!memo || event.kind === "invocation") return firstMatch(table, event);
-  // Types and levels are the producer's: past MAX_MEMO answers the memo starts over.
+  // Types and levels are the producer's: past MAX_MEMO answers the memos start over.
   if (table.memoized >= MAX_MEMO) {
-    memo.clear();
+    table.memo?.clear();
+    table.invocationMemo.clear();
     table.memoized = 0;
   }
+  if (event.kind === "invocation") return invocationImportance(table, event);
+  const memo = table.memo;
+  if (!memo) return firstMatch(table, event);
   let byLevel = memo.get(event.type);
   if (byLevel === undefined) {
     byLevel = new Map();
@@ -46,6 +53,18 @@ export function classifyImportance(event: ParsedEvent, rules: readonly Importanc
   if (importance === undefined) {
     importance = firstMatch(table, event);
     slots[slot] = importance;
+    table.memoized++;
+  }
+  return importance;
+}
+
+function invocationImportance(table: CompiledTable, event: ParsedEvent): Importance {
+  const { outcome, status, truncated } = event.data;
+  const key = `${event.type}\u0000${event.level}\u0000${String(outcome)}\u0000${typeof status === "number" ? status : "-"}\u0000${truncated === true}`;
+  let importance = table.invocationMemo.get(key);
+  if (importance === undefined) {
+    importance = firstMatch(table, event);
+    table.invocationMemo.set(key, importance);
     table.memoized++;
   }
   return importance;
@@ -68,6 +87,7 @@ function compile(rules: readonly ImportanceRule[]): CompiledTable {
     compiled = {
       rules: rules.map((rule) => ({ matches: compileWhen(rule.when), importance: rule.importance })),
       memo: readsDataOfOtherKinds ? undefined : new Map(),
+      invocationMemo: new Map(),
       memoized: 0,
     };
     compiledTables.set(rules, compiled);
@@ -109,7 +129,10 @@ function compileWhen(when: ImportanceRule["when"]): Matcher {
     const named = when.named;
     checks.push((e) => e.named === named);
   }
-  return (event) => checks.every((check) => check(event));
+  return (event) => {
+    for (const check of checks) if (!check(event)) return false;
+    return true;
+  };
 }
 
 function globToRegExp(glob: string): RegExp {
