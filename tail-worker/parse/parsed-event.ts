@@ -25,7 +25,9 @@ export interface ParsedEvent {
 /**
  * A new event with every field present, undefined where it has no value: all events then share
  * one object shape, so each later step reads their fields at one place instead of looking them up
- * among many shapes. Every event of the tail path is made here.
+ * among many shapes. The fields later steps set on the same object (importance, namespace,
+ * sampleRate, validation, analytics: see ClassifiedEvent) are made here too, so that setting
+ * them neither changes the shape nor grows the object. Every event of the tail path is made here.
  */
 export function newParsedEvent(
   kind: EventKind,
@@ -35,7 +37,7 @@ export function newParsedEvent(
   data: Record<string, unknown>,
   level?: string,
 ): ParsedEvent {
-  return {
+  const event = {
     type,
     kind,
     timestamp,
@@ -47,7 +49,13 @@ export function newParsedEvent(
     raw: undefined,
     unreadable: undefined,
     data,
+    importance: undefined,
+    namespace: undefined,
+    sampleRate: undefined,
+    validation: undefined,
+    analytics: undefined,
   };
+  return event;
 }
 
 /** What one TraceItem turned into: its events, invocation event first. */

@@ -121,6 +121,7 @@ function envelopeOf(id: string, invocationId: string, script: string | null, eve
  * integer that large through its general double-to-text path; two small halves render faster.
  */
 function numberJson(value: number): string {
+  if (value === 1) return "1";
   if (value >= 1e6 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
     let high = Math.floor(value / 1e6);
     let low = value - high * 1e6;

@@ -85,6 +85,17 @@ function wrappedCheck(schema: SchemaLike): Check | null {
   if (!inner) return null;
   const allowsUndefined = schema.type !== "nullable";
   const allowsNull = schema.type !== "optional";
+  // The usual optional field, checked in one step rather than through its inner check.
+  if (schema.type === "optional" && (schema.wrapped!.pipe === undefined || schema.wrapped!.pipe.length <= 1)) {
+    switch (schema.wrapped!.type) {
+      case "string":
+        return (value) => value === undefined || typeof value === "string";
+      case "number":
+        return (value) => value === undefined || (typeof value === "number" && !Number.isNaN(value));
+      case "boolean":
+        return (value) => value === undefined || typeof value === "boolean";
+    }
+  }
   return (value) => (value === undefined ? allowsUndefined : value === null ? allowsNull || inner(value) : inner(value));
 }
 
