@@ -18,7 +18,8 @@ if (other) {
   process.exit(1);
 }
 
-const DEV_ARGS = { [TAIL_WORKER.name]: ["--var", "ENVIRONMENT:development"] };
+// Locally every NORMAL event is printed too (deployed, LOG_LEVEL defaults to warn).
+const DEV_ARGS = { [TAIL_WORKER.name]: ["--var", "ENVIRONMENT:development", "--var", "LOG_LEVEL:info"] };
 
 const runner = new DevRunner({
   tail: TAIL_WORKER,

@@ -5,16 +5,23 @@ import { DEFAULT_HANDLER, namespaceOf } from "./classify/namespaces";
 
 /** Console level an event is printed at: the more important, the louder. */
 const LEVEL_OF_IMPORTANCE: Record<Importance, LogLevel> = { 0: "error", 1: "warn", 2: "info", 3: "debug" };
-const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+/** The least important event printed at each LOG_LEVEL (importance numbers grow as events matter less). */
+const PRINTED_UP_TO: Record<LogLevel, Importance> = { debug: 3, info: 2, warn: 1, error: 0 };
 
 /**
- * Prints events for development visibility, e.g. `[DO.Lifecycle.created] id=abc-123 type=Agent`.
- * Only events at or above LOG_LEVEL are printed.
+ * The highest importance number LOG_LEVEL prints: the tail path compares an event's importance
+ * with it and calls printEvent only for the events printed, so the others cost one comparison.
  */
-export function printEvent(event: ClassifiedEvent, logLevel: LogLevel): void {
-  const level = LEVEL_OF_IMPORTANCE[event.importance];
-  if (RANK[level] < RANK[logLevel]) return;
-  console[level](formatEventLine(event));
+export function printedImportance(logLevel: LogLevel): Importance {
+  return PRINTED_UP_TO[logLevel];
+}
+
+/**
+ * Prints an event for development visibility, e.g. `[DO.Lifecycle.created] id=abc-123 type=Agent`,
+ * at the console level its importance maps to.
+ */
+export function printEvent(event: ClassifiedEvent): void {
+  console[LEVEL_OF_IMPORTANCE[event.importance]](formatEventLine(event));
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { WireEvent } from "../schemas/collector-rpc";
 import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
+import type { Importance } from "../schemas/importance";
 import { addCount } from "../schemas/lib/bounded-counts";
 import { errorMessage } from "../schemas/lib/error-message";
 import { wellFormed } from "../schemas/lib/well-formed-json";
@@ -8,7 +9,7 @@ import { forwardDecision } from "./analytics/forward-decision";
 import type { ClassifiedEvent } from "./classify/classified-event";
 import { classifyImportance } from "./classify/importance";
 import { namespaceOf } from "./classify/namespaces";
-import { printEvent } from "./console-view";
+import { printEvent, printedImportance } from "./console-view";
 import type { ParsedEvent, ParsedTraceItem } from "./parse/parsed-event";
 import { parseTraceItem, unreadablePart } from "./parse/trace-item";
 import { redactEvent } from "./redact/redact-event";
@@ -82,61 +83,71 @@ export async function handleTail(items: readonly unknown[], env: Env, policy?: D
  */
 export function toWireEvents(items: readonly unknown[], config: Config, now: number, sampledOut: Record<string, number> = {}): WireEvent[] {
   const wire: WireEvent[] = [];
-  const redactor = redactorFor(config.security);
+  const run: Run = { config, redactor: redactorFor(config.security), printedImportance: printedImportance(config.logLevel), sampledOut };
   for (const raw of items) {
     const invocationId = newInvocationId();
-    let events: WireEvent[];
+    const start = wire.length;
     try {
-      events = itemWireEvents(parseTraceItem(raw, now), invocationId, config, redactor, sampledOut);
+      itemWireEvents(run, parseTraceItem(raw, now), invocationId, wire);
     } catch (error) {
       // Only a bug in do-tail gets here (every step guards producer values); the item is still
       // counted, as one marked event holding nothing of the producer's.
+      wire.length = start;
       const marker = unreadablePart("invocation", undefined, `do-tail could not process this item: ${errorMessage(error)}`, now);
-      events = itemWireEvents({ script: null, events: [marker] }, invocationId, config, redactor, sampledOut);
+      itemWireEvents(run, { script: null, events: [marker] }, invocationId, wire);
     }
-    wire.push(...events);
   }
   return wire;
 }
 
-function itemWireEvents(
-  parsed: ParsedTraceItem,
-  invocationId: string,
-  config: Config,
-  redactor: Redactor,
-  sampledOut: Record<string, number>,
-): WireEvent[] {
+/** What every item of one toWireEvents call shares. */
+interface Run {
+  config: Config;
+  redactor: Redactor;
+  /** Events of this importance number or lower are printed on the console (see LOG_LEVEL). */
+  printedImportance: Importance;
+  sampledOut: Record<string, number>;
+}
+
+function itemWireEvents(run: Run, parsed: ParsedTraceItem, invocationId: string, into: WireEvent[]): void {
   const kept: ClassifiedEvent[] = [];
-  parsed.events.forEach((parsedEvent, position) => {
+  const events = parsed.events;
+  for (let position = 0; position < events.length; position++) {
+    const parsedEvent = events[position]!;
     let event: ClassifiedEvent | undefined;
     try {
-      event = classified(parsedEvent, position);
+      event = classified(run, parsedEvent, parsed.script, invocationId, position);
     } catch (error) {
-      event = classified(
-        unreadablePart(parsedEvent.kind, parsedEvent.data, errorMessage(error).slice(0, 200), parsedEvent.timestamp),
-        position,
-      );
+      const marker = unreadablePart(parsedEvent.kind, parsedEvent.data, errorMessage(error).slice(0, 200), parsedEvent.timestamp);
+      event = classified(run, marker, parsed.script, invocationId, position);
     }
     if (event) kept.push(event);
-  });
-  return buildWireEvents(parsed, invocationId, kept, config.maxEventBytes);
-
-  /** The event ready to serialise, or undefined when tail sampling drops it. */
-  function classified(parsedEvent: ParsedEvent, position: number): ClassifiedEvent | undefined {
-    const event = parsedEvent as ClassifiedEvent;
-    redactEvent(event, redactor, config.security);
-    event.importance = classifyImportance(event, config.importanceRules);
-    event.namespace = namespaceOf(event.type)?.namespace ?? null;
-    // Drawn from the invocation's random id: identical invocations are sampled independently.
-    const sample = decideSample(event, config.sampling, () => sampleDraw(invocationId, position));
-    if (!sample.keep) {
-      addCount(sampledOut, wellFormed(event.type), 1);
-      return undefined;
-    }
-    event.sampleRate = sample.sampleRate;
-    event.validation = validateEvent(event);
-    event.analytics = forwardDecision(event, event.validation, parsed.script, config, sample.sampleRate);
-    printEvent(event, config.logLevel);
-    return event;
   }
+  buildWireEvents(parsed, invocationId, kept, run.config.maxEventBytes, into);
+}
+
+/** The event ready to serialise, or undefined when tail sampling drops it. */
+function classified(
+  run: Run,
+  parsedEvent: ParsedEvent,
+  script: string | null,
+  invocationId: string,
+  position: number,
+): ClassifiedEvent | undefined {
+  const { config } = run;
+  const event = parsedEvent as ClassifiedEvent;
+  redactEvent(event, run.redactor, config.security);
+  event.importance = classifyImportance(event, config.importanceRules);
+  event.namespace = namespaceOf(event.type)?.namespace ?? null;
+  // Drawn from the invocation's random id: identical invocations are sampled independently.
+  const sample = decideSample(event, config.sampling, () => sampleDraw(invocationId, position));
+  if (!sample.keep) {
+    addCount(run.sampledOut, wellFormed(event.type), 1);
+    return undefined;
+  }
+  event.sampleRate = sample.sampleRate;
+  event.validation = validateEvent(event);
+  event.analytics = forwardDecision(event, event.validation, script, config, sample.sampleRate);
+  if (event.importance <= run.printedImportance) printEvent(event);
+  return event;
 }

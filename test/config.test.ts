@@ -36,7 +36,7 @@ describe("loadConfig defaults", () => {
       analyticsEnabled: false,
       analyticsEndpoint: undefined,
       analyticsDataset: "do_tail_events",
-      logLevel: "info",
+      logLevel: "warn",
       thresholds: {
         0: { events: 10, bytes: 1 * MiB },
         1: { events: 100, bytes: 10 * MiB },
@@ -58,7 +58,7 @@ describe("loadConfig defaults", () => {
   });
 
   it("treats an empty variable as unset", () => {
-    expect(loadConfig(withSettings({ BATCH_SIZE: "", LOG_LEVEL: "" }))).toMatchObject({ batchSize: 1000, logLevel: "info" });
+    expect(loadConfig(withSettings({ BATCH_SIZE: "", LOG_LEVEL: "" }))).toMatchObject({ batchSize: 1000, logLevel: "warn" });
   });
 
   it("merges a partial BUFFER_THRESHOLDS over the defaults", () => {

@@ -8,27 +8,65 @@ type Matcher = (event: ParsedEvent) => boolean;
 interface CompiledTable {
   rules: { matches: Matcher; importance: Importance }[];
   /**
-   * Importance by kind, type, level and naming, for events whose outcome the table decides from
-   * those alone (every event but invocations, unless a rule reads data for other kinds too).
+   * Importance by type, then level, then kind and naming, for events whose outcome the table
+   * decides from those alone (every event but invocations, unless a rule reads data for other
+   * kinds too). Nested lookups: no key string is built per event.
    */
-  memo: Map<string, Importance> | undefined;
+  memo: Map<string, Map<string | undefined, (Importance | undefined)[]>> | undefined;
+  /**
+   * Importance of invocation records by type, level, outcome, status and truncation: everything
+   * a rule can read of one (rules read no other field of the data).
+   */
+  invocationMemo: Map<string, Importance>;
+  memoized: number;
 }
 
 const MAX_MEMO = 10_000;
 const compiledTables = new WeakMap<readonly ImportanceRule[], CompiledTable>();
+const KIND_SLOT: Record<ParsedEvent["kind"], number> = { invocation: 0, log: 2, exception: 4, diagnostic: 6 };
 
 /** The producer's `_importance` wins; otherwise the first matching rule; otherwise NORMAL. */
 export function classifyImportance(event: ParsedEvent, rules: readonly ImportanceRule[]): Importance {
   const override = toImportance(event.data._importance);
   if (override !== undefined) return override;
   const table = compile(rules);
-  if (!table.memo || event.kind === "invocation") return firstMatch(table, event);
-  const key = `${event.kind}\u0000${event.type}\u0000${event.level}\u0000${event.named}`;
-  let importance = table.memo.get(key);
+  // Types and levels are the producer's: past MAX_MEMO answers the memos start over.
+  if (table.memoized >= MAX_MEMO) {
+    table.memo?.clear();
+    table.invocationMemo.clear();
+    table.memoized = 0;
+  }
+  if (event.kind === "invocation") return invocationImportance(table, event);
+  const memo = table.memo;
+  if (!memo) return firstMatch(table, event);
+  let byLevel = memo.get(event.type);
+  if (byLevel === undefined) {
+    byLevel = new Map();
+    memo.set(event.type, byLevel);
+  }
+  let slots = byLevel.get(event.level);
+  if (slots === undefined) {
+    slots = [];
+    byLevel.set(event.level, slots);
+  }
+  const slot = KIND_SLOT[event.kind] + (event.named ? 1 : 0);
+  let importance = slots[slot];
   if (importance === undefined) {
     importance = firstMatch(table, event);
-    if (table.memo.size >= MAX_MEMO) table.memo.clear();
-    table.memo.set(key, importance);
+    slots[slot] = importance;
+    table.memoized++;
+  }
+  return importance;
+}
+
+function invocationImportance(table: CompiledTable, event: ParsedEvent): Importance {
+  const { outcome, status, truncated } = event.data;
+  const key = `${event.type}\u0000${event.level}\u0000${String(outcome)}\u0000${typeof status === "number" ? status : "-"}\u0000${truncated === true}`;
+  let importance = table.invocationMemo.get(key);
+  if (importance === undefined) {
+    importance = firstMatch(table, event);
+    table.invocationMemo.set(key, importance);
+    table.memoized++;
   }
   return importance;
 }
@@ -50,6 +88,8 @@ function compile(rules: readonly ImportanceRule[]): CompiledTable {
     compiled = {
       rules: rules.map((rule) => ({ matches: compileWhen(rule.when), importance: rule.importance })),
       memo: readsDataOfOtherKinds ? undefined : new Map(),
+      invocationMemo: new Map(),
+      memoized: 0,
     };
     compiledTables.set(rules, compiled);
   }
@@ -90,5 +130,8 @@ function compileWhen(when: ImportanceRule["when"]): Matcher {
     const named = when.named;
     checks.push((e) => e.named === named);
   }
-  return (event) => checks.every((check) => check(event));
+  return (event) => {
+    for (const check of checks) if (!check(event)) return false;
+    return true;
+  };
 }

@@ -1,4 +1,4 @@
-import type { ParsedEvent } from "./parsed-event";
+import { newParsedEvent, type ParsedEvent } from "./parsed-event";
 import { toPlain } from "./plain-value";
 import { asNumber, asString, hasField, isPlainObject, type Problems, readField } from "./values";
 
@@ -48,7 +48,7 @@ export function parseInvocation(item: InvocationFields, counts: PartCounts, time
     diagnosticsCount: counts.diagnostics,
     truncated: item.truncated === true,
   };
-  return { type: "invocation", kind: "invocation", timestamp, named: false, data };
+  return newParsedEvent("invocation", "invocation", timestamp, false, data);
 }
 
 /** The trigger of an invocation and its details (method, URL and status for fetch, cron, queue, …). */

@@ -27,3 +27,31 @@ function escaped(text: string, at: number): boolean {
   for (let j = at - 1; text.charCodeAt(j) === 92; j--) backslashes++;
   return backslashes % 2 === 1;
 }
+
+/**
+ * Whether a JSON line holds no more keys than the value parsed from it: JSON.parse keeps only the
+ * last of duplicate keys, and a line that lost some must not stand for its value (the first of
+ * two `"password"` keys could hold a secret the value does not show).
+ */
+export function lineHoldsAllKeys(line: string, parsed: unknown): boolean {
+  return countJsonKeys(line) === countValueKeys(parsed);
+}
+
+/** Object keys in a parsed value, at any depth (iteratively: parsed JSON may nest very deep). */
+function countValueKeys(value: unknown): number {
+  let keys = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== "object") continue;
+    if (Array.isArray(node)) {
+      for (const item of node) if (item !== null && typeof item === "object") stack.push(item);
+      continue;
+    }
+    for (const item of Object.values(node)) {
+      keys++;
+      if (item !== null && typeof item === "object") stack.push(item);
+    }
+  }
+  return keys;
+}

@@ -1,7 +1,8 @@
 import { errorMessage } from "../../schemas/lib/error-message";
 import { formatArg } from "./format-args";
+import { startsLikeJsonContainer } from "./json-start";
 import { parseLenientJson } from "./lenient-json";
-import type { ParsedEvent } from "./parsed-event";
+import { newParsedEvent, type ParsedEvent } from "./parsed-event";
 import { toPlain } from "./plain-value";
 import {
   asString,
@@ -43,7 +44,7 @@ export function parseLogEntry(log: unknown, fallbackTime: number, localDev: bool
   if (line !== undefined) {
     const event = fromString(line, level, timestamp);
     if (problems.length > 0) markProblems(event, problems);
-    return { event };
+    return { event, scriptHint: undefined };
   }
   let args = isArray(message) ? readArgs(message, problems) : message === undefined ? [] : [message];
 
@@ -130,7 +131,13 @@ function isStructured(arg: unknown): boolean {
 }
 
 function logEvent(level: string, timestamp: number, data: Record<string, unknown>): ParsedEvent {
-  return { type: `console.${level}`, kind: "log", level, timestamp, named: false, data };
+  return newParsedEvent("log", `console.${level}`, timestamp, false, data, level);
+}
+
+function textEvent(line: string, level: string, timestamp: number): ParsedEvent {
+  const event = logEvent(level, timestamp, {});
+  event.text = line;
+  return event;
 }
 
 /**
@@ -140,9 +147,7 @@ function logEvent(level: string, timestamp: number, data: Record<string, unknown
  * reuse byte for byte.
  */
 function fromString(line: string, level: string, timestamp: number): ParsedEvent {
-  const text = (): ParsedEvent => ({ ...logEvent(level, timestamp, {}), text: line });
-  const start = line.trimStart()[0];
-  if (start !== "{" && start !== "[") return text();
+  if (!startsLikeJsonContainer(line)) return textEvent(line, level, timestamp);
   let parsed: unknown;
   let lenient: string | undefined;
   try {
@@ -152,7 +157,7 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
       parsed = parseLenientJson(line);
       lenient = `not strict JSON (${errorMessage(strictError)}), read leniently`;
     } catch {
-      const broken = text();
+      const broken = textEvent(line, level, timestamp);
       broken.parseError = `invalid JSON: ${errorMessage(strictError)}`;
       return broken;
     }
@@ -160,7 +165,7 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
   let event: ParsedEvent;
   if (isPlainObject(parsed)) event = fromObject(parsed, level, timestamp, undefined, lenient ? undefined : line);
   else if (Array.isArray(parsed)) event = logEvent(level, timestamp, { args: [parsed] });
-  else return text();
+  else return textEvent(line, level, timestamp);
   if (lenient) event.parseError = event.parseError === undefined ? lenient : `${lenient}; ${event.parseError}`;
   return event;
 }
@@ -187,14 +192,7 @@ function fromObject(
   raw: string | undefined,
 ): ParsedEvent {
   const name = eventName(data);
-  const event: ParsedEvent = {
-    type: name.usable ? name.value : `console.${level}`,
-    kind: "log",
-    level,
-    timestamp,
-    named: name.usable,
-    data,
-  };
+  const event = newParsedEvent("log", name.usable ? name.value : `console.${level}`, timestamp, name.usable, data, level);
   if (text !== undefined) event.text = text;
   if (raw !== undefined) event.raw = raw;
   if (name.problem) event.parseError = name.problem;

@@ -79,27 +79,30 @@ class PlainCopier {
       for (let i = 0; i < length; i++) out[i] = this.child(object, i, depth);
       return out;
     }
-    if (object instanceof Date) {
+    // A plain object (the usual value) is none of the kinds below: their prototypes differ.
+    const proto = Object.getPrototypeOf(object);
+    const plain = proto === Object.prototype || proto === null;
+    if (!plain && object instanceof Date) {
       const time = Date.prototype.getTime.call(object);
       return Number.isNaN(time) ? null : Date.prototype.toISOString.call(object);
     }
-    if (object instanceof Map) {
+    if (!plain && object instanceof Map) {
       const pairs: unknown[] = [];
       Map.prototype.forEach.call(object, (v: unknown, k: unknown) => pairs.push([this.copy(k, depth + 2), this.copy(v, depth + 2)]));
       return pairs;
     }
-    if (object instanceof Set) {
+    if (!plain && object instanceof Set) {
       const items: unknown[] = [];
       Set.prototype.forEach.call(object, (v: unknown) => items.push(this.copy(v, depth + 1)));
       return items;
     }
-    if (typeof Headers === "function" && object instanceof Headers) {
+    if (!plain && typeof Headers === "function" && object instanceof Headers) {
       const out: Record<string, unknown> = {};
       Headers.prototype.forEach.call(object, (v: string, k: string) => setOwn(out, k, v));
       return out;
     }
     const out: Record<string, unknown> = {};
-    const keys = object instanceof Error ? ["name", "message", "stack", ...Object.keys(object)] : Object.keys(object);
+    const keys = !plain && object instanceof Error ? ["name", "message", "stack", ...Object.keys(object)] : Object.keys(object);
     for (const key of keys) {
       const v = this.child(object, key, depth);
       if (v === undefined) continue;

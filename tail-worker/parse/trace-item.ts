@@ -1,7 +1,7 @@
 import { errorMessage } from "../../schemas/lib/error-message";
 import { type InvocationFields, parseInvocation } from "./invocation";
 import { eventName, markProblems, parseLogEntry } from "./log-entry";
-import type { ParsedEvent, ParsedTraceItem } from "./parsed-event";
+import { newParsedEvent, type ParsedEvent, type ParsedTraceItem } from "./parsed-event";
 import { toPlain } from "./plain-value";
 import {
   asNumber,
@@ -13,26 +13,13 @@ import {
   partRecord,
   problemText,
   readField,
+  readFieldQuietly,
   readList,
   timeOr,
 } from "./values";
 
 /** The type of a part of a TraceItem that could not be read. */
 export const UNREADABLE_TYPE = "do_tail.unreadable";
-
-const INVOCATION_FIELDS = [
-  "event",
-  "outcome",
-  "cpuTime",
-  "wallTime",
-  "executionModel",
-  "entrypoint",
-  "scriptVersion",
-  "dispatchNamespace",
-  "scriptTags",
-  "durableObjectId",
-  "truncated",
-] as const satisfies readonly (keyof InvocationFields)[];
 
 /**
  * Reads every part of one TraceItem: the invocation, each console call, each exception and each
@@ -48,14 +35,27 @@ export function parseTraceItem(raw: unknown, now: number): ParsedTraceItem {
   } catch (error) {
     noteProblem(problems, problemText("TraceItem", error));
   }
-  const fields = {} as Record<keyof InvocationFields, unknown>;
-  for (const key of INVOCATION_FIELDS) fields[key] = readField(item, key, problems);
+  // One literal, not a loop over names: an object built the same way every time stays one shape.
+  const fields: InvocationFields = {
+    event: readField(item, "event", problems),
+    outcome: readField(item, "outcome", problems),
+    cpuTime: readField(item, "cpuTime", problems),
+    wallTime: readField(item, "wallTime", problems),
+    executionModel: readField(item, "executionModel", problems),
+    entrypoint: readField(item, "entrypoint", problems),
+    scriptVersion: readField(item, "scriptVersion", problems),
+    dispatchNamespace: readField(item, "dispatchNamespace", problems),
+    scriptTags: readField(item, "scriptTags", problems),
+    durableObjectId: readField(item, "durableObjectId", problems),
+    truncated: readField(item, "truncated", problems),
+  };
   const logs = readList(item, "logs", problems);
   const exceptions = readList(item, "exceptions", problems);
   const diagnostics = readList(item, "diagnosticsChannelEvents", problems);
   const scriptName = asString(readField(item, "scriptName", problems));
   const firstLog = logs[0];
-  const firstLogTime = isPlainObject(firstLog) ? asNumber(readField(firstLog, "timestamp", [])) : undefined;
+  // Problems of the first log are its own event's to name, not the invocation's.
+  const firstLogTime = isPlainObject(firstLog) ? asNumber(readFieldQuietly(firstLog, "timestamp")) : undefined;
   const started = asNumber(readField(item, "eventTimestamp", problems)) ?? firstLogTime ?? now;
 
   const events: ParsedEvent[] = [];
@@ -116,17 +116,10 @@ function parseParts(
 export function unreadablePart(kind: ParsedEvent["kind"], value: unknown, reason: string, timestamp: number): ParsedEvent {
   const problems: Problems = [];
   const partial = value === undefined ? undefined : toPlain(value, problems);
-  const event: ParsedEvent = {
-    type: UNREADABLE_TYPE,
-    kind,
-    level: "error",
-    timestamp,
-    named: false,
-    text: `this ${kind} could not be read: ${reason}`,
-    parseError: `unreadable ${kind}: ${reason}`,
-    unreadable: true,
-    data: partial === undefined ? {} : { unreadable: partial },
-  };
+  const event = newParsedEvent(kind, UNREADABLE_TYPE, timestamp, false, partial === undefined ? {} : { unreadable: partial }, "error");
+  event.text = `this ${kind} could not be read: ${reason}`;
+  event.parseError = `unreadable ${kind}: ${reason}`;
+  event.unreadable = true;
   return event;
 }
 
@@ -134,19 +127,14 @@ function parseException(raw: unknown, fallbackTime: number): ParsedEvent {
   const problems: Problems = [];
   const exception = partRecord(raw);
   const message = readField(exception, "message", problems);
-  const event: ParsedEvent = {
-    type: "exception",
-    kind: "exception",
-    level: "error",
-    timestamp: timeOr(readField(exception, "timestamp", problems), fallbackTime),
-    named: false,
-    data: {
-      name: asString(readField(exception, "name", problems)) ?? "Error",
-      // Anything but a string stays data, so that redaction reaches inside it.
-      message: typeof message === "string" ? message : message == null ? "" : toPlain(message, problems),
-      stack: asString(readField(exception, "stack", problems)) ?? null,
-    },
+  const timestamp = timeOr(readField(exception, "timestamp", problems), fallbackTime);
+  const data = {
+    name: asString(readField(exception, "name", problems)) ?? "Error",
+    // Anything but a string stays data, so that redaction reaches inside it.
+    message: typeof message === "string" ? message : message == null ? "" : toPlain(message, problems),
+    stack: asString(readField(exception, "stack", problems)) ?? null,
   };
+  const event = newParsedEvent("exception", "exception", timestamp, false, data, "error");
   if (problems.length > 0) markProblems(event, problems);
   return event;
 }
@@ -158,14 +146,9 @@ function parseDiagnostic(raw: unknown, fallbackTime: number): ParsedEvent {
   const message = toPlain(readField(entry, "message", problems), problems);
   const data = isPlainObject(message) ? message : { message };
   const name = eventName(data);
-  const event: ParsedEvent = {
-    type: name.usable ? name.value : channel,
-    kind: "diagnostic",
-    channel,
-    timestamp: timeOr(readField(entry, "timestamp", problems), fallbackTime),
-    named: name.usable,
-    data,
-  };
+  const timestamp = timeOr(readField(entry, "timestamp", problems), fallbackTime);
+  const event = newParsedEvent("diagnostic", name.usable ? name.value : channel, timestamp, name.usable, data);
+  event.channel = channel;
   if (name.problem) event.parseError = name.problem;
   if (problems.length > 0) markProblems(event, problems);
   return event;

@@ -76,6 +76,15 @@ export function readField(record: object, key: string, problems: Problems): unkn
   }
 }
 
+/** `record[key]`, or undefined when reading it throws. */
+export function readFieldQuietly(record: object, key: string): unknown {
+  try {
+    return (record as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
 /** Whether `key in record`, false when asking throws. */
 export function hasField(record: object, key: string): boolean {
   try {

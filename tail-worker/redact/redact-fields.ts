@@ -9,25 +9,19 @@ import {
   WORD_REDACT_FIELDS,
 } from "../../schemas/config/redaction";
 import { setOwn } from "../../schemas/lib/own-property";
-import { hashIp, hashSessionId } from "./pseudonym";
+import { startsLikeJsonContainer } from "../parse/json-start";
+import { ipHasher, sessionHasher } from "./pseudonym";
 
 export const REDACTED = "[REDACTED]";
-
-export interface RedactOutcome {
-  /** Something was replaced. */
-  changed: boolean;
-  /** Object keys seen (every key of every object, when nothing changed). */
-  keys: number;
-}
 
 export interface Redactor {
   /**
    * Redacts data in place, at any depth: values of secret-named fields, the value of a
    * `[name, value]` pair or `{name, value}` entry whose name is secret, secret query parameters
    * inside any string (unless `scanStrings` is false: the caller knows none holds a "="); client
-   * IPs become keyed hashes.
+   * IPs become keyed hashes. Answers whether anything was replaced.
    */
-  redact(root: unknown, scanStrings?: boolean): RedactOutcome;
+  redact(root: unknown, scanStrings?: boolean): boolean;
   /**
    * Free text: the values of secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`)
    * are redacted wherever they appear. Text that looks like a JSON object or array (a line that
@@ -46,6 +40,8 @@ type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typ
 const IP_FIELD_SET = new Set(IP_FIELDS);
 const WORD_FIELD_SET = new Set(WORD_REDACT_FIELDS);
 const MAX_VERDICTS = 10_000;
+/** Far more values than any event holds (a copy is cut at a million, a log line is at most 256 KB). */
+const MAX_WALKED_NODES = 4_000_000;
 const redactors = new WeakMap<SecurityConfig, Redactor>();
 
 /** `name=value` at the start of a string or after `?`, `&`, `;` or `#`: a query or fragment parameter. */
@@ -70,8 +66,8 @@ export function redactorFor(security: SecurityConfig): Redactor {
 function createRedactor(security: SecurityConfig): Redactor {
   const names = security.redactFields.map(escapeRegExp).join("|");
   const secretKey = new RegExp(`(?:${names})$`);
-  const hash = (ip: string) => hashIp(ip, security.ipHashSalt);
-  const hashSession = (id: string) => hashSessionId(id, security.ipHashSalt);
+  const hash = ipHasher(security.ipHashSalt);
+  const hashSession = sessionHasher(security.ipHashSalt);
 
   // Keys repeat across events: remember what each one is rather than normalising it every time.
   const verdicts = new Map<string, Verdict>();
@@ -123,15 +119,22 @@ function createRedactor(security: SecurityConfig): Redactor {
     });
   }
 
-  function redact(root: unknown, scanStrings = true): RedactOutcome {
+  /** Writes a replaced value back; `__proto__` as an own field, never as the object's prototype. */
+  function replace(record: Record<string, unknown>, key: string, value: unknown): void {
+    if (key === "__proto__") setOwn(record, key, value);
+    else record[key] = value;
+  }
+
+  function redact(root: unknown, scanStrings = true): boolean {
     let changed = false;
-    let keys = 0;
+    let nodes = 0;
     const stack: unknown[] = [root];
-    const seen = new Set<object>();
     while (stack.length > 0) {
       const node = stack.pop();
-      if (node === null || typeof node !== "object" || seen.has(node)) continue;
-      seen.add(node);
+      if (node === null || typeof node !== "object") continue;
+      // Data is a tree (parsed JSON or a plain copy): no node is met twice. Should a bug ever hand
+      // over a cycle, the walk stops with an error (the event is then marked) rather than spin.
+      if (++nodes > MAX_WALKED_NODES) throw new Error(`more than ${MAX_WALKED_NODES} values to redact: not a tree`);
       if (Array.isArray(node)) {
         // A [name, value] pair, as in header lists: the name decides for the value.
         if (node.length === 2 && typeof node[0] === "string") {
@@ -158,24 +161,30 @@ function createRedactor(security: SecurityConfig): Redactor {
         continue;
       }
       const record = node as Record<string, unknown>;
-      for (const key of Object.keys(record)) {
-        keys++;
+      // for-in rather than Object.keys: no array per object, and V8 reads each value from its enum
+      // cache. The objects are plain data, so it meets their own keys only (nothing in this isolate
+      // adds enumerable keys to Object.prototype).
+      for (const key in record) {
         const value = record[key];
         const verdict = verdictOf(key);
-        if (
+        if (verdict === PLAIN) {
+          if (typeof value === "string") {
+            if (!scanStrings) continue;
+            const redacted = redactParameters(value);
+            if (redacted !== value) {
+              replace(record, key, redacted);
+              changed = true;
+            }
+          } else if (value !== null && typeof value === "object") stack.push(value);
+        } else if (
           verdict === SECRET ||
-          (verdict !== PLAIN && (typeof value === "string" || Array.isArray(value) || (verdict === SESSION && typeof value === "number")))
+          typeof value === "string" ||
+          Array.isArray(value) ||
+          (verdict === SESSION && typeof value === "number")
         ) {
           const redacted = replacement(verdict, value);
           if (redacted !== value) {
-            setOwn(record, key, redacted);
-            changed = true;
-          }
-        } else if (typeof value === "string") {
-          if (!scanStrings) continue;
-          const redacted = redactParameters(value);
-          if (redacted !== value) {
-            setOwn(record, key, redacted);
+            replace(record, key, redacted);
             changed = true;
           }
         } else if (value !== null && typeof value === "object") stack.push(value);
@@ -193,12 +202,11 @@ function createRedactor(security: SecurityConfig): Redactor {
         }
       }
     }
-    return { changed, keys };
+    return changed;
   }
 
   function redactText(text: string): string {
-    const first = text.trimStart()[0];
-    if (first !== "{" && first !== "[") return redactParameters(text);
+    if (!startsLikeJsonContainer(text)) return redactParameters(text);
     return redactParameters(
       text.replace(KEY_VALUE, (match, quote: string, name: string, separator: string, value: string) => {
         const verdict = verdictOf(name);
@@ -216,6 +224,7 @@ function createRedactor(security: SecurityConfig): Redactor {
 }
 
 function decodeName(text: string): string {
+  if (text.indexOf("%") === -1 && text.indexOf("+") === -1) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, " "));
   } catch {

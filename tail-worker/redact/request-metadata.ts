@@ -1,4 +1,5 @@
 import type { SecurityConfig } from "../../schemas/config/config";
+import { setOwn } from "../../schemas/lib/own-property";
 import { isPlainObject } from "../parse/values";
 
 /** request.cf blocks about client certificates: no observability value, possibly sensitive; always dropped. */
@@ -25,18 +26,62 @@ const LOCATION_HEADER_SET = new Set(LOCATION_HEADERS);
 export function dropPersonalRequestMetadata(data: Record<string, unknown>, security: SecurityConfig): void {
   const request = data.request;
   if (!isPlainObject(request)) return;
-  const { location, tls } = security.keepCf;
-  if (isPlainObject(request.cf))
-    dropKeys(
-      request.cf,
-      (key) => CERTIFICATE_CF_KEYS.has(key) || (!location && LOCATION_CF_SET.has(key)) || (!tls && TLS_FINGERPRINT_KEY.test(key)),
-    );
-  if (!location && isPlainObject(request.headers)) dropKeys(request.headers, (key) => LOCATION_HEADER_SET.has(key.toLowerCase()), 1);
+  const rules = rulesFor(security);
+  if (isPlainObject(request.cf)) request.cf = withoutKeys(request.cf, rules.cf, 4);
+  if (!security.keepCf.location && isPlainObject(request.headers)) request.headers = withoutKeys(request.headers, rules.headers, 1);
 }
 
-function dropKeys(record: Record<string, unknown>, drop: (key: string) => boolean, depth = 4): void {
-  for (const key of Object.keys(record)) {
-    if (drop(key)) delete record[key];
-    else if (depth > 1 && isPlainObject(record[key])) dropKeys(record[key] as Record<string, unknown>, drop, depth - 1);
+/** Whether to drop a key, decided once per key: cf and header names repeat from request to request. */
+type KeyRule = (key: string) => boolean;
+
+const MAX_DECIDED = 1_000;
+const rulesByConfig = new WeakMap<SecurityConfig, { cf: KeyRule; headers: KeyRule }>();
+
+function rulesFor(security: SecurityConfig): { cf: KeyRule; headers: KeyRule } {
+  let rules = rulesByConfig.get(security);
+  if (!rules) {
+    const { location, tls } = security.keepCf;
+    rules = {
+      cf: decidedOnce(
+        (key) => CERTIFICATE_CF_KEYS.has(key) || (!location && LOCATION_CF_SET.has(key)) || (!tls && TLS_FINGERPRINT_KEY.test(key)),
+      ),
+      headers: decidedOnce((key) => LOCATION_HEADER_SET.has(key.toLowerCase())),
+    };
+    rulesByConfig.set(security, rules);
   }
+  return rules;
+}
+
+function decidedOnce(rule: KeyRule): KeyRule {
+  const decided = new Map<string, boolean>();
+  return (key) => {
+    let drop = decided.get(key);
+    if (drop === undefined) {
+      drop = rule(key);
+      if (decided.size >= MAX_DECIDED) decided.clear();
+      decided.set(key, drop);
+    }
+    return drop;
+  };
+}
+
+/**
+ * The record without the keys `drop` names, at up to `depth` levels: the record itself when none
+ * is there, else a copy (deleting keys would slow every later read of the object).
+ */
+function withoutKeys(record: Record<string, unknown>, drop: KeyRule, depth: number): Record<string, unknown> {
+  let out: Record<string, unknown> | undefined;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = record[key];
+    const kept = drop(key) ? undefined : depth > 1 && isPlainObject(value) ? withoutKeys(value, drop, depth - 1) : value;
+    if (out === undefined && kept === value) continue;
+    if (out === undefined) {
+      out = {};
+      for (let j = 0; j < i; j++) setOwn(out, keys[j]!, record[keys[j]!]);
+    }
+    if (kept !== undefined) setOwn(out, key, kept);
+  }
+  return out ?? record;
 }

@@ -3,6 +3,7 @@ import { errorMessage } from "../../schemas/lib/error-message";
 import { utf8ByteLength } from "../../schemas/lib/utf8";
 import { wellFormed, wellFormedJson } from "../../schemas/lib/well-formed-json";
 import type { ClassifiedEvent } from "../classify/classified-event";
+import { lineHoldsAllKeys } from "../parse/json-keys";
 import type { ParsedTraceItem } from "../parse/parsed-event";
 import { toPlain } from "../parse/plain-value";
 
@@ -10,43 +11,95 @@ import { toPlain } from "../parse/plain-value";
  * Serializes the events of one TraceItem into archived JSON and gives them ids: `<invocationId>-
  * <position>`, where the invocation id was drawn at random for this TraceItem in this tail() call
  * (see newInvocationId). A retried delivery resends these very events, so the collector can
- * recognise it; two invocations, however alike, never share ids.
+ * recognise it; two invocations, however alike, never share ids. The events are appended to `into`.
  */
 export function buildWireEvents(
   item: ParsedTraceItem,
   invocationId: string,
   events: readonly ClassifiedEvent[],
   maxEventBytes: number,
+  into: WireEvent[] = [],
 ): WireEvent[] {
-  return events.map((event, position) => {
-    const body = serializeBody(item.script, event, maxEventBytes);
+  for (let position = 0; position < events.length; position++) {
+    const event = events[position]!;
     const id = `${invocationId}-${position}`;
-    return {
+    const ids = `{"id":"${id}","invocationId":"${invocationId}",`;
+    let json: string;
+    let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
+    try {
+      json = envelopeJson(ids, item.script, event);
+    } catch (error) {
+      asText = true;
+      json = unserialisableEvent(envelopeOf(id, invocationId, item.script, event), error);
+    }
+    // Strict readers refuse a lone surrogate (`\ud800`) anywhere in the object, so none is archived.
+    json = wellFormedJson(json);
+    // Three bytes per UTF-16 unit at most: short events skip the exact count.
+    if (json.length * 3 > maxEventBytes) {
+      const bytes = utf8ByteLength(json);
+      if (bytes > maxEventBytes)
+        json = truncatedEvent(envelopeOf(id, invocationId, item.script, event), json, ids.length, bytes, maxEventBytes);
+    }
+    const wire: WireEvent = {
       id,
       importance: event.importance,
       timestamp: event.timestamp,
       type: wellFormed(event.type),
       kind: event.kind,
       namespace: event.namespace,
-      asText: body.asText,
-      // The body always starts with `{"type":`, so splicing the ids in keeps valid JSON.
-      json: `{"id":"${id}","invocationId":"${invocationId}",${body.json.slice(1)}`,
-      ...(event.validation ? { invalid: true } : {}),
-      ...(event.analytics ? { analytics: event.analytics } : {}),
+      asText,
+      json,
     };
-  });
+    if (event.validation) wire.invalid = true;
+    if (event.analytics) wire.analytics = event.analytics;
+    into.push(wire);
+  }
+  return into;
 }
 
-/** `{"id":"<16 hex>-<position>","invocationId":"<16 hex>",` with room for any position. */
-const ID_PREFIX_BYTES = 80;
-
-interface Body {
-  json: string;
-  asText: boolean;
+/**
+ * The archived event, written field by field in the order of the envelope after `ids` (its
+ * opening brace and ids): what JSON.stringify of that object writes, without building the object
+ * (which measures slower in the tail path). Throws what JSON.stringify throws on data nested too
+ * deep for its stack.
+ */
+function envelopeJson(ids: string, script: string | null, event: ClassifiedEvent): string {
+  let json = `${ids}"type":${quoted(event.type)},"kind":"${event.kind}","importance":${event.importance},"timestamp":${numberJson(event.timestamp)},"script":${script === null ? "null" : quoted(script)},"namespace":${event.namespace === null ? "null" : quoted(event.namespace)}`;
+  if (event.level !== undefined) json += `,"level":${quoted(event.level)}`;
+  if (event.channel !== undefined) json += `,"channel":${quoted(event.channel)}`;
+  if (event.text !== undefined) json += `,"text":${JSON.stringify(event.text)}`;
+  if (event.parseError !== undefined) json += `,"parseError":${JSON.stringify(event.parseError)}`;
+  if (event.validation !== undefined) json += `,"validation":${JSON.stringify(event.validation)}`;
+  return `${json},"sampleRate":${numberJson(event.sampleRate ?? 1)},"data":${dataJson(event)}}`;
 }
 
-function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBytes: number): Body {
-  const envelope = {
+/**
+ * The event's data as JSON: serialised, or the producer's own line when that says the same and
+ * more exactly (spaces, `1.0`, integers beyond 2^53 kept byte for byte). The line is used only
+ * while it holds every key its parse kept (JSON.parse keeps the last of duplicate keys, so a
+ * line with a duplicate could hide a secret the data does not show); redaction has dropped it
+ * already if it changed anything. Throws what JSON.stringify throws on data too deep for it,
+ * unless the line can stand in.
+ */
+function dataJson(event: ClassifiedEvent): string {
+  const line = event.raw;
+  let json: string;
+  try {
+    json = JSON.stringify(event.data);
+  } catch (error) {
+    if (line !== undefined && lineHoldsAllKeys(line, event.data)) return line;
+    throw error;
+  }
+  // The usual line is JSON.stringify's own output: the same text, nothing to decide.
+  if (line === undefined || line === json) return json;
+  return lineHoldsAllKeys(line, event.data) ? line : json;
+}
+
+/** The envelope as an object, for the rare events that are rewritten (unserialisable, too large). */
+function envelopeOf(id: string, invocationId: string, script: string | null, event: ClassifiedEvent) {
+  return {
+    id,
+    invocationId,
     type: event.type,
     kind: event.kind,
     importance: event.importance,
@@ -61,23 +114,47 @@ function serializeBody(script: string | null, event: ClassifiedEvent, maxEventBy
     sampleRate: event.sampleRate ?? 1,
     data: event.data,
   };
-  let json: string;
-  let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
-  try {
-    json = event.raw === undefined ? JSON.stringify(envelope) : withRawData(envelope, event.raw);
-  } catch (error) {
-    asText = true;
-    json = unserialisableBody(envelope, error);
+}
+
+/**
+ * A number as JSON writes it. Timestamps (13-digit integers) are the usual case, and V8 renders an
+ * integer that large through its general double-to-text path; two small halves render faster.
+ */
+function numberJson(value: number): string {
+  if (value === 1) return "1";
+  if (value >= 1e6 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
+    let high = Math.floor(value / 1e6);
+    let low = value - high * 1e6;
+    // The division rounds: near 2^53 it may land one off.
+    if (low < 0) {
+      high -= 1;
+      low += 1e6;
+    } else if (low >= 1e6) {
+      high += 1;
+      low -= 1e6;
+    }
+    return `${high}${String(low + 1e6).slice(1)}`;
   }
-  // Strict readers refuse a lone surrogate (`\ud800`) anywhere in the object, so none is archived.
-  json = wellFormedJson(json);
-  // The ids spliced in later take up to ID_PREFIX_BYTES; three bytes per UTF-16 unit at most, so
-  // short strings skip the exact count.
-  const budget = maxEventBytes - ID_PREFIX_BYTES;
-  if (json.length * 3 <= budget) return { json, asText };
-  const bytes = utf8ByteLength(json);
-  if (bytes <= budget) return { json, asText };
-  return { json: truncatedBody(envelope, json, bytes, maxEventBytes), asText };
+  return Number.isFinite(value) ? String(value) : "null";
+}
+
+/**
+ * Names, scripts, levels and namespaces repeat from event to event: their JSON strings are kept
+ * (a bounded number of them) rather than written again for every event.
+ */
+const MAX_QUOTED = 2_000;
+const MAX_QUOTED_LENGTH = 300;
+const quotedStrings = new Map<string, string>();
+
+function quoted(text: string): string {
+  let json = quotedStrings.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (text.length > MAX_QUOTED_LENGTH) return json;
+    if (quotedStrings.size >= MAX_QUOTED) quotedStrings.clear();
+    quotedStrings.set(text, json);
+  }
+  return json;
 }
 
 function isEmpty(record: Record<string, unknown>): boolean {
@@ -86,21 +163,11 @@ function isEmpty(record: Record<string, unknown>): boolean {
 }
 
 /**
- * A JSON log line is its own data while nothing has changed it since it was parsed and it holds
- * no key its parse dropped (see redactEvent): splicing it in saves re-serialising what JSON.parse
- * just read, and keeps the producer's fields byte for byte.
- */
-function withRawData(envelope: { data: unknown }, raw: string): string {
-  const head = JSON.stringify({ ...envelope, data: undefined });
-  return `${head.slice(0, -1)},"data":${raw}}`;
-}
-
-/**
  * Data JSON.stringify gave up on (nested too deep for its stack): kept as text, rendered from a
  * copy cut at a safe depth. The data is redacted already; the producer's original line is never
  * used here, as it may hold what redaction removed.
  */
-function unserialisableBody(envelope: { data: Record<string, unknown>; text?: string }, error: unknown): string {
+function unserialisableEvent(envelope: { data: Record<string, unknown>; text?: string }, error: unknown): string {
   let rendered: string;
   try {
     rendered = JSON.stringify(toPlain(envelope.data, [])) ?? "";
@@ -115,13 +182,16 @@ function unserialisableBody(envelope: { data: Record<string, unknown>; text?: st
   });
 }
 
-/** Keeps the start of the event as a preview, with a marker saying it was cut and from what size. */
-function truncatedBody(envelope: { data: unknown; text?: string }, json: string, bytes: number, maxEventBytes: number): string {
+/**
+ * Keeps the start of the event (after its ids, the first `idsLength` characters) as a preview,
+ * with a marker saying it was cut and from what size.
+ */
+function truncatedEvent(envelope: object, json: string, idsLength: number, bytes: number, maxEventBytes: number): string {
   const previewChars = Math.floor(maxEventBytes / 4);
   return wellFormedJson(
     JSON.stringify({
       ...envelope,
-      text: json.slice(0, previewChars),
+      text: `{${json.slice(idsLength, idsLength + previewChars - 1)}`,
       truncated: { originalBytes: bytes, maxBytes: maxEventBytes },
       data: {},
     }),

@@ -21,8 +21,12 @@ interface SchemaLike {
 const compiled = new WeakMap<object, Check | null>();
 
 export function compileCheck(schema: object): Check | null {
-  if (!compiled.has(schema)) compiled.set(schema, compile(schema as SchemaLike));
-  return compiled.get(schema) ?? null;
+  let check = compiled.get(schema);
+  if (check === undefined) {
+    check = compile(schema as SchemaLike);
+    compiled.set(schema, check);
+  }
+  return check;
 }
 
 function compile(schema: SchemaLike): Check | null {
@@ -64,8 +68,12 @@ function compile(schema: SchemaLike): Check | null {
       const key = schema.key && compile(schema.key);
       const value = schema.value && compile(schema.value);
       if (!key || !value) return null;
-      return (input) =>
-        input !== null && typeof input === "object" && !Array.isArray(input) && Object.entries(input).every(([k, v]) => key(k) && value(v));
+      return (input) => {
+        if (input === null || typeof input !== "object" || Array.isArray(input)) return false;
+        const record = input as Record<string, unknown>;
+        for (const k in record) if (Object.hasOwn(record, k) && !(key(k) && value(record[k]))) return false;
+        return true;
+      };
     }
     default:
       return null;
@@ -77,20 +85,39 @@ function wrappedCheck(schema: SchemaLike): Check | null {
   if (!inner) return null;
   const allowsUndefined = schema.type !== "nullable";
   const allowsNull = schema.type !== "optional";
+  // The usual optional field, checked in one step rather than through its inner check.
+  if (schema.type === "optional" && (schema.wrapped!.pipe === undefined || schema.wrapped!.pipe.length <= 1)) {
+    switch (schema.wrapped!.type) {
+      case "string":
+        return (value) => value === undefined || typeof value === "string";
+      case "number":
+        return (value) => value === undefined || (typeof value === "number" && !Number.isNaN(value));
+      case "boolean":
+        return (value) => value === undefined || typeof value === "boolean";
+    }
+  }
   return (value) => (value === undefined ? allowsUndefined : value === null ? allowsNull || inner(value) : inner(value));
 }
 
 function objectCheck(entries: Record<string, SchemaLike>): Check | null {
-  const fields: [string, Check][] = [];
+  const keys: string[] = [];
+  const checks: Check[] = [];
+  // A key Object.prototype also has ("toString") is read only when it is the value's own.
+  const guarded: boolean[] = [];
   for (const [key, entry] of Object.entries(entries)) {
     const check = compile(entry);
     if (!check) return null;
-    fields.push([key, check]);
+    keys.push(key);
+    checks.push(check);
+    guarded.push(key in Object.prototype);
   }
   return (value) => {
     if (value === null || typeof value !== "object") return false;
     const record = value as Record<string, unknown>;
-    for (const [key, check] of fields) if (!check(Object.hasOwn(record, key) ? record[key] : undefined)) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (!checks[i]!(guarded[i] && !Object.hasOwn(record, key) ? undefined : record[key])) return false;
+    }
     return true;
   };
 }

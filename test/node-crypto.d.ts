@@ -1,5 +1,6 @@
-// The part of node:crypto the pseudonyms use (workerd implements it under nodejs_compat); typed
-// here rather than pulling all of @types/node into a Workers project.
+// The part of node:crypto test/sha256.test.ts compares the pseudonyms' digests with (workerd
+// implements it under nodejs_compat); typed here rather than pulling all of @types/node into a
+// Workers project.
 declare module "node:crypto" {
   interface Hash {
     update(data: string): Hash;
