@@ -15,6 +15,7 @@ import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, Importance } from "../schemas/importance";
 import { errorMessage } from "../schemas/lib/error-message";
+import { alertTap } from "./alerts/alert-tap";
 import { buildBufferRows, type RowTally } from "./buffer-rows";
 import { type CollectorState, loadState, saveState } from "./collector-state";
 import { describeCollector } from "./collector-stats";
@@ -81,6 +82,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
     // events are forwarded too: Analytics Engine does not depend on R2, so its counts stay whole.
     const forwarding = this.forwarder.forward(fresh, counters.analytics);
     if (forwarding) this.ctx.waitUntil(forwarding);
+    alertTap(this.ctx, this.env).observe(fresh); // ALERTS HOOK (i14): counts in memory, reports in the background; never awaits, never throws
     // Shed events are acknowledged too: remember their ids so a retry does not count them twice.
     this.dedupe.add([...seen], now);
     if (shed > 0) saveState(this.ctx.storage.sql, this.state, this.nextSeq - 1);

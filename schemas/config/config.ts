@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { MappingSwitchesSchema } from "../analytics/mapping-switches";
 import type { Importance } from "../importance";
+import { type AlertRule, AlertRulesSchema } from "./alert-rules";
 import type { Env } from "./env";
 import { DEFAULT_IMPORTANCE_RULES, type ImportanceRule, ImportanceRuleSchema } from "./importance-rules";
 import { DEFAULT_REDACT_FIELDS, normalizeFieldName } from "./redaction";
@@ -39,6 +40,15 @@ export interface Config {
   /** What one query (/query, /insights) may read; decided from the listing before reading anything. */
   query: { maxObjects: number; maxBytes: number };
   sampling: SamplingConfig;
+  alerts: AlertSettings;
+}
+
+export interface AlertSettings {
+  rules: readonly AlertRule[];
+  /** Key of the x-do-tail-signature HMAC; without it notifications are unsigned. */
+  webhookSecret: string | undefined;
+  /** Where the dashboard is published, for the link in notifications (see alert-do/dashboard-link.ts). */
+  publicUrl: string | undefined;
 }
 
 export interface SecurityConfig {
@@ -56,8 +66,11 @@ export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
-  constructor(setting: string, problem: string, value: unknown) {
-    super(`Invalid setting ${setting}=${JSON.stringify(value)}: ${problem}`);
+  /** `value` is left out of the message when undefined: secrets, and settings that may carry them. */
+  constructor(setting: string, problem: string, value?: unknown) {
+    super(
+      value === undefined ? `Invalid setting ${setting}: ${problem}` : `Invalid setting ${setting}=${JSON.stringify(value)}: ${problem}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -70,6 +83,13 @@ const intSetting = (min: number, max: number) =>
     v.minValue(min, `must be at least ${min}`),
     v.maxValue(max, `must be at most ${max}`),
   );
+
+/** A secret of at least 16 characters; its value is never echoed in an error. */
+const SECRET = {
+  schema: v.optional(v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"))),
+  fallback: undefined,
+  hidden: true,
+} as const;
 
 const SETTINGS = {
   ENVIRONMENT: { schema: v.picklist(["development", "production"], 'must be "development" or "production"'), fallback: "production" },
@@ -89,8 +109,8 @@ const SETTINGS = {
   IMPORTANCE_RULES: { schema: jsonSetting(v.array(ImportanceRuleSchema)), fallback: "[]" },
   BUFFER_THRESHOLDS: { schema: jsonSetting(ThresholdOverrideSchema), fallback: "{}" },
   BUFFER_CAPS: { schema: jsonSetting(BufferCapOverrideSchema), fallback: "{}" },
-  ADMIN_TOKEN: { schema: v.optional(v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"))), fallback: undefined },
-  IP_HASH_SALT: { schema: v.optional(v.pipe(v.string(), v.minLength(16, "must be at least 16 characters"))), fallback: undefined },
+  ADMIN_TOKEN: SECRET,
+  IP_HASH_SALT: SECRET,
   REDACT_FIELDS: {
     schema: v.pipe(
       v.string(),
@@ -108,6 +128,20 @@ const SETTINGS = {
   QUERY_MAX_BYTES: { schema: intSetting(1024, 1024 * 1024 * 1024), fallback: "67108864" },
   SHARD_COUNT: { schema: intSetting(1, 256), fallback: "1" },
   SAMPLING: { schema: jsonSetting(SamplingSchema), fallback: "{}" },
+  // Rules may hold webhook URLs whose path is a credential (Slack's): their value is never echoed.
+  ALERT_RULES: { schema: jsonSetting(AlertRulesSchema), fallback: "[]", hidden: true },
+  ALERT_WEBHOOK_SECRET: SECRET,
+  PUBLIC_URL: {
+    schema: v.optional(
+      v.pipe(
+        v.string(),
+        v.url("must be an absolute URL"),
+        v.regex(/^https?:\/\//i, "must be an http(s) URL"),
+        v.transform((url) => url.replace(/\/+$/, "")),
+      ),
+    ),
+    fallback: undefined,
+  },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -135,7 +169,8 @@ function readSetting<K extends keyof Settings>(env: Env, name: K): Parsed[K] {
   if (!result.success) {
     const issue = result.issues[0];
     const path = issue.path?.map((p) => String(p.key)).join(".");
-    throw new ConfigError(name, path ? `${path}: ${issue.message}` : issue.message, value);
+    const hidden = "hidden" in SETTINGS[name] && SETTINGS[name].hidden;
+    throw new ConfigError(name, path ? `${path}: ${issue.message}` : issue.message, hidden ? undefined : value);
   }
   return result.output as Parsed[K];
 }
@@ -176,6 +211,11 @@ export function loadConfig(env: Env): Config {
       maxBodyBytes: readSetting(env, "MAX_BODY_BYTES"),
     },
     query: { maxObjects: readSetting(env, "QUERY_MAX_OBJECTS"), maxBytes: readSetting(env, "QUERY_MAX_BYTES") },
+    alerts: {
+      rules: readSetting(env, "ALERT_RULES"),
+      webhookSecret: readSetting(env, "ALERT_WEBHOOK_SECRET"),
+      publicUrl: readSetting(env, "PUBLIC_URL"),
+    },
   };
   cache.set(env, config);
   return config;
