@@ -39,6 +39,8 @@ export function widthOf(rule: AlertRule): number {
 }
 
 export function measure(rule: AlertRule, group: AlertGroup, now: number): Measure {
+  // Past its deadline an absent group has no event in `for`, whatever its coarse buckets hold.
+  if (rule.kind === "absence" && group.lastSeenAt !== null && now >= group.lastSeenAt + rule.absentForMs) return { count: 0 };
   const { count, of } = windowTotals(group.buckets, now, windowMsOf(rule), widthOf(rule));
   if (rule.kind !== "threshold" || rule.rate === undefined) return { count };
   return { count, of, rate: of > 0 ? count / of : 0 };

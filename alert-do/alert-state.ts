@@ -91,7 +91,7 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
   }
 
   /** Sends a `test` notification of the rule to each of its destinations once, now, and says how each answered. */
-  async test(ruleName: string, origin?: string): Promise<TestDelivery[]> {
+  async sendTest(ruleName: string, origin?: string): Promise<TestDelivery[]> {
     this.rememberOrigin(origin);
     const rule = this.rule(ruleName);
     if (rule === undefined) throw new Error(`no rule named ${JSON.stringify(ruleName)}`);

@@ -34,7 +34,7 @@ export async function postNotification(
     [NOTIFICATION_ID_HEADER]: notificationId,
   };
   if (secret !== undefined) headers[SIGNATURE_HEADER] = await signature(secret, body);
-  return attemptRequest(fetcher, destination, { method: "POST", headers, body, signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS) });
+  return attemptRequest(fetcher, destination, { method: "POST", headers, body }, DELIVERY_TIMEOUT_MS);
 }
 
 /** A destination as GET /alerts and the test route show it: a Slack webhook's path is its credential. */

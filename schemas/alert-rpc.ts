@@ -109,7 +109,7 @@ export interface AlertStateRpc {
   report(report: AlertReport): Promise<void>;
   /** `origin`: where the HTTP API was reached, remembered for dashboard links when PUBLIC_URL is unset. */
   view(origin?: string): Promise<AlertsView>;
-  test(rule: string, origin?: string): Promise<TestDelivery[]>;
+  sendTest(rule: string, origin?: string): Promise<TestDelivery[]>;
 }
 
 /**

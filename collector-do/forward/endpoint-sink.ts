@@ -102,11 +102,11 @@ export class HttpEndpointSink implements AnalyticsSink {
   }
 
   private attempt(body: string): Promise<AttemptOutcome<number>> {
-    return attemptRequest(this.fetcher, this.url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-    });
+    return attemptRequest(
+      this.fetcher,
+      this.url,
+      { method: "POST", headers: { "content-type": "application/json" }, body },
+      this.options.timeoutMs,
+    );
   }
 }

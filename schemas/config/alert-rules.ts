@@ -53,8 +53,8 @@ function duration(min: number, max: number, example: string) {
     v.string(`must be a duration such as "${example}"`),
     v.check((text) => parseDuration(text) !== undefined, `must be a duration such as "${example}" (units s, m, h, d)`),
     v.check((text) => {
-      const ms = parseDuration(text) as number;
-      return ms >= min && ms <= max;
+      const ms = parseDuration(text);
+      return ms === undefined || (ms >= min && ms <= max);
     }, `must be ${limits}`),
   );
 }
@@ -79,8 +79,8 @@ const Destination = v.pipe(
   v.string("must be a URL"),
   v.url("must be an absolute URL"),
   v.check((text) => {
-    const url = new URL(text);
-    return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
+    const url = URL.parse(text);
+    return url === null || url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
   }, "must be https: (plain http: only for 127.0.0.0/8, localhost or [::1])"),
 );
 

@@ -23,6 +23,6 @@ export async function testAlert(request: IRequest, env: Env): Promise<Response> 
     return problem(404, `no alert rule named ${JSON.stringify(query.params.rule)}`, { rules: rules.map((r) => r.name) });
   }
   if (rule.notify.length === 0) return problem(422, `rule ${JSON.stringify(rule.name)} has no destinations (notify)`);
-  const deliveries = await alertState(env).test(rule.name, new URL(request.url).origin);
+  const deliveries = await alertState(env).sendTest(rule.name, new URL(request.url).origin);
   return json({ rule: rule.name, deliveries }, deliveries.every((d) => d.ok) ? 200 : 502);
 }

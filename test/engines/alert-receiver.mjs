@@ -4,7 +4,7 @@
 // POST /hooks/<name>     a notification: recorded with its headers and body; the signature is
 //                        checked here, in Node, with the secret the test configured
 // POST /control/<name>   {secret?, answers?: [status…], hold?: true, release?: true}: the statuses
-//                        answered next (then 200); hold keeps answers back until release
+//                        answered next, replacing any left (then 200); hold keeps answers back until release
 // GET  /received/<name>  {requests: [{at, id, signature, status, body}]}; `status` is what was answered
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
@@ -40,7 +40,7 @@ async function handle(request, body, response) {
   if (kind === "control") {
     const control = JSON.parse(body || "{}");
     if ("secret" in control) box.secret = control.secret;
-    if (control.answers) box.answers.push(...control.answers);
+    if (control.answers) box.answers = [...control.answers];
     if (control.hold && !box.held) {
       let release;
       box.held = { promise: new Promise((resolve) => (release = resolve)), release };
