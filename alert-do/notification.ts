@@ -101,5 +101,5 @@ export function bodyFor(destination: string, facts: NotificationFacts): string {
 
 /** The dashboard, where the alerts panel shows every rule's groups. */
 export function dashboardLink(base: string | undefined): string | null {
-  return base === undefined ? null : `${base}/#alerts`;
+  return base === undefined ? null : `${base}/#alerts-panel`;
 }

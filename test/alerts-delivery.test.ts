@@ -144,7 +144,7 @@ describe("notification delivery", () => {
     expect(Object.keys(sent[0]!.body as object)).toEqual(["text"]);
     expect(text).toMatch(/^:rotating_light: \*do-tail\* FIRING slack: 1 events in 10m \(fires at 1\)/);
     expect(text).toContain('"orderId":"o-1"');
-    expect(text).toContain("<https://do-tail.example/#alerts|Open the dashboard>");
+    expect(text).toContain("<https://do-tail.example/#alerts-panel|Open the dashboard>");
     const view = await alertsView(state);
     expect(view.rules[0]!.notify).toEqual(["https://hooks.slack.com/…"]);
   }, 30_000);

@@ -86,7 +86,7 @@ describe("POST /alerts/test", () => {
     expect(JSON.parse(request!.body)).toMatchObject({
       rule: "exceptions",
       state: "test",
-      dashboard: "https://do-tail.test/#alerts",
+      dashboard: "https://do-tail.test/#alerts-panel",
       samples: [],
     });
   });

@@ -50,7 +50,7 @@ describe("a threshold rule", () => {
       window: "1m",
       repeat: 0,
     });
-    expect(firing!.dashboard).toBe("https://do-tail.example/#alerts");
+    expect(firing!.dashboard).toBe("https://do-tail.example/#alerts-panel");
     expect((firing!.samples as { type: string }[]).map((s) => s.type)).toEqual(["exception", "exception", "exception"]);
     expect(Date.parse(String(firing!.since))).toBeLessThanOrEqual(Date.parse(String(firing!.at)));
 

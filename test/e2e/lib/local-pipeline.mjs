@@ -151,8 +151,11 @@ async function waitForHealth(url) {
   throw new Error(`${url}/health did not answer`);
 }
 
-/** Starts do-tail, then each named producer; answers their URLs and `stop()`, which never throws. */
-export async function startLocalPipeline({ adminToken, workDir, producers = ["example-api"], log = console.log }) {
+/**
+ * Starts do-tail, then each named producer; answers their URLs and `stop()`, which never throws.
+ * `vars` are more do-tail settings (`--var NAME:value`), e.g. ALERT_RULES.
+ */
+export async function startLocalPipeline({ adminToken, workDir, producers = ["example-api"], vars = {}, log = console.log }) {
   const logDir = join(workDir, "logs");
   mkdirSync(logDir, { recursive: true });
   await waitForFreePorts([TAIL_PORT, ...producers.map((name) => PRODUCERS[name].port)], log);
@@ -183,6 +186,7 @@ export async function startLocalPipeline({ adminToken, workDir, producers = ["ex
         `ADMIN_TOKEN:${adminToken}`,
         "--var",
         "FLUSH_INTERVAL_SECONDS:3600",
+        ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       ],
       logDir,
     );
