@@ -8,7 +8,6 @@ import { errorMessage } from "../schemas/lib/error-message";
 import { Hash64 } from "../schemas/lib/hash64";
 import type { Fetcher } from "../schemas/lib/http-attempt";
 import { backoffDelayMs } from "../schemas/lib/retry";
-import { sleep } from "../schemas/lib/sleep";
 import { type AlertGroup, groupObject, isIdle, nextChangeAt, type Step, step, widthOf, windowMsOf } from "./alert-group";
 import { DELIVERY_ATTEMPTS, DELIVERY_BACKOFF, postNotification, redactDestination } from "./delivery";
 import { GroupStore } from "./group-store";
@@ -40,8 +39,8 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
   private readonly outbox: Outbox;
   private readonly groups = new Map<string, Map<string, AlertGroup>>();
   private rulesFor: { settings: AlertSettings; byName: Map<string, AlertRule> } | null = null;
-  private pending: AlertReport[] = [];
-  private committing: Promise<void> | null = null;
+  private pending: { report: AlertReport; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private commitTimer: ReturnType<typeof setTimeout> | null = null;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
   /** The last report applied per shard: a retried report is recognised (memory only; see README). */
   private readonly applied = new Map<string, { incarnation: string; seq: number }>();
@@ -57,24 +56,29 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
     void ctx.blockConcurrencyWhile(() => this.restore());
   }
 
-  /** Adds a collector's partial counts; answers once they are stored (and any transition with them). */
+  /**
+   * Adds a collector's partial counts; answers once they are stored (and any transition with
+   * them). A report arriving when a commit is due commits at once; otherwise a timer commits at
+   * the end of the interval. Not the timer alone: a busy object has been seen to run no timer
+   * callback while requests keep arriving.
+   */
   async report(report: AlertReport): Promise<void> {
     this.reports.received++;
     const last = this.applied.get(report.shard);
     const seen = (r: { incarnation: string; seq: number }) => r.incarnation === report.incarnation && r.seq >= report.seq;
-    if ((last !== undefined && seen(last)) || this.pending.some((p) => p.shard === report.shard && seen(p))) {
+    if ((last !== undefined && seen(last)) || this.pending.some((p) => p.report.shard === report.shard && seen(p.report))) {
       this.reports.duplicates++;
       return;
     }
-    this.pending.push(report);
-    if (this.committing === null) {
-      const wait = Math.max(0, this.lastCommitAt + COMMIT_INTERVAL_MS - Date.now());
-      this.committing = sleep(wait).then(() => {
-        this.committing = null;
-        return this.commit();
-      });
-    }
-    await this.committing;
+    const stored = new Promise<void>((resolve, reject) => this.pending.push({ report, resolve, reject }));
+    const wait = this.lastCommitAt + COMMIT_INTERVAL_MS - Date.now();
+    if (wait <= 0) await this.commit();
+    else
+      this.commitTimer ??= setTimeout(() => {
+        this.commitTimer = null;
+        void this.commit();
+      }, wait);
+    return stored;
   }
 
   async view(origin?: string): Promise<AlertsView> {
@@ -139,23 +143,33 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
 
   /** Applies every pending report in one transaction, then moves the alarm if a notification waits. */
   private async commit(): Promise<void> {
-    const reports = this.pending;
+    if (this.commitTimer !== null) clearTimeout(this.commitTimer);
+    this.commitTimer = null;
+    const batch = this.pending;
     this.pending = [];
+    if (batch.length === 0) return;
     const now = Date.now();
     this.lastCommitAt = now;
     try {
       this.ctx.storage.transactionSync(() => {
         const touched = new Map<AlertGroup, string[]>();
-        for (const report of reports) this.apply(report, now, touched);
+        for (const { report } of batch) this.apply(report, now, touched);
         for (const [group, samples] of touched) this.settle(group, now, samples);
       });
     } catch (error) {
       // Memory may hold part of what the rolled-back transaction wrote: start again from storage.
       this.reload();
-      throw error;
+      for (const waiting of batch) waiting.reject(error);
+      return;
     }
-    for (const report of reports) this.applied.set(report.shard, { incarnation: report.incarnation, seq: report.seq });
-    await this.scheduleAlarm();
+    for (const { report } of batch) this.applied.set(report.shard, { incarnation: report.incarnation, seq: report.seq });
+    try {
+      await this.scheduleAlarm();
+    } catch (error) {
+      // The counts are stored; the next commit or alarm moves the alarm.
+      console.error(`AlertState: setting the alarm failed: ${errorMessage(error)}`);
+    }
+    for (const waiting of batch) waiting.resolve();
   }
 
   private apply(report: AlertReport, now: number, touched: Map<AlertGroup, string[]>): void {

@@ -98,6 +98,22 @@ describe("the collector's alert tap", () => {
     ]);
   });
 
+  it("reports while ingest calls keep arriving, not only when the object is idle", async () => {
+    const reports: AlertReport[] = [];
+    const { stub } = await tapped(
+      "tap-busy",
+      async (report) => {
+        reports.push(report);
+      },
+      200,
+    );
+    // A busy object has been seen to run no timer callback between requests: reports must still go.
+    const deadline = Date.now() + 20_000;
+    while (reports.length < 3 && Date.now() < deadline) await stub.ingest({ events: alertEvents(1, { importance: 0 }) });
+    expect(reports.length).toBeGreaterThanOrEqual(3);
+    expect(reports.map((r) => r.seq).slice(0, 3)).toEqual([1, 2, 3]);
+  }, 30_000);
+
   it("applies a retried report once", async () => {
     const { state, settings } = await alertHarness("tap-retried-report", [
       { name: "errors", where: [{ field: "importance", op: "lte", value: 1 }], threshold: 100, window: "5m" },

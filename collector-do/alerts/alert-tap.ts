@@ -75,18 +75,22 @@ export class AlertTap {
     this.matchers = rules.map((rule) => new RuleMatcher(rule));
   }
 
-  /** Counts a stored batch. Synchronous, no I/O, never throws. */
+  /**
+   * Counts a stored batch; synchronous and never throws. When a report is due it is started here
+   * and left running (never awaited): timers alone cannot be trusted with it, since a busy object
+   * has been seen to run no timer callback while requests keep arriving.
+   */
   observe(events: readonly WireEvent[]): void {
     if (this.matchers.length === 0) return;
     try {
-      if (this.count(events)) this.schedule();
+      if (this.count(events)) this.reportWhenDue();
     } catch (error) {
       this.counts.errors++;
       console.error(`alerts: counting a batch failed: ${errorMessage(error)}`);
     }
   }
 
-  /** Sends everything counted so far now, and waits for it (tests; the timer does this otherwise). */
+  /** Sends everything counted so far now, and waits for it (tests; otherwise observe and the timer do this). */
   async flush(): Promise<void> {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
@@ -109,20 +113,29 @@ export class AlertTap {
     return added;
   }
 
-  /** One timer at a time; a report under way schedules the next one when it ends. */
-  private schedule(): void {
-    if (this.timer !== null || this.sending !== null) return;
-    const delay = Math.max(0, this.lastSentAt + this.intervalMs - Date.now());
-    this.timer = setTimeout(() => {
+  /**
+   * Starts a report if the interval has passed, else sets one timer for when it will have (for
+   * counts that no later batch comes to carry). A report under way calls this when it ends.
+   */
+  private reportWhenDue(): void {
+    if (this.sending !== null || this.partials.empty) return;
+    const wait = this.lastSentAt + this.intervalMs - Date.now();
+    if (wait <= 0) {
+      if (this.timer !== null) clearTimeout(this.timer);
       this.timer = null;
-      if (this.sending === null && !this.partials.empty) void this.startSending();
-    }, delay);
+      void this.startSending();
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        this.reportWhenDue();
+      }, wait);
+    }
   }
 
   private startSending(): Promise<void> {
     const sending = this.sendReport().finally(() => {
       this.sending = null;
-      if (!this.partials.empty) this.schedule();
+      this.reportWhenDue();
     });
     this.sending = sending;
     return sending;
