@@ -1,34 +1,32 @@
 import { DurableObject } from "cloudflare:workers";
-import type { AlertReport, AlertStateRpc, AlertsView, DeliveryCounts, GroupPartial, TestDelivery } from "../schemas/alert-rpc";
-import { MAX_ALERT_GROUPS, MAX_ALERT_SAMPLES } from "../schemas/alert-rpc";
+import type { AlertReport, AlertStateRpc, AlertsView, DeliveryCounts, TestDelivery } from "../schemas/alert-rpc";
 import type { AlertRule } from "../schemas/config/alert-rules";
 import { type AlertSettings, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { errorMessage } from "../schemas/lib/error-message";
 import { Hash64 } from "../schemas/lib/hash64";
 import type { Fetcher } from "../schemas/lib/http-attempt";
-import { backoffDelayMs } from "../schemas/lib/retry";
 import { type AlertGroup, groupObject, isIdle, nextChangeAt, type Step, step, widthOf, windowMsOf } from "./alert-group";
-import { DELIVERY_ATTEMPTS, DELIVERY_BACKOFF, postNotification, redactDestination } from "./delivery";
+import { postNotification, redactDestination } from "./delivery";
+import { GroupSet } from "./group-set";
 import { GroupStore } from "./group-store";
 import { bodyFor, dashboardLink, type NotificationFacts, type NotificationState } from "./notification";
 import { Outbox } from "./outbox";
+import { deliverDue } from "./outbox-delivery";
 import { viewAlerts } from "./view";
 import { addToBuckets, pruneBuckets } from "./windows";
 
 /**
- * Reports are applied at most once per COMMIT_INTERVAL_MS, together: a group touched by reports
- * of every shard in that second is written once. The first report after a quiet second is
- * applied at once.
+ * Counts are written at most this often (a row per group that changed, however many reports
+ * changed it): an eviction loses at most the counts of this long. Transitions and notifications
+ * are written at once.
  */
-export const COMMIT_INTERVAL_MS = 1_000;
-/** Notifications delivered in parallel by one alarm run; the rest by the next run, at once. */
-const DELIVERIES_PER_RUN = 20;
+export const CHECKPOINT_INTERVAL_MS = 10_000;
 
 /**
  * Holds every rule's groups (windows summed across collector shards, state, samples) and a
  * durable outbox of notifications, delivered by its alarm with retries. One object for the whole
- * deployment (ALERT_STATE_NAME).
+ * deployment (ALERT_STATE_NAME). A report is evaluated as it arrives, so a crossing fires at once.
  */
 export class AlertState extends DurableObject<Env> implements AlertStateRpc {
   /** Rules, secret and public URL. A field so that tests can give an object their own. */
@@ -37,12 +35,12 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
   fetcher: Fetcher = (request) => fetch(request);
   private readonly store: GroupStore;
   private readonly outbox: Outbox;
-  private readonly groups = new Map<string, Map<string, AlertGroup>>();
+  private readonly groups: GroupSet;
   private rulesFor: { settings: AlertSettings; byName: Map<string, AlertRule> } | null = null;
-  private pending: { report: AlertReport; resolve: () => void; reject: (error: unknown) => void }[] = [];
-  private commitTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastCommitAt = Number.NEGATIVE_INFINITY;
-  /** The last report applied per shard: a retried report is recognised (memory only; see README). */
+  private lastCheckpointAt = 0;
+  /** Groups of rules removed from ALERT_RULES are deleted by the first checkpoint after a (re)load. */
+  private removedRulesChecked = false;
+  /** The last report applied per shard, so that a retried report is applied once (memory only: see README). */
   private readonly applied = new Map<string, { incarnation: string; seq: number }>();
   private alarmAt: number | null = null;
   private delivery: DeliveryCounts = { delivered: 0, retries: 0, failed: 0 };
@@ -53,39 +51,44 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
     this.settings = loadConfig(env).alerts;
     this.store = new GroupStore(ctx.storage.sql);
     this.outbox = new Outbox(ctx.storage.sql);
+    this.groups = new GroupSet(this.store);
     void ctx.blockConcurrencyWhile(() => this.restore());
   }
 
-  /**
-   * Adds a collector's partial counts; answers once they are stored (and any transition with
-   * them). A report arriving when a commit is due commits at once; otherwise a timer commits at
-   * the end of the interval. Not the timer alone: a busy object has been seen to run no timer
-   * callback while requests keep arriving.
-   */
+  /** Adds a collector's partial counts and evaluates the groups they touch; a transition is stored before this answers. */
   async report(report: AlertReport): Promise<void> {
     this.reports.received++;
     const last = this.applied.get(report.shard);
-    const seen = (r: { incarnation: string; seq: number }) => r.incarnation === report.incarnation && r.seq >= report.seq;
-    if ((last !== undefined && seen(last)) || this.pending.some((p) => p.report.shard === report.shard && seen(p.report))) {
+    if (last !== undefined && last.incarnation === report.incarnation && last.seq >= report.seq) {
       this.reports.duplicates++;
       return;
     }
-    const stored = new Promise<void>((resolve, reject) => this.pending.push({ report, resolve, reject }));
-    const wait = this.lastCommitAt + COMMIT_INTERVAL_MS - Date.now();
-    if (wait <= 0) await this.commit();
-    else
-      this.commitTimer ??= setTimeout(() => {
-        this.commitTimer = null;
-        void this.commit();
-      }, wait);
-    return stored;
+    const now = Date.now();
+    let touched: AlertGroup[] = [];
+    let notified = false;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        touched = this.apply(report, now);
+        for (const group of touched) notified = this.evaluate(group, now) || notified;
+        if (this.groups.hasDirty && now >= this.lastCheckpointAt + CHECKPOINT_INTERVAL_MS) this.checkpoint(now);
+      });
+    } catch (error) {
+      // Memory may hold part of what the rolled-back transaction wrote: start again from storage.
+      this.reload();
+      throw error;
+    }
+    this.applied.set(report.shard, { incarnation: report.incarnation, seq: report.seq });
+    let next = notified ? now : null;
+    for (const group of touched) next = earliest(next, nextChangeAt(this.rule(group.rule) as AlertRule, group));
+    if (this.groups.hasDirty) next = earliest(next, this.lastCheckpointAt + CHECKPOINT_INTERVAL_MS);
+    await this.alarmNoLaterThan(next);
   }
 
   async view(origin?: string): Promise<AlertsView> {
     this.rememberOrigin(origin);
     return viewAlerts({
       rules: this.settings.rules,
-      groups: this.groups,
+      groups: this.groups.rules,
       now: Date.now(),
       store: this.store,
       outbox: this.outbox,
@@ -113,27 +116,30 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
       samples: [],
       dashboard: this.dashboard(),
     };
+    const secret = this.settings.webhookSecret;
     return Promise.all(
       rule.notify.map(async (destination) => {
-        const outcome = await postNotification(
-          this.fetcher,
-          destination,
-          facts.id,
-          bodyFor(destination, facts),
-          this.settings.webhookSecret,
-        );
+        const outcome = await postNotification(this.fetcher, destination, facts.id, bodyFor(destination, facts), secret);
+        const shown = redactDestination(destination);
         return outcome.ok
-          ? { destination: redactDestination(destination), ok: true, status: outcome.value, error: null }
-          : { destination: redactDestination(destination), ok: false, status: null, error: outcome.error };
+          ? { destination: shown, ok: true, status: outcome.value, error: null }
+          : { destination: shown, ok: false, status: null, error: outcome.error };
       }),
     );
   }
 
+  /** Time-driven changes (resolve, repeat, absence deadlines), the checkpoint, then deliveries. */
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     try {
-      this.ctx.storage.transactionSync(() => this.evaluateAll(Date.now()));
-      await this.deliverDue();
+      const now = Date.now();
+      this.ctx.storage.transactionSync(() => {
+        this.evaluateAll(now);
+        if (this.groups.hasDirty) this.checkpoint(now);
+      });
+      await deliverDue(this.outbox, this.ctx.storage, this.fetcher, this.settings.webhookSecret, this.delivery, () =>
+        this.store.setMeta("delivery", this.delivery),
+      );
     } catch (error) {
       console.error(`AlertState alarm failed: ${errorMessage(error)}`);
       this.reload();
@@ -141,38 +147,9 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
     await this.scheduleAlarm();
   }
 
-  /** Applies every pending report in one transaction, then moves the alarm if a notification waits. */
-  private async commit(): Promise<void> {
-    if (this.commitTimer !== null) clearTimeout(this.commitTimer);
-    this.commitTimer = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    const now = Date.now();
-    this.lastCommitAt = now;
-    try {
-      this.ctx.storage.transactionSync(() => {
-        const touched = new Map<AlertGroup, string[]>();
-        for (const { report } of batch) this.apply(report, now, touched);
-        for (const [group, samples] of touched) this.settle(group, now, samples);
-      });
-    } catch (error) {
-      // Memory may hold part of what the rolled-back transaction wrote: start again from storage.
-      this.reload();
-      for (const waiting of batch) waiting.reject(error);
-      return;
-    }
-    for (const { report } of batch) this.applied.set(report.shard, { incarnation: report.incarnation, seq: report.seq });
-    try {
-      await this.scheduleAlarm();
-    } catch (error) {
-      // The counts are stored; the next commit or alarm moves the alarm.
-      console.error(`AlertState: setting the alarm failed: ${errorMessage(error)}`);
-    }
-    for (const waiting of batch) waiting.resolve();
-  }
-
-  private apply(report: AlertReport, now: number, touched: Map<AlertGroup, string[]>): void {
+  /** Adds the report's counts to its groups' windows; answers the groups it touched. */
+  private apply(report: AlertReport, now: number): AlertGroup[] {
+    const touched: AlertGroup[] = [];
     for (const partial of report.rules) {
       const rule = this.rule(partial.rule);
       if (rule === undefined) {
@@ -181,88 +158,62 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
       }
       this.reports.droppedGroups += partial.droppedGroups;
       for (const counted of partial.groups) {
-        const group = this.groupOf(rule, counted, now);
+        const group = this.groups.groupFor(rule, counted, now);
         if (group === undefined) {
           this.reports.droppedGroups += counted.count + counted.of;
           continue;
         }
         addToBuckets(group.buckets, now, widthOf(rule), counted.count, counted.of);
         if (rule.kind === "absence" && counted.count > 0) group.lastSeenAt = now;
-        const samples = touched.get(group) ?? [];
-        samples.push(...counted.samples);
-        touched.set(group, samples);
+        this.groups.touch(group, counted.samples);
+        touched.push(group);
       }
     }
+    return touched;
   }
 
-  private groupOf(rule: AlertRule, counted: GroupPartial, now: number): AlertGroup | undefined {
-    let groups = this.groups.get(rule.name);
-    if (groups === undefined) {
-      groups = new Map();
-      this.groups.set(rule.name, groups);
-    }
-    let group = groups.get(counted.key);
-    if (group === undefined) {
-      if (groups.size >= MAX_ALERT_GROUPS) return undefined;
-      const state = rule.kind === "absence" ? "ok" : "pending";
-      group = {
-        rule: rule.name,
-        key: counted.key,
-        values: counted.values,
-        state,
-        since: now,
-        buckets: [],
-        lastSeenAt: null,
-        lastNotifiedAt: null,
-      };
-      groups.set(counted.key, group);
-    }
-    return group;
-  }
-
-  /** After new counts: the group's transition if any, then its row (with its newest samples). */
-  private settle(group: AlertGroup, now: number, newSamples: string[]): void {
+  /** Applies a transition if the group has one (stored at once); answers whether it made a notification. */
+  private evaluate(group: AlertGroup, now: number): boolean {
     const rule = this.rule(group.rule) as AlertRule;
     pruneBuckets(group.buckets, now, windowMsOf(rule), widthOf(rule));
-    const samples =
-      newSamples.length >= MAX_ALERT_SAMPLES
-        ? newSamples.slice(-MAX_ALERT_SAMPLES)
-        : [...this.store.samples(group), ...newSamples].slice(-MAX_ALERT_SAMPLES);
     const change = step(rule, group, now);
-    if (change !== null) this.transition(rule, group, change, now, samples);
-    this.store.save(group, samples);
+    if (change === null) return false;
+    this.transition(rule, group, change, now);
+    this.groups.save(group);
+    return change.notice !== null && rule.notify.length > 0;
   }
 
-  /** Time-driven changes (resolve, repeat, absence deadlines) and forgetting idle groups. */
   private evaluateAll(now: number): void {
-    for (const [ruleName, groups] of this.groups) {
+    for (const [ruleName, groups] of this.groups.rules) {
       const rule = this.rule(ruleName);
       if (rule === undefined) continue;
-      for (const group of groups.values()) {
-        const change = step(rule, group, now);
-        if (change !== null) {
-          this.transition(rule, group, change, now, this.store.samples(group));
-          pruneBuckets(group.buckets, now, windowMsOf(rule), widthOf(rule));
-          this.store.save(group);
-        } else if (isIdle(rule, group, now)) {
-          groups.delete(group.key);
-          this.store.delete(group);
-        }
+      for (const group of [...groups.values()]) {
+        if (isIdle(rule, group, now)) this.groups.forget(group);
+        else this.evaluate(group, now);
       }
     }
+  }
+
+  private checkpoint(now: number): void {
+    if (!this.removedRulesChecked) {
+      this.groups.forgetRemovedRules(this.settings.rules);
+      this.removedRulesChecked = true;
+    }
+    this.groups.checkpoint();
+    this.lastCheckpointAt = now;
   }
 
   /** Records the transition and, for a notice, writes one outbox row per destination: before anything is sent. */
-  private transition(rule: AlertRule, group: AlertGroup, change: Step, now: number, samples: readonly string[]): void {
-    const from = group.state;
+  private transition(rule: AlertRule, group: AlertGroup, change: Step, now: number): void {
     const values = groupObject(rule, group.values);
     if (change.notice !== "repeat")
-      this.store.addTransition(now, rule.name, values, from, change.to, change.measure.count, change.measure.rate);
+      this.store.addTransition(now, rule.name, values, group.state, change.to, change.measure.count, change.measure.rate);
     if (change.notice !== null) {
-      const repeat = change.notice === "repeat" ? this.repeatNumber(rule, group, now) : 0;
+      const repeat = change.notice === "repeat" ? Math.max(1, Math.floor((now - group.since) / rule.repeatMs)) : 0;
       const state: NotificationState = change.notice === "resolved" ? "resolved" : "firing";
       const since = change.notice === "firing" ? change.at : group.since;
       const facts: NotificationFacts = {
+        // Repeats are numbered from the episode's start: the same repeat made again has the same id.
         id: `${rule.name}:${new Hash64().update(group.key).hex()}:${state}:${since}${repeat > 0 ? `:${repeat}` : ""}`,
         rule,
         state,
@@ -272,7 +223,7 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
         at: now,
         repeat,
         lastSeenAt: group.lastSeenAt,
-        samples,
+        samples: this.groups.samples(group),
         dashboard: this.dashboard(),
       };
       for (const destination of rule.notify) this.outbox.add(facts.id, rule.name, destination, bodyFor(destination, facts), now);
@@ -284,61 +235,23 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
     }
   }
 
-  /** Repeats are numbered from the episode's start, so that a repeat's id is the same if it is made again. */
-  private repeatNumber(rule: AlertRule, group: AlertGroup, now: number): number {
-    return Math.max(1, Math.floor((now - group.since) / rule.repeatMs));
-  }
-
-  /** Delivers the notifications that are due, each once; a failure is retried later with backoff. */
-  private async deliverDue(): Promise<void> {
-    const rows = this.outbox.due(Date.now(), DELIVERIES_PER_RUN);
-    if (rows.length === 0) return;
-    const secret = this.settings.webhookSecret;
-    const outcomes = await Promise.all(
-      rows.map((row) => postNotification(this.fetcher, row.destination, row.notificationId, row.body, secret)),
-    );
-    const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
-      rows.forEach((row, i) => {
-        const outcome = outcomes[i]!;
-        const attempts = row.attempts + 1;
-        if (outcome.ok) {
-          this.outbox.delivered(row.id);
-          this.delivery.delivered++;
-        } else if (outcome.retryable === false || attempts >= DELIVERY_ATTEMPTS) {
-          this.outbox.failed(row.id, attempts, `${redactDestination(row.destination)}: ${outcome.error}`);
-          this.delivery.failed++;
-          console.error(
-            `alerts: notification ${row.notificationId} to ${redactDestination(row.destination)} given up after ${attempts} attempts: ${outcome.error}`,
-          );
-        } else {
-          this.outbox.retryAt(
-            row.id,
-            attempts,
-            now + backoffDelayMs(attempts, DELIVERY_BACKOFF),
-            `${redactDestination(row.destination)}: ${outcome.error}`,
-          );
-          this.delivery.retries++;
-        }
-      });
-      this.store.setMeta("delivery", this.delivery);
-    });
-  }
-
-  /** The earliest of: a notification due, a group that may change by time alone. */
+  /** The earliest of: a notification due, a group that may change by time alone, a checkpoint. */
   private async scheduleAlarm(): Promise<void> {
     let next = this.outbox.nextAt();
-    for (const [ruleName, groups] of this.groups) {
+    for (const [ruleName, groups] of this.groups.rules) {
       const rule = this.rule(ruleName);
       if (rule === undefined) continue;
-      for (const group of groups.values()) {
-        const at = nextChangeAt(rule, group);
-        if (at !== null && (next === null || at < next)) next = at;
-      }
+      for (const group of groups.values()) next = earliest(next, nextChangeAt(rule, group));
     }
-    if (next === null || (this.alarmAt !== null && this.alarmAt <= next)) return;
-    this.alarmAt = next;
-    await this.ctx.storage.setAlarm(next);
+    if (this.groups.hasDirty) next = earliest(next, this.lastCheckpointAt + CHECKPOINT_INTERVAL_MS);
+    await this.alarmNoLaterThan(next);
+  }
+
+  /** Moves the alarm earlier, never later: a write saved, and an early alarm only finds less to do. */
+  private async alarmNoLaterThan(at: number | null): Promise<void> {
+    if (at === null || (this.alarmAt !== null && this.alarmAt <= at)) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 
   private rule(name: string): AlertRule | undefined {
@@ -359,23 +272,20 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
   }
 
   private reload(): void {
-    this.groups.clear();
-    const names = new Set(this.settings.rules.map((rule) => rule.name));
-    for (const group of this.store.load(names)) {
-      let groups = this.groups.get(group.rule);
-      if (groups === undefined) {
-        groups = new Map();
-        this.groups.set(group.rule, groups);
-      }
-      groups.set(group.key, group);
-    }
-    this.delivery = this.store.meta<DeliveryCounts>("delivery") ?? { delivered: 0, retries: 0, failed: 0 };
+    this.groups.reload();
+    this.removedRulesChecked = false;
   }
 
   private async restore(): Promise<void> {
     this.reload();
+    this.delivery = this.store.meta<DeliveryCounts>("delivery") ?? { delivered: 0, retries: 0, failed: 0 };
     this.alarmAt = await this.ctx.storage.getAlarm();
     // An outbox row left by a delivery cut short is due: the alarm sends it again.
     await this.scheduleAlarm();
   }
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null ? a : Math.min(a, b);
 }

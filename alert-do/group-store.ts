@@ -22,18 +22,13 @@ export class GroupStore {
     sql.exec("CREATE TABLE IF NOT EXISTS alert_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   }
 
-  /** Every group of the rules named; the groups of other rules (removed from ALERT_RULES) are deleted. */
-  load(rules: ReadonlySet<string>): AlertGroup[] {
-    const groups: AlertGroup[] = [];
-    const removed = new Set<string>();
-    for (const row of this.sql.exec("SELECT rule, key, vals, state, since, buckets, last_seen, last_notified FROM alert_groups")) {
-      const rule = String(row.rule);
-      if (!rules.has(rule)) {
-        removed.add(rule);
-        continue;
-      }
-      groups.push({
-        rule,
+  /** Every group stored. */
+  load(): AlertGroup[] {
+    return this.sql
+      .exec("SELECT rule, key, vals, state, since, buckets, last_seen, last_notified FROM alert_groups")
+      .toArray()
+      .map((row) => ({
+        rule: String(row.rule),
         key: String(row.key),
         values: JSON.parse(String(row.vals)) as unknown[],
         state: String(row.state) as AlertGroupState,
@@ -41,10 +36,11 @@ export class GroupStore {
         buckets: JSON.parse(String(row.buckets)) as Bucket[],
         lastSeenAt: row.last_seen === null ? null : Number(row.last_seen),
         lastNotifiedAt: row.last_notified === null ? null : Number(row.last_notified),
-      });
-    }
-    for (const rule of removed) this.sql.exec("DELETE FROM alert_groups WHERE rule = ?", rule);
-    return groups;
+      }));
+  }
+
+  deleteRule(rule: string): void {
+    this.sql.exec("DELETE FROM alert_groups WHERE rule = ?", rule);
   }
 
   /** Writes the group; `samples` replaces its samples when given. */

@@ -58,7 +58,9 @@ describe("an absence rule", () => {
     await shards[1]!.ingest({ events: heartbeat("mon_a") });
     await flushTap(shards[1]!);
     const resolved = await eventually("mon_a resolved", async () => (await hook.accepted()).find((n) => n.state === "resolved"));
-    expect(resolved).toMatchObject({ group: { monitorId: "mon_a" }, state: "resolved", since: firing.since, count: 1 });
+    expect(resolved).toMatchObject({ group: { monitorId: "mon_a" }, state: "resolved", since: firing.since });
+    // Events within `for` (counted in buckets of for/30, here 1 s of a 2 s window: the earlier beat may still count).
+    expect(resolved.count).toBeGreaterThanOrEqual(1);
     expect((await hook.accepted()).map((n) => [n.state, (n.group as { monitorId: string }).monitorId])).toEqual([
       ["firing", "mon_a"],
       ["resolved", "mon_a"],
