@@ -135,6 +135,7 @@ const table = benchTable({
   flushes: [workerd.flush_100, workerd.flush_200],
   memory: workerd.memory,
   e2e,
+  alerts: workerd.alerts,
 });
 const header = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}.\nRatios come from one run on the same data. Prices: shared/PLATFORM.md list prices.\n\n`;
 console.log(`\n${table}\n`);
