@@ -73,7 +73,9 @@ it("alerting: tap CPU per event, reports per shard per second, AlertState rows w
   const shards: DurableObjectStub<TailCollector>[] = [];
   const taps: AlertTap[] = [];
   for (let i = 0; i < SHARDS; i++) {
-    const shard = env.TAIL_COLLECTOR.get(env.TAIL_COLLECTOR.idFromName(`${stateName}-shard-${i}`)) as unknown as DurableObjectStub<TailCollector>;
+    const shard = env.TAIL_COLLECTOR.get(
+      env.TAIL_COLLECTOR.idFromName(`${stateName}-shard-${i}`),
+    ) as unknown as DurableObjectStub<TailCollector>;
     taps.push(
       await runInDurableObject(shard, (_instance: TailCollector, ctx) => {
         const tap = new AlertTap(ctx.id.toString(), config.alerts.rules, (r) => {

@@ -18,7 +18,13 @@ describe("alert rows", () => {
           { group: { script: "checkout" }, state: "firing", since: "2031-01-01T00:00:00.000Z", count: 7, of: 50, rate: 0.14 },
         ],
       },
-      { name: "exceptions", kind: "threshold", threshold: 3, window: "1m", groups: [{ group: {}, state: "resolved", since: "2031-01-01T00:01:00.000Z", count: 1 }] },
+      {
+        name: "exceptions",
+        kind: "threshold",
+        threshold: 3,
+        window: "1m",
+        groups: [{ group: {}, state: "resolved", since: "2031-01-01T00:01:00.000Z", count: 1 }],
+      },
       { name: "heartbeats", kind: "absence", absentFor: "5m", groups: [] },
     ],
   };

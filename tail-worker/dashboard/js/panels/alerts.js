@@ -27,11 +27,23 @@ export function alertRows(view) {
   const rows = [];
   for (const rule of view.rules ?? []) {
     if ((rule.groups ?? []).length === 0) {
-      rows.push({ rule: rule.name, group: "–", state: "ok", measure: rule.kind === "absence" ? `none seen yet` : "no events", since: null });
+      rows.push({
+        rule: rule.name,
+        group: "–",
+        state: "ok",
+        measure: rule.kind === "absence" ? `none seen yet` : "no events",
+        since: null,
+      });
       continue;
     }
     for (const group of rule.groups)
-      rows.push({ rule: rule.name, group: groupText(group.group), state: group.state, measure: measureText(rule, group), since: group.since });
+      rows.push({
+        rule: rule.name,
+        group: groupText(group.group),
+        state: group.state,
+        measure: measureText(rule, group),
+        since: group.since,
+      });
   }
   return rows.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.rule.localeCompare(b.rule));
 }
@@ -55,7 +67,15 @@ export function createAlerts() {
                 el(
                   "table",
                   {},
-                  el("thead", {}, el("tr", {}, ["rule", "group", "state", "value", "since"].map((h) => el("th", { scope: "col" }, h)))),
+                  el(
+                    "thead",
+                    {},
+                    el(
+                      "tr",
+                      {},
+                      ["rule", "group", "state", "value", "since"].map((h) => el("th", { scope: "col" }, h)),
+                    ),
+                  ),
                   el(
                     "tbody",
                     {},
@@ -78,15 +98,17 @@ export function createAlerts() {
             : el(
                 "ol",
                 { class: "errors" },
-                alerts.transitions.slice(0, 10).map((t) =>
-                  el(
-                    "li",
-                    {},
-                    el("time", { class: "when", datetime: t.at, title: t.at }, timeAgo(t.at, now)),
-                    el("span", { class: "script" }, t.rule),
-                    el("span", { class: "message" }, `${groupText(t.group)}: ${t.from} → ${t.to} (${formatNumber(t.count)})`),
+                alerts.transitions
+                  .slice(0, 10)
+                  .map((t) =>
+                    el(
+                      "li",
+                      {},
+                      el("time", { class: "when", datetime: t.at, title: t.at }, timeAgo(t.at, now)),
+                      el("span", { class: "script" }, t.rule),
+                      el("span", { class: "message" }, `${groupText(t.group)}: ${t.from} → ${t.to} (${formatNumber(t.count)})`),
+                    ),
                   ),
-                ),
               ),
         );
         const waiting = outbox.pending ? ` · ${formatCount(outbox.pending)} notifications waiting` : "";
