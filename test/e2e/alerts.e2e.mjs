@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ROOT, requireSupportedNode } from "../../scripts/lib/wrangler.mjs";
 import startReceiver from "../engines/alert-receiver.mjs";
+import { launchBrowser } from "./lib/browser.mjs";
 import { startLocalPipeline } from "./lib/local-pipeline.mjs";
 
 /**
@@ -12,6 +13,7 @@ import { startLocalPipeline } from "./lib/local-pipeline.mjs";
  * reaches a local HTTP receiver as one `firing` notification within 10 seconds, through the whole
  * pipeline: tail consumer → tail worker → collector → alert tap → AlertState → outbox → POST.
  * The receiver is the one the workerd tests use (test/engines/alert-receiver.mjs), in this process.
+ * Then the dashboard's Alerts panel, in headless Chromium, shows the firing group.
  */
 requireSupportedNode("test/e2e/alerts.e2e.mjs");
 
@@ -138,5 +140,22 @@ describe("alerts through the local pipeline", { timeout: 300_000 }, () => {
       alerts.transitions.map((t) => [t.rule, t.from, t.to]),
       [["uncaught-exception", "pending", "firing"]],
     );
+  });
+
+  it("shows the firing group on the dashboard's Alerts panel", async () => {
+    const browser = await launchBrowser({ profile: join(WORK, "chromium-profile") });
+    try {
+      const page = await browser.context.newPage();
+      await page.addInitScript((token) => sessionStorage.setItem("do-tail.adminToken", token), ADMIN_TOKEN);
+      await page.goto(`${pipeline.tailUrl}/#alerts-panel`);
+      await page.waitForSelector("#alerts-panel[data-state='ready'] tr[data-state='firing']");
+      const row = await page.locator("#alerts-panel tr[data-state='firing']").textContent();
+      assert.match(row, /^uncaught-exception\(all\)firing1 \/ 1 in 10m/);
+      assert.match(await page.textContent("#alerts-panel .panel-meta"), /^1 firing · 1 rule$/);
+      assert.match(await page.textContent("#alerts-panel .errors"), /pending → firing/);
+      await page.locator("#alerts-panel").screenshot({ path: join(ROOT, "test-results", "dashboard-alerts.png") });
+    } finally {
+      await browser.close();
+    }
   });
 });

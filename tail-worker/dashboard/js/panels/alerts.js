@@ -113,7 +113,8 @@ export function createAlerts() {
         );
         const waiting = outbox.pending ? ` · ${formatCount(outbox.pending)} notifications waiting` : "";
         const failed = outbox.failed ? ` · ${formatCount(outbox.failed)} failed` : "";
-        view.setMeta(`${formatCount(firing)} firing · ${formatCount((alerts.rules ?? []).length)} rules${waiting}${failed}`);
+        const rules = (alerts.rules ?? []).length;
+        view.setMeta(`${formatCount(firing)} firing · ${formatCount(rules)} ${rules === 1 ? "rule" : "rules"}${waiting}${failed}`);
       });
     },
   };
