@@ -48,6 +48,45 @@ export function alertRows(view) {
   return rows.sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.rule.localeCompare(b.rule));
 }
 
+const HEADINGS = ["rule", "group", "state", "value", "since"];
+
+function stateTable(rows, now) {
+  const head = el(
+    "tr",
+    {},
+    HEADINGS.map((h) => el("th", { scope: "col" }, h)),
+  );
+  const body = rows.map((r) =>
+    el(
+      "tr",
+      { dataset: { state: r.state } },
+      el("td", {}, r.rule),
+      el("td", {}, r.group),
+      el("td", {}, el("span", { class: "badge", dataset: { importance: TONE[r.state] } }, r.state)),
+      el("td", { class: "num" }, r.measure),
+      el("td", { title: r.since ? isoTime(r.since) : "" }, r.since ? timeAgo(r.since, now) : "–"),
+    ),
+  );
+  return el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, body)));
+}
+
+/** The last transitions, newest first (GET /alerts keeps 50; 10 are shown). */
+function transitionList(transitions, now) {
+  if (transitions.length === 0) return null;
+  const items = transitions
+    .slice(0, 10)
+    .map((t) =>
+      el(
+        "li",
+        {},
+        el("time", { class: "when", datetime: t.at, title: t.at }, timeAgo(t.at, now)),
+        el("span", { class: "script" }, t.rule),
+        el("span", { class: "message" }, `${groupText(t.group)}: ${t.from} → ${t.to} (${formatNumber(t.count)})`),
+      ),
+    );
+  return el("ol", { class: "errors" }, items);
+}
+
 export function createAlerts() {
   const view = panel("alerts-panel");
   return {
@@ -61,55 +100,8 @@ export function createAlerts() {
         view.body.replaceChildren(
           (alerts.rules ?? []).length === 0
             ? el("p", { class: "empty" }, "No alert rules. Set ALERT_RULES (see the README, Alerts).")
-            : el(
-                "div",
-                { class: "table-wrap" },
-                el(
-                  "table",
-                  {},
-                  el(
-                    "thead",
-                    {},
-                    el(
-                      "tr",
-                      {},
-                      ["rule", "group", "state", "value", "since"].map((h) => el("th", { scope: "col" }, h)),
-                    ),
-                  ),
-                  el(
-                    "tbody",
-                    {},
-                    rows.map((r) =>
-                      el(
-                        "tr",
-                        { dataset: { state: r.state } },
-                        el("td", {}, r.rule),
-                        el("td", {}, r.group),
-                        el("td", {}, el("span", { class: "badge", dataset: { importance: TONE[r.state] } }, r.state)),
-                        el("td", { class: "num" }, r.measure),
-                        el("td", { title: r.since ? isoTime(r.since) : "" }, r.since ? timeAgo(r.since, now) : "–"),
-                      ),
-                    ),
-                  ),
-                ),
-              ),
-          (alerts.transitions ?? []).length === 0
-            ? null
-            : el(
-                "ol",
-                { class: "errors" },
-                alerts.transitions
-                  .slice(0, 10)
-                  .map((t) =>
-                    el(
-                      "li",
-                      {},
-                      el("time", { class: "when", datetime: t.at, title: t.at }, timeAgo(t.at, now)),
-                      el("span", { class: "script" }, t.rule),
-                      el("span", { class: "message" }, `${groupText(t.group)}: ${t.from} → ${t.to} (${formatNumber(t.count)})`),
-                    ),
-                  ),
-              ),
+            : stateTable(rows, now),
+          transitionList(alerts.transitions ?? [], now),
         );
         const waiting = outbox.pending ? ` · ${formatCount(outbox.pending)} notifications waiting` : "";
         const failed = outbox.failed ? ` · ${formatCount(outbox.failed)} failed` : "";
