@@ -26,6 +26,8 @@ const log = (message) => console.log(`# e2e alerts: ${message}`);
 let pipeline;
 let receiverUrl;
 let stopReceiver;
+let browser;
+let page;
 
 const hook = () => `${receiverUrl}/hooks/e2e`;
 const received = async () => (await (await fetch(`${receiverUrl}/received/e2e`)).json()).requests;
@@ -84,11 +86,22 @@ describe("alerts through the local pipeline", { timeout: 300_000 }, () => {
       log,
     });
     await warmUp(`${pipeline.producers["example-api"]}/`);
+    browser = await launchBrowser({ profile: join(WORK, "chromium-profile") });
+    page = await browser.context.newPage();
+    await page.addInitScript((token) => sessionStorage.setItem("do-tail.adminToken", token), ADMIN_TOKEN);
   });
 
   after(async () => {
+    await browser?.close();
     await pipeline?.stop();
     await stopReceiver?.();
+  });
+
+  it("shows the rule on the dashboard's Alerts panel before anything fires", async () => {
+    await page.goto(`${pipeline.tailUrl}/#alerts-panel`);
+    await page.waitForSelector("#alerts-panel[data-state='ready'] tr[data-state='ok']");
+    assert.equal(await page.textContent("#alerts-panel .panel-body"), "rulegroupstatevaluesinceuncaught-exception–okno events–");
+    assert.match(await page.textContent("#alerts-panel .panel-meta"), /^0 firing · 1 rule$/);
   });
 
   it("sends one firing notification for an uncaught exception, within 10 seconds, signed", async () => {
@@ -143,19 +156,12 @@ describe("alerts through the local pipeline", { timeout: 300_000 }, () => {
   });
 
   it("shows the firing group on the dashboard's Alerts panel", async () => {
-    const browser = await launchBrowser({ profile: join(WORK, "chromium-profile") });
-    try {
-      const page = await browser.context.newPage();
-      await page.addInitScript((token) => sessionStorage.setItem("do-tail.adminToken", token), ADMIN_TOKEN);
-      await page.goto(`${pipeline.tailUrl}/#alerts-panel`);
-      await page.waitForSelector("#alerts-panel[data-state='ready'] tr[data-state='firing']");
-      const row = await page.locator("#alerts-panel tr[data-state='firing']").textContent();
-      assert.match(row, /^uncaught-exception\(all\)firing1 \/ 1 in 10m/);
-      assert.match(await page.textContent("#alerts-panel .panel-meta"), /^1 firing · 1 rule$/);
-      assert.match(await page.textContent("#alerts-panel .errors"), /pending → firing/);
-      await page.locator("#alerts-panel").screenshot({ path: join(ROOT, "test-results", "dashboard-alerts.png") });
-    } finally {
-      await browser.close();
-    }
+    await page.reload();
+    await page.waitForSelector("#alerts-panel[data-state='ready'] tr[data-state='firing']");
+    const row = await page.locator("#alerts-panel tr[data-state='firing']").textContent();
+    assert.match(row, /^uncaught-exception\(all\)firing1 \/ 1 in 10m/);
+    assert.match(await page.textContent("#alerts-panel .panel-meta"), /^1 firing · 1 rule$/);
+    assert.match(await page.textContent("#alerts-panel .errors"), /pending → firing/);
+    await page.locator("#alerts-panel").screenshot({ path: join(ROOT, "test-results", "dashboard-alerts.png") });
   });
 });

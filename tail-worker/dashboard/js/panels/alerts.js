@@ -72,7 +72,6 @@ function stateTable(rows, now) {
 
 /** The last transitions, newest first (GET /alerts keeps 50; 10 are shown). */
 function transitionList(transitions, now) {
-  if (transitions.length === 0) return null;
   const items = transitions
     .slice(0, 10)
     .map((t) =>
@@ -97,12 +96,12 @@ export function createAlerts() {
         const firing = rows.filter((r) => r.state === "firing").length;
         const outbox = alerts.outbox ?? {};
         const now = Date.now();
-        view.body.replaceChildren(
+        const table =
           (alerts.rules ?? []).length === 0
             ? el("p", { class: "empty" }, "No alert rules. Set ALERT_RULES (see the README, Alerts).")
-            : stateTable(rows, now),
-          transitionList(alerts.transitions ?? [], now),
-        );
+            : stateTable(rows, now);
+        const transitions = alerts.transitions ?? [];
+        view.body.replaceChildren(table, ...(transitions.length === 0 ? [] : [transitionList(transitions, now)]));
         const waiting = outbox.pending ? ` · ${formatCount(outbox.pending)} notifications waiting` : "";
         const failed = outbox.failed ? ` · ${formatCount(outbox.failed)} failed` : "";
         const rules = (alerts.rules ?? []).length;
