@@ -1,9 +1,9 @@
 import type { WireEvent } from "../schemas/collector-rpc";
 
 /**
- * Something that wants each ingest call's new events once they are stored (Analytics forwarding
- * today). Called synchronously on the acknowledging path, so it must be cheap and must not throw;
- * slow work goes into the promise it answers, which the collector hands to waitUntil.
+ * Something that wants each ingest call's new events once they are stored (Analytics forwarding,
+ * alert rules). Called synchronously on the acknowledging path, so it must be cheap and must not
+ * throw; slow work goes into the promise it answers, which the collector hands to waitUntil.
  */
 export interface StoredEventsObserver {
   /** False while it has nothing to do with events: it is then not called at all. */

@@ -4,6 +4,7 @@ import type { BufferedEvents, CollectorRpc, CollectorStats, FlushReport, IngestB
 import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
+import { type AlertTap, alertsObserver, alertTapOf } from "./alerts/alert-tap";
 import { MAX_ROW_BYTES } from "./buffer-rows";
 import type { CollectorState } from "./collector-state";
 import { describeCollector } from "./collector-stats";
@@ -46,18 +47,21 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   private readonly ingestGroup: GroupCommit<IngestBatch, BatchOutcome>;
   /** Ingest calls between arrival and answer: a call arriving while others are under way lingers. */
   private ingestsUnderWay = 0;
-  /** Who gets each call's new events once stored; alert evaluation and live streams join here. */
+  /** Who gets each call's new events once stored: Analytics forwarding, alert rules. */
   private readonly observers: StoredEventsObserver[];
   /** Where flushes write. A field rather than env.ARCHIVE so fault-injection tests can wrap it. */
   archive: R2Bucket;
   /** Where data points go once a batch is stored. A field so tests can observe the sinks. */
   forwarder: Forwarder;
+  /** Counts stored events for ALERT_RULES. A field so tests can give a collector its own rules and AlertState object. */
+  alerts: AlertTap;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
     this.archive = env.ARCHIVE;
     this.forwarder = Forwarder.fromEnv(env, this.config);
+    this.alerts = alertTapOf(ctx, env, this.config.alerts.rules);
     this.store = new CollectorStore(ctx.storage);
     this.ingestGroup = new GroupCommit((batches) => this.intake.commit(batches, Date.now()), {
       lingerMs: INGEST_LINGER_MS,
@@ -69,6 +73,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
         () => this.forwarder,
         () => this.state.counters.analytics,
       ),
+      alertsObserver(() => this.alerts),
     ];
     void ctx.blockConcurrencyWhile(() => this.restore());
   }

@@ -148,6 +148,7 @@ const table = benchTable({
       rss: workerd.memory[name],
     })),
   },
+  alerts: workerd.alerts,
 });
 const header = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}.\nRatios come from one run on the same data. Prices: shared/PLATFORM.md list prices.\n\n`;
 console.log(`\n${table}\n`);

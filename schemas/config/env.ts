@@ -1,8 +1,10 @@
+import type { AlertStateRpc } from "../alert-rpc";
 import type { CollectorRpc } from "../collector-rpc";
 
 /** Bindings and variables of the do-tail worker, as declared in wrangler.tail.toml. */
 export interface Env {
   TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & Rpc.DurableObjectBranded>;
+  ALERT_STATE: DurableObjectNamespace<AlertStateRpc & Rpc.DurableObjectBranded>;
   ARCHIVE: R2Bucket;
   ANALYTICS?: AnalyticsEngineDataset;
   /** This version's id and tag (version_metadata binding): do-tail recognises its own invocations by it. */
@@ -30,4 +32,10 @@ export interface Env {
   QUERY_MAX_OBJECTS?: string;
   QUERY_MAX_BYTES?: string;
   QUERY_MAX_LIST_CALLS?: string;
+  /** JSON array of alert rules; a secret when its webhook URLs carry credentials (Slack's do). */
+  ALERT_RULES?: string;
+  /** A secret: `wrangler secret put ALERT_WEBHOOK_SECRET -c wrangler.tail.toml`. */
+  ALERT_WEBHOOK_SECRET?: string;
+  /** The dashboard's public URL, for links in notifications. */
+  PUBLIC_URL?: string;
 }

@@ -90,8 +90,43 @@ function concurrencyRows(runs) {
   ];
 }
 
+const SECONDS_PER_MONTH = 2_592_000;
+
+/** Alerting's rows: the tap's CPU, reports per shard, the AlertState object's writes and their monthly cost at 5 shards. */
+function alertRows(alerts) {
+  if (!alerts) return [["Alerting (bench/alerts.bench.ts)", "not run", "", ""]];
+  const requestsPerMonth = alerts.reportsPerShardPerSecond * alerts.shards * SECONDS_PER_MONTH;
+  const rowsPerMonth = alerts.stateRowsWrittenPerSecond * SECONDS_PER_MONTH;
+  return [
+    [
+      `Alert tap CPU per event, ${alerts.rules} README rules (no rules: ${fixed(alerts.noRulesUsPerEvent)} µs)`,
+      `${fixed(alerts.tapUsPerEvent)} µs`,
+      "",
+      "",
+    ],
+    [
+      "Alert reports (AlertState DO requests) per collector shard per second, under continuous matches",
+      fixed(alerts.reportsPerShardPerSecond),
+      "≤ 1 (one per 2 s)",
+      alerts.reportsPerShardPerSecond <= 1 ? "met" : "not met",
+    ],
+    [
+      `AlertState SQLite rows written per second (${alerts.shards} shards, ${fixed(alerts.groupsPerReport, 1)} groups per report)`,
+      fixed(alerts.stateRowsWrittenPerSecond),
+      "",
+      "",
+    ],
+    [
+      `Alerting cost a month at ${alerts.shards} shards (DO requests + AlertState rows)`,
+      `${money(requestsPerMonth * PRICE.doRequest)} + ${money(rowsPerMonth * PRICE.rowWritten)}`,
+      "",
+      "",
+    ],
+  ];
+}
+
 /** The benchmark table (Markdown) from the figures of one run. */
-export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [], queries }) {
+export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [], queries, alerts }) {
   const cost = costs(collector);
   const rows = [
     ["Tail path CPU per event (parse, redact, classify, validate, sample, serialise)", `${fixed(tail.tailUsPerEvent)} µs`, "", ""],
@@ -156,6 +191,7 @@ export function benchTable({ tail, collector, flushes, memory, e2e, concurrency 
       "",
       "",
     ],
+    ...alertRows(alerts),
     [
       "End to end through local dev, producer → R2",
       e2e ? `${Math.round(e2e.endToEndRate)} events/s, ${e2e.sent} sent, ${e2e.missing} missing, ${e2e.duplicated} duplicated` : "not run",

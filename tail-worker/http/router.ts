@@ -1,6 +1,7 @@
 import { Router } from "itty-router";
 import type { Env } from "../../schemas/config/env";
 import { errorMessage } from "../../schemas/lib/error-message";
+import { getAlerts, testAlert } from "./alert-routes";
 import { getArchive, listArchives } from "./archive-routes";
 import { requireAdmin } from "./auth";
 import { limitBodySize } from "./body-limit";
@@ -27,4 +28,6 @@ router
   .post("/query", postQuery)
   .get("/insights/fleet", fleetInsightRoute)
   .get("/insights/monitors/:id", monitorInsightRoute)
+  .get("/alerts", getAlerts)
+  .post("/alerts/test", testAlert)
   .all("*", (request) => problem(404, `no route for ${request.method} ${new URL(request.url).pathname}`));
