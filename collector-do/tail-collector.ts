@@ -15,6 +15,7 @@ import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, Importance } from "../schemas/importance";
 import { errorMessage } from "../schemas/lib/error-message";
+import type { LiveCollectorRpc, LiveStreamSet } from "../schemas/live/streams";
 import { buildBufferRows, type RowTally } from "./buffer-rows";
 import { type CollectorState, loadState, saveState } from "./collector-state";
 import { describeCollector } from "./collector-stats";
@@ -25,6 +26,7 @@ import { dueLevels, nextDueAt, retryDelayMs } from "./flush-schedule";
 import { FlushedIdsLog } from "./flushed-ids-log";
 import { Flusher } from "./flusher";
 import { Forwarder } from "./forward/forwarder";
+import { liveTapOf } from "./live/live-tap";
 import { addShed, applyBufferCaps } from "./overflow";
 import { shedReportEvent } from "./shed-report";
 import { acceptReport, acceptWireEvents } from "./wire-validation";
@@ -34,7 +36,7 @@ import { acceptReport, acceptWireEvents } from "./wire-validation";
  * acknowledges is in SQLite first; memory holds only totals, counters and the dedupe window,
  * all rebuilt from storage when the object starts.
  */
-export class TailCollector extends DurableObject<Env> implements CollectorRpc {
+export class TailCollector extends DurableObject<Env> implements CollectorRpc, LiveCollectorRpc {
   private readonly config: Config;
   private readonly buffer: EventBuffer;
   private readonly flushedIds: FlushedIdsLog;
@@ -51,6 +53,8 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   archive: R2Bucket;
   /** Where data points go once a batch is stored. A field so tests can observe the sinks. */
   forwarder: Forwarder;
+  /** LIVE (issue 15): stored events to the open GET /live streams. A field so tests can observe it. */
+  readonly live = liveTapOf(this.ctx, this.env);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -77,6 +81,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
     for (const level of IMPORTANCE_LEVELS) shed += this.recordShed("over_buffer_cap", level, caps.shed[level], now);
     if (caps.roomNeeded > 0) shed += this.makeRoom(caps.roomNeeded, now);
     this.store(caps.kept, now, acceptReport(batch));
+    this.live.stored(caps.kept); // LIVE-HOOK (issue 15): stored events to open live streams; returns at once when none is open
     // After storing, and not awaited: analytics never delays or fails the acknowledgement. Shed
     // events are forwarded too: Analytics Engine does not depend on R2, so its counts stay whole.
     const forwarding = this.forwarder.forward(fresh, counters.analytics);
@@ -119,6 +124,11 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   /** Events not yet flushed, as JSON array text, at most `maxBytes` of them (queries read these). */
   async bufferedEvents(maxBytes: number): Promise<BufferedEvents> {
     return this.buffer.unflushed(this.state.watermarks, maxBytes);
+  }
+
+  /** LIVE (issue 15): the live hub's set of open streams, pushed when it changes. */
+  async setLiveStreams(set: LiveStreamSet): Promise<{ version: number }> {
+    return this.live.setStreams(set);
   }
 
   override async alarm(): Promise<void> {

@@ -6,6 +6,7 @@ import { router } from "./http/router";
 import { handleTail } from "./tail-handler";
 
 export { TailCollector } from "../collector-do/tail-collector";
+export { LiveHub } from "./live/live-hub";
 
 // Validate settings when the Worker starts, so a bad one fails loudly before any event is handled.
 loadConfig(startupEnv as Env);

@@ -1,8 +1,11 @@
 import type { CollectorRpc } from "../collector-rpc";
+import type { LiveCollectorRpc, LiveHubRpc } from "../live/streams";
 
 /** Bindings and variables of the do-tail worker, as declared in wrangler.tail.toml. */
 export interface Env {
-  TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & Rpc.DurableObjectBranded>;
+  TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & LiveCollectorRpc & Rpc.DurableObjectBranded>;
+  /** The live hub: every open `GET /live` stream (one object, see tail-worker/live/live-hub.ts). */
+  LIVE_HUB: DurableObjectNamespace<LiveHubRpc & Rpc.DurableObjectBranded>;
   ARCHIVE: R2Bucket;
   ANALYTICS?: AnalyticsEngineDataset;
   ENVIRONMENT?: string;

@@ -1,5 +1,6 @@
 import type { ImportanceRule } from "../../schemas/config/importance-rules";
 import { Importance, toImportance } from "../../schemas/importance";
+import { globToRegExp } from "../../schemas/lib/glob";
 import type { ParsedEvent } from "../parse/parsed-event";
 
 type Matcher = (event: ParsedEvent) => boolean;
@@ -90,9 +91,4 @@ function compileWhen(when: ImportanceRule["when"]): Matcher {
     checks.push((e) => e.named === named);
   }
   return (event) => checks.every((check) => check(event));
-}
-
-function globToRegExp(glob: string): RegExp {
-  const escaped = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${escaped.join(".*")}$`, "i");
 }

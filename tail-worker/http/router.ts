@@ -1,6 +1,7 @@
 import { Router } from "itty-router";
 import type { Env } from "../../schemas/config/env";
 import { errorMessage } from "../../schemas/lib/error-message";
+import { issueLiveTicket, openLiveStream } from "../live/live-routes";
 import { getArchive, listArchives } from "./archive-routes";
 import { requireAdmin } from "./auth";
 import { limitBodySize } from "./body-limit";
@@ -27,4 +28,6 @@ router
   .post("/query", postQuery)
   .get("/insights/fleet", fleetInsightRoute)
   .get("/insights/monitors/:id", monitorInsightRoute)
+  .get("/live", openLiveStream)
+  .post("/live/ticket", issueLiveTicket)
   .all("*", (request) => problem(404, `no route for ${request.method} ${new URL(request.url).pathname}`));

@@ -1,0 +1,103 @@
+import type { WireEvent } from "../../schemas/collector-rpc";
+import type { Env } from "../../schemas/config/env";
+import { type BackoffPolicy, backoffDelayMs } from "../../schemas/lib/backoff";
+import { errorMessage } from "../../schemas/lib/error-message";
+import { LIVE_DELIVERY_INTERVAL_MS, LIVE_HUB_NAME, type LiveHubRpc, type LiveStreamSet } from "../../schemas/live/streams";
+import { PendingMatches } from "./pending-matches";
+import { StreamMatcher } from "./stream-matcher";
+import { StreamSetStore } from "./stream-set-store";
+
+/** After a delivery failed, the next waits this much longer (the hub may be restarting or overloaded). */
+const FAILED_DELIVERY_BACKOFF: BackoffPolicy = { baseDelayMs: 500, maxDelayMs: 30_000, minDelayMs: 250 };
+
+/**
+ * The collector's side of `GET /live`: an observer of stored batches. It matches them against the
+ * open streams' filters (which the hub pushes when they change, kept in SQLite) and hands matches
+ * to the hub in one delivery per LIVE_DELIVERY_INTERVAL_MS at most, only when something matched.
+ *
+ * Nothing here is awaited by an ingest: `stored` returns at once when no stream is open, and
+ * otherwise does only the matching; the delivery runs on a timer, and a slow or failing hub costs
+ * at most the bounded pending matches (counted as skipped when they cannot be carried).
+ */
+export class LiveTap {
+  /** The hub as the collector calls it; a field so tests can observe or fail deliveries. */
+  hub: () => LiveHubRpc;
+  private readonly store: StreamSetStore;
+  private set: LiveStreamSet | null = null;
+  private matcher: StreamMatcher | null = null;
+  private readonly pending = new PendingMatches();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private delivering = false;
+  private lastDeliveryAt = 0;
+  private failures = 0;
+
+  constructor(sql: SqlStorage, hub: () => LiveHubRpc) {
+    this.store = new StreamSetStore(sql);
+    this.hub = hub;
+  }
+
+  /** The observer: events a batch stored, after it is stored. Never throws, never waits. */
+  stored(events: readonly WireEvent[]): void {
+    const matcher = this.matcher ?? this.adopt(this.store.load());
+    if (matcher.empty || events.length === 0) return;
+    try {
+      matcher.match(events, this.pending);
+    } catch (error) {
+      console.error(`live: matching failed: ${errorMessage(error)}`);
+    }
+    if (!this.pending.isEmpty) this.schedule();
+  }
+
+  /** The hub's new set of open streams; an older one than held (pushes can cross) is ignored. */
+  setStreams(set: LiveStreamSet): { version: number } {
+    const held = this.set ?? this.store.load();
+    if (set.version > held.version) {
+      this.store.save(set);
+      this.adopt(set);
+    } else if (this.set === null) this.adopt(held);
+    return { version: this.set!.version };
+  }
+
+  private adopt(set: LiveStreamSet): StreamMatcher {
+    this.set = set;
+    this.matcher = new StreamMatcher(set.streams);
+    this.pending.keepOnly(set.streams);
+    return this.matcher;
+  }
+
+  private schedule(): void {
+    if (this.timer !== null || this.delivering) return;
+    const backoff = this.failures === 0 ? 0 : backoffDelayMs(this.failures, FAILED_DELIVERY_BACKOFF);
+    const wait = Math.max(0, this.lastDeliveryAt + LIVE_DELIVERY_INTERVAL_MS + backoff - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.deliver();
+    }, wait);
+  }
+
+  private async deliver(): Promise<void> {
+    const delivery = this.pending.take(this.set?.version ?? 0);
+    if (delivery === null) return;
+    this.delivering = true;
+    this.lastDeliveryAt = Date.now();
+    try {
+      const answer = await this.hub().deliver(delivery);
+      this.failures = 0;
+      // The hub holds a newer set than this shard (a push that failed, or streams it found closed).
+      if (answer.set !== undefined) this.setStreams(answer.set);
+    } catch (error) {
+      this.failures++;
+      // The streams are told how many matches they missed with the next delivery that arrives.
+      for (const stream of delivery.streams) this.pending.skip(stream.id, stream.events.length + stream.skipped);
+      console.warn(`live: delivery to the hub failed (${this.failures} in a row): ${errorMessage(error)}`);
+    } finally {
+      this.delivering = false;
+      if (!this.pending.isEmpty) this.schedule();
+    }
+  }
+}
+
+/** The tap of a collector object: its SQLite, and the hub through the LIVE_HUB binding. */
+export function liveTapOf(ctx: DurableObjectState, env: Env): LiveTap {
+  return new LiveTap(ctx.storage.sql, () => env.LIVE_HUB.get(env.LIVE_HUB.idFromName(LIVE_HUB_NAME)));
+}
