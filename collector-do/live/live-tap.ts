@@ -48,6 +48,11 @@ export class LiveTap {
     if (!this.pending.isEmpty) this.schedule();
   }
 
+  /** Nothing matched is waiting or on its way to the hub (tests and the benchmark wait for this). */
+  get idle(): boolean {
+    return this.pending.isEmpty && this.timer === null && !this.delivering;
+  }
+
   /** The hub's new set of open streams; an older one than held (pushes can cross) is ignored. */
   setStreams(set: LiveStreamSet): { version: number } {
     const held = this.set ?? this.store.load();

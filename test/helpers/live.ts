@@ -116,6 +116,7 @@ export async function openStream({
       const start = received.length;
       ws.send(JSON.stringify({ type: "subscribe", filter, ...options }));
       const answer = await waitFor("subscribed", () => received.slice(start).find((m) => m.type === "subscribed" || m.type === "error"));
+      from = received.indexOf(answer) + 1;
       if (answer.type === "error") throw new Error(answer.message);
       return answer as Extract<Received, { type: "subscribed" }>;
     },

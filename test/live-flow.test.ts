@@ -1,0 +1,191 @@
+import { describe, expect, it } from "vitest";
+import { PendingMatches } from "../collector-do/live/pending-matches";
+import { StreamMatcher } from "../collector-do/live/stream-matcher";
+import type { WireEvent } from "../schemas/collector-rpc";
+import { LIVE_BUFFER_BYTES } from "../schemas/live/protocol";
+import { LIVE_SHARD_MAX_BYTES, LIVE_SHARD_MAX_EVENTS_PER_STREAM, type LiveFilter } from "../schemas/live/streams";
+import { parseLiveFilter } from "../tail-worker/live/live-filter";
+import { acknowledge, newStreamState, planDelivery, SkipSamples } from "../tail-worker/live/stream-flow";
+
+const event = (id: string, extra = "") => JSON.stringify({ id, type: "t", data: { pad: extra } });
+const parse = (message: string) => JSON.parse(message) as { type: string; count?: number; events?: { id: string }[]; samples?: unknown[] };
+
+describe("a stream's bounded buffer (hub side)", () => {
+  it("sends up to the buffer, counts the rest as skipped, and marks the gap once there is room", () => {
+    const state = { ...newStreamState("s"), buffer: 3 };
+    const samples = new SkipSamples(2);
+    const first = planDelivery(
+      state,
+      ["a", "b", "c", "d", "e"].map((id) => event(id)),
+      samples,
+    );
+    expect(first.sentEvents).toBe(3);
+    expect(first.messages.map(parse)).toMatchObject([{ type: "events", events: [{ id: "a" }, { id: "b" }, { id: "c" }] }]);
+    expect(state.skipped).toBe(2);
+
+    // Nothing acknowledged: everything more is skipped, no marker yet.
+    expect(planDelivery(state, [event("f")], samples).messages).toEqual([]);
+    expect(state.skipped).toBe(3);
+
+    expect(acknowledge(state, parse(first.messages[0]!).type === "events" ? JSON.parse(first.messages[0]!).ack : null)).toBe(true);
+    const next = planDelivery(state, [event("g")], samples);
+    expect(next.messages.map(parse)).toMatchObject([
+      { type: "skipped", count: 3 },
+      { type: "events", events: [{ id: "g" }] },
+    ]);
+    expect(parse(next.messages[0]!).samples).toHaveLength(2);
+    expect(state.skipped).toBe(0);
+  });
+
+  it("never sends an event after a gap before the gap's marker, and bounds bytes as well as events", () => {
+    const state = newStreamState("s");
+    const big = "x".repeat(LIVE_BUFFER_BYTES / 2);
+    const plan = planDelivery(state, [event("a", big), event("b", big), event("c")], undefined);
+    // a fits, b would pass the byte budget, c is small but comes after the gap.
+    expect(plan.sentEvents).toBe(1);
+    expect(state.skipped).toBe(2);
+  });
+
+  it("lets one event larger than the byte budget through when nothing is in flight", () => {
+    const state = newStreamState("s");
+    expect(planDelivery(state, [event("huge", "x".repeat(LIVE_BUFFER_BYTES + 10))], undefined).sentEvents).toBe(1);
+  });
+
+  it("splits large deliveries into several messages, each with its own ack", () => {
+    const state = newStreamState("s");
+    const plan = planDelivery(
+      state,
+      Array.from({ length: 8 }, (_, i) => event(`e${i}`, "y".repeat(100_000))),
+      undefined,
+    );
+    expect(plan.messages.length).toBeGreaterThan(1);
+    const acks = plan.messages.map((m) => JSON.parse(m).ack.events as number);
+    expect(acks).toEqual([...acks].sort((a, b) => a - b));
+    expect(acks[acks.length - 1]).toBe(8);
+  });
+
+  it("refuses acks for more than was sent or going backwards", () => {
+    const state = newStreamState("s");
+    planDelivery(state, [event("a"), event("b")], undefined);
+    expect(acknowledge(state, { events: 3, bytes: state.sent.bytes })).toBe(false);
+    expect(acknowledge(state, { events: 2, bytes: state.sent.bytes + 1 })).toBe(false);
+    expect(acknowledge(state, "2")).toBe(false);
+    expect(acknowledge(state, state.sent)).toBe(true);
+    expect(acknowledge(state, { events: 1, bytes: 1 })).toBe(false);
+  });
+});
+
+describe("pending matches (collector side)", () => {
+  it("holds an event once for every stream it matches", () => {
+    const pending = new PendingMatches();
+    const held = pending.add("s1", event("a"), -1);
+    expect(pending.add("s2", event("a"), held)).toBe(held);
+    const delivery = pending.take(7)!;
+    expect(delivery.version).toBe(7);
+    expect(delivery.events).toHaveLength(1);
+    expect(delivery.streams).toEqual([
+      { id: "s1", events: [0], skipped: 0 },
+      { id: "s2", events: [0], skipped: 0 },
+    ]);
+    expect(pending.take(7)).toBeNull();
+  });
+
+  it("counts matches past a stream's bound as skipped, and past the shard's bound for every stream", () => {
+    const pending = new PendingMatches();
+    for (let i = 0; i < LIVE_SHARD_MAX_EVENTS_PER_STREAM + 5; i++) pending.add("s1", event(`e${i}`), -1);
+    // 900 KB events for six streams: each fits its stream's 1 MiB, the shard's 4 MiB holds four.
+    const big = "z".repeat(900_000);
+    for (let i = 0; i < 6; i++) pending.add(`big${i}`, event(`b${i}`, big), -1);
+    const delivery = pending.take(1)!;
+    expect(delivery.streams.find((s) => s.id === "s1")).toMatchObject({ skipped: 5 });
+    expect(delivery.streams.find((s) => s.id === "s1")!.events).toHaveLength(LIVE_SHARD_MAX_EVENTS_PER_STREAM);
+    expect(delivery.streams.filter((s) => s.skipped > 0).map((s) => s.id)).toEqual(["s1", "big4", "big5"]);
+    expect(delivery.events.reduce((sum, json) => sum + json.length, 0)).toBeLessThanOrEqual(LIVE_SHARD_MAX_BYTES);
+  });
+
+  it("carries skips of a failed delivery into the next one and forgets closed streams", () => {
+    const pending = new PendingMatches();
+    pending.skip("s1", 4);
+    pending.add("s2", event("a"), -1);
+    pending.keepOnly([{ id: "s1", filter: { types: [], importances: [], scripts: [], where: [] } }]);
+    expect(pending.take(1)!.streams).toEqual([{ id: "s1", events: [], skipped: 4 }]);
+  });
+});
+
+describe("stream matcher (collector hot path)", () => {
+  const wire = (type: string, importance: 0 | 1 | 2 | 3, envelope: Record<string, unknown> = {}): WireEvent => ({
+    id: `${type}-${importance}`,
+    importance,
+    timestamp: 0,
+    type,
+    kind: "log",
+    namespace: null,
+    asText: false,
+    json: JSON.stringify({ id: `${type}-${importance}`, type, importance, script: null, data: {}, ...envelope }),
+  });
+  const filter = (f: Partial<LiveFilter>): LiveFilter => ({ types: [], importances: [], scripts: [], where: [], ...f });
+
+  it("parses an event only for streams with conditions beyond type and importance", () => {
+    let parses = 0;
+    const realParse = JSON.parse;
+    const matcher = new StreamMatcher([
+      { id: "types", filter: filter({ types: ["order_*"] }) },
+      { id: "where", filter: filter({ types: ["pay*"], where: [{ field: "amount", op: "gt", value: 10 }] }) },
+    ]);
+    const pending = new PendingMatches();
+    JSON.parse = ((text: string) => {
+      parses++;
+      return realParse(text);
+    }) as typeof JSON.parse;
+    try {
+      matcher.match(
+        [wire("order_created", 2), wire("heartbeat", 3), wire("payment", 2, { data: { amount: 50 } }), wire("payment", 1)],
+        pending,
+      );
+    } finally {
+      JSON.parse = realParse;
+    }
+    expect(parses).toBe(2);
+    const delivery = pending.take(1)!;
+    expect(Object.fromEntries(delivery.streams.map((s) => [s.id, s.events.map((i) => realParse(delivery.events[i]!).id)]))).toEqual({
+      types: ["order_created-2"],
+      where: ["payment-2"],
+    });
+  });
+
+  it("matches script globs on the archived event; a null script matches no script filter", () => {
+    const matcher = new StreamMatcher([{ id: "s", filter: filter({ scripts: ["shop-*"] }) }]);
+    const pending = new PendingMatches();
+    matcher.match([wire("a", 2, { script: "shop-api" }), wire("b", 2, { script: null }), wire("c", 2, { script: "game" })], pending);
+    expect(pending.take(1)!.streams[0]!.events).toHaveLength(1);
+  });
+});
+
+describe("live filters", () => {
+  it("reads the filter box's text: type, importance and script terms, the rest as where conditions", () => {
+    expect(parseLiveFilter('type=ws_* importance=HIGH script=game-* playerId=abc123 durationMs>=100 note~"time out"')).toEqual({
+      filter: {
+        types: ["ws_*"],
+        importances: [1],
+        scripts: ["game-*"],
+        where: [
+          { field: "playerId", op: "eq", value: "abc123" },
+          { field: "durationMs", op: "gte", value: "100" },
+          { field: "note", op: "contains", value: "time out" },
+        ],
+      },
+    });
+    expect(parseLiveFilter(undefined)).toEqual({ filter: { types: [], importances: [], scripts: [], where: [] } });
+  });
+
+  it("refuses what it cannot use with a message naming the part", () => {
+    expect(parseLiveFilter({ type: [""] })).toEqual({ error: expect.stringMatching(/^filter\.type\[0\]/) });
+    expect(parseLiveFilter({ where: [{ field: "a", op: "in", value: [] }] })).toEqual({
+      error: expect.stringMatching(/^filter\.where\[0\]\.value: op "in"/),
+    });
+    expect(parseLiveFilter({ where: [{ field: "a", op: "in", value: Array.from({ length: 900 }, (_, i) => `value-${i}`) }] })).toEqual({
+      error: expect.stringMatching(/characters of JSON; a live filter holds at most/),
+    });
+    expect(parseLiveFilter(42)).toEqual({ error: expect.stringMatching(/^filter: must be/) });
+  });
+});
