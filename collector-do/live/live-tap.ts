@@ -27,6 +27,7 @@ export class LiveTap {
   private matcher: StreamMatcher | null = null;
   private readonly pending = new PendingMatches();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private dueAt = 0;
   private delivering = false;
   private lastDeliveryAt = 0;
   private failures = 0;
@@ -70,14 +71,27 @@ export class LiveTap {
     return this.matcher;
   }
 
+  /**
+   * Delivers now when the interval since the last delivery has passed, else at its end. A timer
+   * alone is not enough: while ingest calls keep the object busy the runtime may hold a due timer
+   * back, so every stored batch also checks whether a delivery is due.
+   */
   private schedule(): void {
-    if (this.timer !== null || this.delivering) return;
+    if (this.delivering) return;
     const backoff = this.failures === 0 ? 0 : backoffDelayMs(this.failures, FAILED_DELIVERY_BACKOFF);
-    const wait = Math.max(0, this.lastDeliveryAt + LIVE_DELIVERY_INTERVAL_MS + backoff - Date.now());
+    const dueAt = this.timer === null ? this.lastDeliveryAt + LIVE_DELIVERY_INTERVAL_MS + backoff : this.dueAt;
+    if (Date.now() >= dueAt) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.timer = null;
+      void this.deliver();
+      return;
+    }
+    if (this.timer !== null) return;
+    this.dueAt = dueAt;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.deliver();
-    }, wait);
+    }, dueAt - Date.now());
   }
 
   private async deliver(): Promise<void> {

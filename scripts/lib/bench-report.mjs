@@ -32,7 +32,7 @@ export function costs(collector) {
 }
 
 /** The benchmark table (Markdown) from the figures of one run. */
-export function benchTable({ tail, collector, flushes, memory, e2e }) {
+export function benchTable({ tail, collector, flushes, memory, e2e, live }) {
   const cost = costs(collector);
   const rows = [
     ["Tail path CPU per event (parse, redact, classify, validate, sample, serialise)", `${fixed(tail.tailUsPerEvent)} µs`, "", ""],
@@ -87,9 +87,44 @@ export function benchTable({ tail, collector, flushes, memory, e2e }) {
       "zero loss",
       e2e && e2e.sent > 0 && e2e.failedRequests === 0 && e2e.missing === 0 && e2e.duplicated === 0 ? "met" : "not met",
     ],
+    ...liveRows(live),
   ];
   const lines = ["| figure | measured | target | |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.join(" | ")} |`)];
   return lines.join("\n");
+}
+
+/** GET /live (bench/live-stream.bench.ts): ingest with 20 open streams against none, and delivery latency. */
+function liveRows(live) {
+  if (!live) return [["Live stream (GET /live)", "not run", "", ""]];
+  const slower = (a, b) => (b / a - 1) * 100;
+  const p50 = slower(live.ingestP50MsNone, live.ingestP50MsStreams);
+  const throughput = -slower(live.eventsPerSecondNone, live.eventsPerSecondStreams);
+  return [
+    [
+      `Live: ingest call p50 / p99, none vs ${live.streams} open streams`,
+      `${fixed(live.ingestP50MsNone, 1)} / ${fixed(live.ingestP99MsNone, 1)} ms vs ${fixed(live.ingestP50MsStreams, 1)} / ${fixed(live.ingestP99MsStreams, 1)} ms (p50 ${p50 >= 0 ? "+" : ""}${fixed(p50, 0)}%)`,
+      "p50 within 10%",
+      p50 <= 10 ? "met" : "not met",
+    ],
+    [
+      `Live: ingest throughput, none vs ${live.streams} open streams`,
+      `${Math.round(live.eventsPerSecondNone)} vs ${Math.round(live.eventsPerSecondStreams)} events/s (${throughput >= 0 ? "-" : "+"}${fixed(Math.abs(throughput), 0)}%)`,
+      "within 10%",
+      throughput <= 10 ? "met" : "not met",
+    ],
+    [
+      "Live: stored → WebSocket latency p50 / p99 / max (in workerd)",
+      `${Math.round(live.latencyP50Ms)} / ${Math.round(live.latencyP99Ms)} / ${Math.round(live.latencyMaxMs)} ms; ${live.deliveredToClients} events delivered, ${live.skipped} skipped`,
+      "p99 ≤ 1 s",
+      live.latencyP99Ms <= 1000 ? "met" : "not met",
+    ],
+    [
+      "Live: collector → hub deliveries per second per shard (each a billed DO request)",
+      fixed(live.deliveriesPerSecond, 1),
+      "≤ 4",
+      live.deliveriesPerSecond <= 4 ? "met" : "not met",
+    ],
+  ];
 }
 
 export function machineLine() {
