@@ -3,6 +3,7 @@ import { byId } from "./dom.js";
 import { clock } from "./format.js";
 import { createCards } from "./panels/cards.js";
 import { createInvocations } from "./panels/invocations.js";
+import { createLive } from "./panels/live.js";
 import { createQueryBox } from "./panels/query-box.js";
 import { createRecentErrors } from "./panels/recent-errors.js";
 import { createTimeline } from "./panels/timeline.js";
@@ -21,6 +22,7 @@ const SCAN_EVERY_MS = 30_000;
 const cards = createCards();
 const scanning = [createTimeline(), createTopLists(), createInvocations(), createUptime(), createRecentErrors()];
 createQueryBox();
+createLive();
 
 const windowSelect = byId("window");
 const autoRefresh = byId("auto-refresh");
