@@ -1,4 +1,4 @@
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TailCollector } from "../collector-do/tail-collector";
@@ -246,9 +246,18 @@ describe("GET /live", () => {
     s.ws.send(JSON.stringify({ type: "ack", ack: { events: 2, bytes: 1 } }));
     expect((await s.next("error")).message, "the flow control survived: a forged ack is still refused").toMatch(/ack/);
 
-    // Evicted with its sockets closed: the client reconnects and subscribes again.
+    // Evicted with its sockets closed: the shard still matches for the closed stream until its
+    // next delivery finds no such socket, and the hub tells every shard the streams left.
+    const { stream: closedId } = s.received.find((m) => m.type === "subscribed") as { stream: string };
     await evictDurableObject(liveHub(), { webSockets: "close" });
     await s.next("closed");
+    expect(await storedStreamIds()).toContain(closedId);
+    const orphan = invocation("shop-api", [{ _event: "live_evict_h_orphan" }]);
+    await tail([orphan.item]);
+    for (let i = 0; i < 100 && (await storedStreamIds()).includes(closedId); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await storedStreamIds()).not.toContain(closedId);
+
+    // The client reconnects and subscribes again.
     const again = await stream();
     const { stream: id } = await again.subscribe({ type: "live_evict_h_*" });
     expect(await storedStreamIds()).toContain(id);
@@ -274,6 +283,28 @@ describe("GET /live", () => {
       const threeShards = { ...env, SHARD_COUNT: "3" } as Env;
       for (const inv of byShard.values()) await handleTail([inv.item], threeShards);
       await s.waitForIds([...byShard.values()].map((inv) => inv.ids.live_shards_event!));
+    } finally {
+      await restore();
+    }
+  });
+
+  it("retries a shard that missed the streams from the hub's alarm", async () => {
+    let refusals = 3;
+    const restore = await withHubShards((real) => () =>
+      real().map((shard) => ({
+        setLiveStreams: (set: LiveStreamSet) => (refusals-- > 0 ? Promise.reject(new Error("overloaded")) : shard.setLiveStreams(set)),
+      })),
+    );
+    try {
+      const s = await stream();
+      const subscribed = await s.subscribe({ type: "live_retry_*" });
+      expect(subscribed.shards, "every attempt of the first push failed").toEqual({ ready: 0, total: 1 });
+      expect(await storedStreamIds()).not.toContain(subscribed.stream);
+      expect(await runDurableObjectAlarm(liveHub())).toBe(true);
+      expect(await storedStreamIds()).toContain(subscribed.stream);
+      const { item, ids } = invocation("shop-api", [{ _event: "live_retry_1" }]);
+      await tail([item]);
+      await s.waitForIds([ids.live_retry_1!]);
     } finally {
       await restore();
     }

@@ -39,14 +39,15 @@ export class LiveTap {
 
   /** The observer: events a batch stored, after it is stored. Never throws, never waits. */
   stored(events: readonly WireEvent[]): void {
-    const matcher = this.matcher ?? this.adopt(this.store.load());
-    if (matcher.empty || events.length === 0) return;
     try {
+      const matcher = this.matcher ?? this.adopt(this.store.load());
+      if (matcher.empty || events.length === 0) return;
       matcher.match(events, this.pending);
+      if (!this.pending.isEmpty) this.schedule();
     } catch (error) {
+      // The batch is stored whatever happens here: a live stream must never fail an ingest.
       console.error(`live: matching failed: ${errorMessage(error)}`);
     }
-    if (!this.pending.isEmpty) this.schedule();
   }
 
   /** Nothing matched is waiting or on its way to the hub (tests and the benchmark wait for this). */
