@@ -18,7 +18,12 @@ function capture() {
   let stderr = "";
   out.on("data", (c) => (stdout += c));
   err.on("data", (c) => (stderr += c));
-  return { out, err, stdout: () => stdout, stderr: () => stderr };
+  const ids = () =>
+    stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).id);
+  return { out, err, stdout: () => stdout, stderr: () => stderr, ids };
 }
 
 describe("live CLI", () => {
@@ -42,14 +47,7 @@ describe("live CLI", () => {
     );
     await standIn.close();
     assert.equal(status, 0);
-    assert.deepEqual(
-      io
-        .stdout()
-        .trim()
-        .split("\n")
-        .map((line) => JSON.parse(line).id),
-      ["a", "b", "c"],
-    );
+    assert.deepEqual(io.ids(), ["a", "b", "c"]);
     assert.deepEqual(seen[0].protocols, ["do-tail.live.v1", "ticket.t1"]);
     assert.equal(standIn.tickets[0].authorization, "Bearer tok-123");
     assert.deepEqual(seen[0].messages[0], {
@@ -78,14 +76,7 @@ describe("live CLI", () => {
     const status = await runLive(["--url", standIn.url, "--limit", "2"], io);
     await standIn.close();
     assert.equal(status, 0);
-    assert.deepEqual(
-      io
-        .stdout()
-        .trim()
-        .split("\n")
-        .map((line) => JSON.parse(line).id),
-      ["e1", "e2"],
-    );
+    assert.deepEqual(io.ids(), ["e1", "e2"]);
     assert.equal(standIn.tickets.length, 2, "one ticket per connection: a ticket opens one stream");
     assert.match(io.stderr(), /reconnecting in \d/);
   });
