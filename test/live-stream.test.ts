@@ -290,10 +290,11 @@ describe("GET /live", () => {
 
   it("retries a shard that missed the streams from the hub's alarm", async () => {
     let refusals = 3;
-    const restore = await withHubShards((real) => () =>
-      real().map((shard) => ({
-        setLiveStreams: (set: LiveStreamSet) => (refusals-- > 0 ? Promise.reject(new Error("overloaded")) : shard.setLiveStreams(set)),
-      })),
+    const restore = await withHubShards(
+      (real) => () =>
+        real().map((shard) => ({
+          setLiveStreams: (set: LiveStreamSet) => (refusals-- > 0 ? Promise.reject(new Error("overloaded")) : shard.setLiveStreams(set)),
+        })),
     );
     try {
       const s = await stream();
