@@ -1,15 +1,18 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { it } from "vitest";
+import { PendingMatches } from "../collector-do/live/pending-matches";
+import { StreamMatcher } from "../collector-do/live/stream-matcher";
 import type { TailCollector } from "../collector-do/tail-collector";
 import type { WireEvent } from "../schemas/collector-rpc";
 import { loadConfig } from "../schemas/config/config";
 import { LIVE_SUBPROTOCOL, type LiveFilterInput } from "../schemas/live/protocol";
 import type { LiveDelivery, LiveHubRpc } from "../schemas/live/streams";
+import { parseLiveFilter } from "../tail-worker/live/live-filter";
 import { collectorShard } from "../tail-worker/route/collector-stub";
 import { toWireEvents } from "../tail-worker/tail-handler";
 import { realisticInvocations } from "./realistic-mix";
-import { report } from "./report";
+import { medianMs, report } from "./report";
 
 /**
  * GET /live under load, in workerd with the real collector shard, hub and WebSockets: ingest call
@@ -43,8 +46,8 @@ const FILTERS: LiveFilterInput[] = [
   { importance: "LOW", type: "never_d" },
   { script: "no-such-script" },
 ];
-const ROUNDS = 4;
-const INVOCATIONS_PER_RUN = 400;
+const PAIRS = 8;
+const INVOCATIONS_PER_RUN = 200;
 
 interface Consumer {
   ws: WebSocket;
@@ -103,13 +106,13 @@ it("live stream: ingest with 0 and 20 open streams, stored → WebSocket latency
     throw new Error(`timed out waiting for ${what}`);
   };
 
-  let deliveries = 0;
+  const deliveryTimes: number[] = [];
   let deliveredEvents = 0;
   await runInDurableObject(shard, (collector: TailCollector) => {
     const real = collector.live.hub;
     collector.live.hub = (): LiveHubRpc => ({
       deliver(delivery: LiveDelivery) {
-        deliveries++;
+        deliveryTimes.push(Date.now());
         deliveredEvents += delivery.events.length;
         return real().deliver(delivery);
       },
@@ -138,27 +141,32 @@ it("live stream: ingest with 0 and 20 open streams, stored → WebSocket latency
   await ingest(batchesOf(200)); // warm-up
   const none = { calls: [] as number[], events: 0, ms: 0 };
   const streams = { calls: [] as number[], events: 0, ms: 0 };
+  const ratios: number[] = [];
   const latencies: number[] = [];
   let delivered = 0;
   let skipped = 0;
-  let deliveryWindowMs = 0;
-  for (let round = 0; round < ROUNDS; round++) {
-    const a = await ingest(batchesOf(INVOCATIONS_PER_RUN));
-    none.calls.push(...a.calls);
-    none.events += a.events;
-    none.ms += a.ms;
-
+  /** Gaps between consecutive calls to the hub within one run with streams (the shard's clock). */
+  const gaps: number[] = [];
+  const add = (into: typeof none, run: Awaited<ReturnType<typeof ingest>>) => {
+    into.calls.push(...run.calls);
+    into.events += run.events;
+    into.ms += run.ms;
+  };
+  const withoutStreams = async () => {
+    const run = await ingest(batchesOf(INVOCATIONS_PER_RUN));
+    add(none, run);
+    return run.ms;
+  };
+  const withStreams = async () => {
     const startedAt = new Map<string, number>();
     const consumers = await Promise.all(FILTERS.map((filter) => consumer(filter, startedAt, latencies)));
     await until("the shard to hold the 20 streams", async () => (await streamsHeld()) === FILTERS.length);
-    const deliveriesBefore = deliveries;
-    const windowStart = performance.now();
-    const b = await ingest(batchesOf(INVOCATIONS_PER_RUN), startedAt);
+    const first = deliveryTimes.length;
+    const run = await ingest(batchesOf(INVOCATIONS_PER_RUN), startedAt);
     await until("the shard to hand over every match", () => runInDurableObject(shard, (c: TailCollector) => c.live.idle));
-    deliveryWindowMs += performance.now() - windowStart;
-    streams.calls.push(...b.calls);
-    streams.events += b.events;
-    streams.ms += b.ms;
+    const times = deliveryTimes.slice(first);
+    for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!);
+    add(streams, run);
     await new Promise((resolve) => setTimeout(resolve, 200));
     for (const c of consumers) {
       delivered += c.delivered;
@@ -166,14 +174,49 @@ it("live stream: ingest with 0 and 20 open streams, stored → WebSocket latency
       c.ws.close(1000, "bench done");
     }
     await until("the shard to hear the streams closed", async () => (await streamsHeld()) === 0);
-    console.log(`round ${round}: ${deliveries - deliveriesBefore} deliveries to the hub`);
+    return run.ms;
+  };
+  // Pairs in alternating order (none first, then streams first), so drift on a shared machine
+  // weighs on both; the overhead is the median of the pairs' ratios.
+  for (let pair = 0; pair < PAIRS; pair++) {
+    if (pair % 2 === 0) {
+      const a = await withoutStreams();
+      ratios.push((await withStreams()) / a);
+    } else {
+      const b = await withStreams();
+      ratios.push(b / (await withoutStreams()));
+    }
   }
+
+  // The collector's own share, apart from the hub and the clients that share this process: the
+  // matching of every stored event against the 20 filters, per event, against ingest per event.
+  const matcher = new StreamMatcher(
+    FILTERS.map((input, i) => {
+      const parsed = parseLiveFilter(input);
+      if ("error" in parsed) throw new Error(parsed.error);
+      return { id: `s${i}`, filter: parsed.filter };
+    }),
+  );
+  const sample = batchesOf(2000);
+  const sampleEvents = sample.reduce((n, b) => n + b.length, 0);
+  const matchMs = medianMs(5, () => {
+    const pending = new PendingMatches();
+    for (const [i, batch] of sample.entries()) {
+      matcher.match(batch, pending);
+      // As deliveries would, every 50 calls (250 ms at 200 calls a second).
+      if (i % 50 === 49) pending.take(1);
+    }
+  });
 
   const p50None = percentile(none.calls, 0.5);
   const p50Streams = percentile(streams.calls, 0.5);
   report("live", {
     streams: FILTERS.length,
-    invocations: ROUNDS * INVOCATIONS_PER_RUN,
+    invocations: 2 * PAIRS * INVOCATIONS_PER_RUN,
+    ingestTimeRatioMedian: percentile(ratios, 0.5),
+    ingestTimeRatios: ratios.map((r) => r.toFixed(3)).join(" "),
+    matchUsPerEvent: (matchMs * 1000) / sampleEvents,
+    ingestUsPerEventNone: (none.ms * 1000) / none.events,
     ingestP50MsNone: p50None,
     ingestP50MsStreams: p50Streams,
     ingestP99MsNone: percentile(none.calls, 0.99),
@@ -186,6 +229,8 @@ it("live stream: ingest with 0 and 20 open streams, stored → WebSocket latency
     deliveredToClients: delivered,
     skipped,
     matchedEvents: deliveredEvents,
-    deliveriesPerSecond: deliveries / (deliveryWindowMs / 1000),
+    deliveries: deliveryTimes.length,
+    deliveryGapMinMs: Math.min(...gaps),
+    deliveryGapP50Ms: percentile(gaps, 0.5),
   });
 });

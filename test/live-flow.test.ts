@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { PendingMatches } from "../collector-do/live/pending-matches";
+import { requiredText } from "../collector-do/live/required-text";
 import { StreamMatcher } from "../collector-do/live/stream-matcher";
 import type { WireEvent } from "../schemas/collector-rpc";
 import { LIVE_BUFFER_BYTES } from "../schemas/live/protocol";
 import { LIVE_SHARD_MAX_BYTES, LIVE_SHARD_MAX_EVENTS_PER_STREAM, type LiveFilter } from "../schemas/live/streams";
 import { parseLiveFilter } from "../tail-worker/live/live-filter";
 import { acknowledge, newStreamState, planDelivery, SkipSamples } from "../tail-worker/live/stream-flow";
+import { compileWhere } from "../tail-worker/query/filters";
+import type { Condition } from "../tail-worker/query/query-schema";
 
 const event = (id: string, extra = "") => JSON.stringify({ id, type: "t", data: { pad: extra } });
 const parse = (message: string) => JSON.parse(message) as { type: string; count?: number; events?: { id: string }[]; samples?: unknown[] };
@@ -145,7 +148,9 @@ describe("stream matcher (collector hot path)", () => {
     } finally {
       JSON.parse = realParse;
     }
-    expect(parses).toBe(2);
+    // order_created needs no parse (type alone); the payment without an amount is passed over by
+    // its text: only the payment with an amount is parsed.
+    expect(parses).toBe(1);
     const delivery = pending.take(1)!;
     expect(Object.fromEntries(delivery.streams.map((s) => [s.id, s.events.map((i) => realParse(delivery.events[i]!).id)]))).toEqual({
       types: ["order_created-2"],
@@ -158,6 +163,52 @@ describe("stream matcher (collector hot path)", () => {
     const pending = new PendingMatches();
     matcher.match([wire("a", 2, { script: "shop-api" }), wire("b", 2, { script: null }), wire("c", 2, { script: "game" })], pending);
     expect(pending.take(1)!.streams[0]!.events).toHaveLength(1);
+  });
+});
+
+describe("texts an event must hold before it is parsed", () => {
+  it("asks for the keys conditions need and plain eq values, nothing for numbers, nulls or negations", () => {
+    const where: Condition[] = [
+      { field: "playerId", op: "eq", value: "abc-123" },
+      { field: "data.durationMs", op: "gte", value: "100" },
+      { field: "status", op: "eq", value: "200" },
+      { field: "note", op: "ne", value: "x" },
+      { field: "gone", op: "exists", value: false },
+      { field: "maybe", op: "in", value: ["a", null] },
+      { field: "weird key", op: "eq", value: "v" },
+      { field: "path", op: "eq", value: "/orders/1" },
+    ];
+    // A key with a space is left to the parse; its plain value still counts.
+    expect(requiredText(where).sort()).toEqual(['"durationMs"', '"path"', '"playerId"', '"status"', "abc-123", "v"].sort());
+  });
+
+  it("never rules out an event the conditions hold for, however the producer wrote its JSON", () => {
+    const where: Condition[][] = [
+      [{ field: "playerId", op: "eq", value: "abc-123" }],
+      [{ field: "durationMs", op: "gte", value: 100 }],
+      [{ field: "total", op: "eq", value: "100" }],
+      [{ field: "flag", op: "eq", value: "true" }],
+      [{ field: "tags", op: "contains", value: "Blue" }],
+      [{ field: "city", op: "eq", value: "Zürich" }],
+      [{ field: "level", op: "eq", value: "error" }],
+    ];
+    // The producer's own line is the event's data: spaces, floats, exponents and escapes as it wrote them.
+    const lines = [
+      '{ "playerId" : "abc-123" }',
+      '{"durationMs": 1.5e2}',
+      '{"total":100.0}',
+      '{"flag":true}',
+      '{"tags":["red","blue"]}',
+      '{"city":"Z\u00fcrich"}',
+      '{"note":"level"}',
+    ];
+    for (const conditions of where) {
+      const holds = compileWhere(conditions);
+      for (const line of lines) {
+        const json = `{"id":"x","type":"t","importance":2,"level":"error","data":${line}}`;
+        if (holds(JSON.parse(json))) for (const text of requiredText(conditions)) expect(json, JSON.stringify(conditions)).toContain(text);
+      }
+    }
   });
 });
 

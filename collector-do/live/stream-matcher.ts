@@ -4,11 +4,14 @@ import type { LiveFilter, LiveStream } from "../../schemas/live/streams";
 // The /query filter language; the lead re-points this import when it moves into schemas/.
 import { compileWhere, type Predicate } from "../../tail-worker/query/filters";
 import type { PendingMatches } from "./pending-matches";
+import { requiredText } from "./required-text";
 
 interface CompiledStream {
   id: string;
   /** Decided from the wire fields alone (importance, type): no parse needed. */
   wants(importance: number, type: string): boolean;
+  /** Texts the event's JSON must hold for `body` to (checked before parsing it). */
+  required: string[];
   /** Conditions on the archived event (script, where); null when there are none. */
   body: Predicate | null;
 }
@@ -20,7 +23,8 @@ const MAX_MEMO_TYPES = 10_000;
  * The open streams' filters, compiled for the collector's hot path. Per event, one map lookup on
  * (importance, type) answers the streams that may want it (memoised, so a type is tried against
  * the globs once); only events some stream wants by those fields go further, and an event is
- * parsed (once) only when such a stream has conditions on other fields.
+ * parsed (once) only when such a stream has conditions on other fields and the event's JSON holds
+ * the texts those conditions need (see required-text.ts).
  */
 export class StreamMatcher {
   private readonly streams: CompiledStream[];
@@ -51,6 +55,7 @@ export class StreamMatcher {
       let parsed: unknown;
       for (const stream of candidates) {
         if (stream.body !== null) {
+          if (!stream.required.every((text) => event.json.includes(text))) continue;
           if (parsed === undefined) parsed = parse(event.json);
           if (parsed === null || !stream.body(parsed)) continue;
         }
@@ -77,7 +82,7 @@ function compileStream({ id, filter }: LiveStream): CompiledStream {
   const types = filter.types.map(globToRegExp);
   const wants = (importance: number, type: string) =>
     (importances.size === 0 || importances.has(importance)) && (types.length === 0 || types.some((t) => t.test(type)));
-  return { id, wants, body: bodyPredicate(filter) };
+  return { id, wants, required: requiredText(filter.where), body: bodyPredicate(filter) };
 }
 
 function bodyPredicate(filter: LiveFilter): Predicate | null {
