@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { envelopeScript } from "../collector-do/live/envelope-script";
 import { PendingMatches } from "../collector-do/live/pending-matches";
 import { requiredText } from "../collector-do/live/required-text";
 import { StreamMatcher } from "../collector-do/live/stream-matcher";
@@ -9,6 +10,8 @@ import { parseLiveFilter } from "../tail-worker/live/live-filter";
 import { acknowledge, newStreamState, planDelivery, SkipSamples } from "../tail-worker/live/stream-flow";
 import { compileWhere } from "../tail-worker/query/filters";
 import type { Condition } from "../tail-worker/query/query-schema";
+import { toWireEvents } from "./helpers/pipeline";
+import { fetchEvent, log, traceItem } from "./helpers/trace-items";
 
 const event = (id: string, extra = "") => JSON.stringify({ id, type: "t", data: { pad: extra } });
 const parse = (message: string) => JSON.parse(message) as { type: string; count?: number; events?: { id: string }[]; samples?: unknown[] };
@@ -158,11 +161,58 @@ describe("stream matcher (collector hot path)", () => {
     });
   });
 
+  it("answers the same whether where streams scan the JSON first or the event is parsed at once", () => {
+    const where = (field: string, op: Condition["op"], value: unknown) => filter({ where: [{ field, op, value }] });
+    const streams = [
+      { id: "a", filter: where("amount", "gt", 10) },
+      { id: "b", filter: where("currency", "eq", "EUR") },
+      { id: "c", filter: where("note", "ne", "x") },
+    ];
+    const events = [
+      wire("payment", 2, { data: { amount: 50, currency: "EUR" } }),
+      wire("payment", 2, { data: { amount: 5, currency: "USD", note: "x" } }),
+      wire("payment", 2, { data: {} }),
+    ];
+    const matched = (set: typeof streams) => {
+      const pending = new PendingMatches();
+      new StreamMatcher(set).match(events, pending);
+      const delivery = pending.take(1);
+      return Object.fromEntries(
+        (delivery?.streams ?? []).map((s) => [s.id, s.events.map((i) => (JSON.parse(delivery!.events[i]!) as { data: unknown }).data)]),
+      );
+    };
+    // Three where streams: parsed at once. One at a time: each scans for its texts first.
+    const together = matched(streams);
+    const alone = Object.assign({}, ...streams.map((s) => matched([s])));
+    expect(together).toEqual(alone);
+    expect(together).toEqual({
+      a: [{ amount: 50, currency: "EUR" }],
+      b: [{ amount: 50, currency: "EUR" }],
+      c: [{ amount: 50, currency: "EUR" }, {}],
+    });
+  });
+
   it("matches script globs on the archived event; a null script matches no script filter", () => {
     const matcher = new StreamMatcher([{ id: "s", filter: filter({ scripts: ["shop-*"] }) }]);
     const pending = new PendingMatches();
     matcher.match([wire("a", 2, { script: "shop-api" }), wire("b", 2, { script: null }), wire("c", 2, { script: "game" })], pending);
     expect(pending.take(1)!.streams[0]!.events).toHaveLength(1);
+  });
+});
+
+describe("the script read without parsing", () => {
+  it("is the envelope's script, whatever the producer's data holds", () => {
+    for (const scriptName of ["shop-api", null, 'we"ird\\name', "日本-api"]) {
+      const item = traceItem({
+        scriptName,
+        event: fetchEvent("GET", "https://x.example/", 200),
+        logs: [log("log", JSON.stringify({ _event: "e", script: "not-this-one" })), log("log", 'plain text with "script":"nor-this"')],
+      });
+      for (const event of toWireEvents([item])) {
+        expect(envelopeScript(event.json), event.json.slice(0, 200)).toBe((JSON.parse(event.json) as { script: string | null }).script);
+      }
+    }
+    expect(envelopeScript('{"data":{}}')).toBeUndefined();
   });
 });
 

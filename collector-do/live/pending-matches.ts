@@ -1,4 +1,3 @@
-import { utf8ByteLength } from "../../schemas/lib/utf8";
 import {
   LIVE_SHARD_MAX_BYTES,
   LIVE_SHARD_MAX_BYTES_PER_STREAM,
@@ -16,7 +15,9 @@ interface StreamMatches {
 /**
  * Matches waiting for the next delivery to the hub, bounded: each event is held once whatever the
  * streams it matches; past a stream's bounds (or the shard's), a match is only counted as skipped,
- * so a burst or an unreachable hub costs the collector a fixed amount of memory.
+ * so a burst or an unreachable hub costs the collector a fixed amount of memory. Sizes are counted
+ * in UTF-16 units (what the strings take in memory, and the UTF-8 bytes of ASCII JSON) so that the
+ * hot path never walks an event's text to count it.
  */
 export class PendingMatches {
   private events: string[] = [];
@@ -35,7 +36,7 @@ export class PendingMatches {
    */
   add(stream: string, json: string, held: number): number {
     const matches = this.matchesOf(stream);
-    const size = held >= 0 ? this.sizes[held]! : utf8ByteLength(json);
+    const size = held >= 0 ? this.sizes[held]! : json.length;
     const full =
       matches.events.length >= LIVE_SHARD_MAX_EVENTS_PER_STREAM ||
       matches.bytes + size > LIVE_SHARD_MAX_BYTES_PER_STREAM ||

@@ -1,8 +1,9 @@
 import type { WireEvent } from "../../schemas/collector-rpc";
 import { globToRegExp } from "../../schemas/lib/glob";
-import type { LiveFilter, LiveStream } from "../../schemas/live/streams";
+import type { LiveStream } from "../../schemas/live/streams";
 // The /query filter language; the lead re-points this import when it moves into schemas/.
 import { compileWhere, type Predicate } from "../../tail-worker/query/filters";
+import { envelopeScript } from "./envelope-script";
 import type { PendingMatches } from "./pending-matches";
 import { requiredText } from "./required-text";
 
@@ -10,25 +11,40 @@ interface CompiledStream {
   id: string;
   /** Decided from the wire fields alone (importance, type): no parse needed. */
   wants(importance: number, type: string): boolean;
-  /** Texts the event's JSON must hold for `body` to (checked before parsing it). */
+  /** Script globs, tested on the script read from the event's JSON; null when any script will do. */
+  scripts: RegExp[] | null;
+  /** Texts the event's JSON must hold for `where` to (checked before parsing it). */
   required: string[];
-  /** Conditions on the archived event (script, where); null when there are none. */
-  body: Predicate | null;
+  /** The where conditions on the parsed event; null when there are none. */
+  where: Predicate | null;
 }
 
 /** Past this many distinct types per importance, the memo starts over (bounded memory). */
 const MAX_MEMO_TYPES = 10_000;
+/**
+ * With this many streams checking where conditions on one event, parsing it once costs less than
+ * each stream scanning the JSON for its texts (a scan that fails reads the whole event).
+ */
+const PARSE_FROM_STREAMS = 3;
+
+/** The streams that may want events of one (importance, type), and how many check where conditions. */
+interface Candidates {
+  streams: CompiledStream[];
+  parseAtOnce: boolean;
+}
+const NO_CANDIDATES: Candidates = { streams: [], parseAtOnce: false };
 
 /**
  * The open streams' filters, compiled for the collector's hot path. Per event, one map lookup on
  * (importance, type) answers the streams that may want it (memoised, so a type is tried against
- * the globs once); only events some stream wants by those fields go further, and an event is
- * parsed (once) only when such a stream has conditions on other fields and the event's JSON holds
- * the texts those conditions need (see required-text.ts).
+ * the globs once); only events some stream wants by those fields go further. The script is read
+ * from the JSON without parsing it; an event is parsed (once) only for streams with where
+ * conditions: at once when several check it, otherwise only when its JSON holds the texts the
+ * conditions need (required-text.ts).
  */
 export class StreamMatcher {
   private readonly streams: CompiledStream[];
-  private readonly memo: Map<string, CompiledStream[]>[] = [new Map(), new Map(), new Map(), new Map()];
+  private readonly memo: Map<string, Candidates>[] = [new Map(), new Map(), new Map(), new Map()];
 
   constructor(streams: readonly LiveStream[]) {
     this.streams = streams.flatMap((stream) => {
@@ -50,28 +66,43 @@ export class StreamMatcher {
   match(events: readonly WireEvent[], pending: PendingMatches): void {
     for (const event of events) {
       const candidates = this.candidates(event.importance, event.type);
-      if (candidates.length === 0) continue;
+      if (candidates.streams.length === 0) continue;
       let held = -1;
-      let parsed: unknown;
-      for (const stream of candidates) {
-        if (stream.body !== null) {
-          if (!stream.required.every((text) => event.json.includes(text))) continue;
-          if (parsed === undefined) parsed = parse(event.json);
-          if (parsed === null || !stream.body(parsed)) continue;
+      let script: string | null | undefined;
+      let parsed: unknown = candidates.parseAtOnce ? parse(event.json) : undefined;
+      for (const stream of candidates.streams) {
+        if (stream.scripts !== null) {
+          if (script === undefined) {
+            script = envelopeScript(event.json);
+            if (script === undefined) script = scriptFrom(parsed === undefined ? (parsed = parse(event.json)) : parsed);
+          }
+          if (script === null || !stream.scripts.some((glob) => glob.test(script!))) continue;
+        }
+        if (stream.where !== null) {
+          if (parsed === undefined) {
+            if (!stream.required.every((text) => event.json.includes(text))) continue;
+            parsed = parse(event.json);
+          }
+          if (parsed === null || !stream.where(parsed)) continue;
         }
         held = pending.add(stream.id, event.json, held);
       }
     }
   }
 
-  private candidates(importance: number, type: string): CompiledStream[] {
+  private candidates(importance: number, type: string): Candidates {
     const memo = this.memo[importance];
-    if (memo === undefined) return this.streams.filter((s) => s.wants(importance, type));
-    let found = memo.get(type);
+    let found = memo?.get(type);
     if (found === undefined) {
-      if (memo.size >= MAX_MEMO_TYPES) memo.clear();
-      found = this.streams.filter((s) => s.wants(importance, type));
-      memo.set(type, found);
+      const streams = this.streams.filter((s) => s.wants(importance, type));
+      found =
+        streams.length === 0
+          ? NO_CANDIDATES
+          : { streams, parseAtOnce: streams.filter((s) => s.where !== null).length >= PARSE_FROM_STREAMS };
+      if (memo !== undefined) {
+        if (memo.size >= MAX_MEMO_TYPES) memo.clear();
+        memo.set(type, found);
+      }
     }
     return found;
   }
@@ -82,20 +113,18 @@ function compileStream({ id, filter }: LiveStream): CompiledStream {
   const types = filter.types.map(globToRegExp);
   const wants = (importance: number, type: string) =>
     (importances.size === 0 || importances.has(importance)) && (types.length === 0 || types.some((t) => t.test(type)));
-  return { id, wants, required: requiredText(filter.where), body: bodyPredicate(filter) };
+  return {
+    id,
+    wants,
+    scripts: filter.scripts.length === 0 ? null : filter.scripts.map(globToRegExp),
+    required: requiredText(filter.where),
+    where: filter.where.length === 0 ? null : compileWhere(filter.where),
+  };
 }
 
-function bodyPredicate(filter: LiveFilter): Predicate | null {
-  const scripts = filter.scripts.map(globToRegExp);
-  const where = filter.where.length === 0 ? null : compileWhere(filter.where);
-  if (scripts.length === 0 && where === null) return null;
-  return (event) => {
-    if (scripts.length > 0) {
-      const script = (event as { script?: unknown }).script;
-      if (typeof script !== "string" || !scripts.some((s) => s.test(script))) return false;
-    }
-    return where === null || where(event);
-  };
+function scriptFrom(event: unknown): string | null {
+  const script = (event as { script?: unknown } | null)?.script;
+  return typeof script === "string" ? script : null;
 }
 
 /** The archived event, or null for JSON the tail worker should never have produced. */
