@@ -132,6 +132,7 @@ if (!args["skip-e2e"]) {
 const table = benchTable({
   tail: workerd.tail_cpu,
   collector: workerd.collector,
+  live: workerd.live,
   flushes: [workerd.flush_100, workerd.flush_200],
   memory: workerd.memory,
   e2e,

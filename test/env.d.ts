@@ -6,7 +6,7 @@ declare global {
     interface Env extends DoTailEnv {}
     interface GlobalProps {
       mainModule: typeof import("../tail-worker/index");
-      durableNamespaces: "TailCollector" | "AlertState";
+      durableNamespaces: "TailCollector" | "AlertState" | "LiveHub";
     }
   }
 }

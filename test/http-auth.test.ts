@@ -69,6 +69,15 @@ const ANSWERS: Record<string, { status: number; body?: string; before?: () => Pr
     status: 400,
     check: (b) => expect(b).toMatchObject({ error: { status: 400, message: expect.stringContaining('query parameter "rule"') } }),
   },
+  // The route takes only a WebSocket upgrade (test/live-auth.test.ts opens one).
+  "GET /live": {
+    status: 426,
+    check: (b) => expect(b).toMatchObject({ error: { status: 426, message: expect.stringContaining("GET /live is a WebSocket") } }),
+  },
+  "POST /live/ticket": {
+    status: 200,
+    check: (b) => expect(b).toMatchObject({ ticket: expect.any(String), expiresAt: expect.any(String), protocols: expect.any(Array) }),
+  },
   "ALL *": { status: 404, check: (b) => expect(b).toEqual({ error: { status: 404, message: "no route for GET /no-such-route" } }) },
 };
 

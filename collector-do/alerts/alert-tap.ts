@@ -4,7 +4,7 @@ import type { AlertRule } from "../../schemas/config/alert-rules";
 import type { Env } from "../../schemas/config/env";
 import { errorMessage } from "../../schemas/lib/error-message";
 import { type RetryPolicy, retry } from "../../schemas/lib/retry";
-import type { StoredEventsObserver } from "../stored-events";
+import type { StoredEventsTap } from "../stored-events";
 import { PartialCounts } from "./partial-counts";
 import { type ObservedEvent, RuleMatcher } from "./rule-matcher";
 import { sampleOf } from "./sample";
@@ -54,7 +54,7 @@ class LazyEnvelope implements ObservedEvent {
  * Counts not yet reported live only in memory: an eviction (a deploy, a runtime restart) loses at
  * most what this shard matched in the last REPORT_INTERVAL_MS, plus a report being retried.
  */
-export class AlertTap {
+export class AlertTap implements StoredEventsTap {
   private readonly matchers: RuleMatcher[];
   private partials = new PartialCounts();
   private readonly incarnation = crypto.randomUUID();
@@ -75,7 +75,7 @@ export class AlertTap {
     this.matchers = rules.map((rule) => new RuleMatcher(rule));
   }
 
-  /** Without rules the collector does not call observe at all (see alertsObserver). */
+  /** Without rules the collector does not call observe at all (see tapObserver). */
   get wantsEvents(): boolean {
     return this.matchers.length > 0;
   }
@@ -173,21 +173,4 @@ export class AlertTap {
 /** The tap of a collector, from ALERT_RULES; its reports go to the AlertState object. */
 export function alertTapOf(ctx: DurableObjectState, env: Env, rules: readonly AlertRule[]): AlertTap {
   return new AlertTap(ctx.id.toString(), rules, (report) => alertState(env).report(report));
-}
-
-/**
- * The tap as a stored-events observer: it wants events only while there are rules, and its
- * reports leave in the background (the tap retries and logs them itself), so nothing is handed
- * to waitUntil.
- */
-export function alertsObserver(tap: () => AlertTap): StoredEventsObserver {
-  return {
-    get wantsEvents() {
-      return tap().wantsEvents;
-    },
-    stored(events) {
-      tap().observe(events);
-      return undefined;
-    },
-  };
 }

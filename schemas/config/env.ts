@@ -1,10 +1,13 @@
 import type { AlertStateRpc } from "../alert-rpc";
 import type { CollectorRpc } from "../collector-rpc";
+import type { LiveCollectorRpc, LiveHubRpc } from "../live/streams";
 
 /** Bindings and variables of the do-tail worker, as declared in wrangler.tail.toml. */
 export interface Env {
-  TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & Rpc.DurableObjectBranded>;
+  TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & LiveCollectorRpc & Rpc.DurableObjectBranded>;
   ALERT_STATE: DurableObjectNamespace<AlertStateRpc & Rpc.DurableObjectBranded>;
+  /** The live hub: every open `GET /live` stream (one object, see collector-do/live/hub/live-hub.ts). */
+  LIVE_HUB: DurableObjectNamespace<LiveHubRpc & Rpc.DurableObjectBranded>;
   ARCHIVE: R2Bucket;
   ANALYTICS?: AnalyticsEngineDataset;
   /** This version's id and tag (version_metadata binding): do-tail recognises its own invocations by it. */

@@ -126,7 +126,7 @@ function alertRows(alerts) {
 }
 
 /** The benchmark table (Markdown) from the figures of one run. */
-export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [], queries, alerts }) {
+export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [], queries, alerts, live }) {
   const cost = costs(collector);
   const rows = [
     ["Tail path CPU per event (parse, redact, classify, validate, sample, serialise)", `${fixed(tail.tailUsPerEvent)} µs`, "", ""],
@@ -198,6 +198,7 @@ export function benchTable({ tail, collector, flushes, memory, e2e, concurrency 
       "zero loss",
       e2e && e2e.sent > 0 && e2e.failedRequests === 0 && e2e.missing === 0 && e2e.duplicated === 0 ? "met" : "not met",
     ],
+    ...liveRows(live),
   ];
   if (queries) rows.push(...queryRows(queries));
   const lines = ["| figure | measured | target | |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.join(" | ")} |`)];
@@ -226,6 +227,45 @@ function queryRows({ busyDay, dashboards, shapes }) {
     ]);
   }
   return rows;
+}
+
+/** GET /live (bench/live-stream.bench.ts): ingest with 20 open streams against none, and delivery latency. */
+function liveRows(live) {
+  if (!live) return [["Live stream (GET /live)", "not run", "", ""]];
+  const overhead = (live.ingestTimeRatioMedian - 1) * 100;
+  const signed = (x) => `${x >= 0 ? "+" : "−"}${fixed(Math.abs(x), 0)}%`;
+  return [
+    [
+      `Live: ingest time with ${live.streams} open streams against none (median of alternating pairs)`,
+      `${signed(overhead)} (pairs: ${live.ingestTimeRatios})`,
+      "≤ +10%",
+      overhead <= 10 ? "met" : "not met",
+    ],
+    [
+      `Live: collector's matching against ${live.streams} filters, per stored event (share of ingest per event)`,
+      `${fixed(live.matchUsPerEvent)} µs (${fixed((live.matchUsPerEvent / live.ingestUsPerEventNone) * 100, 1)}% of ${fixed(live.ingestUsPerEventNone)} µs)`,
+      "≤ 10%",
+      live.matchUsPerEvent / live.ingestUsPerEventNone <= 0.1 ? "met" : "not met",
+    ],
+    [
+      `Live: ingest per call p50 / p99 and throughput, none vs ${live.streams} streams`,
+      `${fixed(live.ingestP50MsNone, 0)} / ${fixed(live.ingestP99MsNone, 0)} ms, ${Math.round(live.eventsPerSecondNone)} events/s vs ${fixed(live.ingestP50MsStreams, 0)} / ${fixed(live.ingestP99MsStreams, 0)} ms, ${Math.round(live.eventsPerSecondStreams)} events/s`,
+      "",
+      "",
+    ],
+    [
+      "Live: stored → WebSocket latency p50 / p99 / max (in workerd, hub and clients in the same process)",
+      `${Math.round(live.latencyP50Ms)} / ${Math.round(live.latencyP99Ms)} / ${Math.round(live.latencyMaxMs)} ms; ${live.deliveredToClients} events delivered, ${live.skipped} skipped`,
+      "p99 ≤ 1 s",
+      live.latencyP99Ms <= 1000 ? "met" : "not met",
+    ],
+    [
+      "Live: gap between a shard's calls to the hub while streams match, min / median (each call a billed DO request)",
+      `${Math.round(live.deliveryGapMinMs)} / ${Math.round(live.deliveryGapP50Ms)} ms (${live.deliveries} calls for ${live.matchedEvents} matched events)`,
+      "≥ 250 ms: at most 4 a second",
+      live.deliveryGapMinMs >= 250 ? "met" : "not met",
+    ],
+  ];
 }
 
 export function machineLine() {

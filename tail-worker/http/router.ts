@@ -8,6 +8,7 @@ import { limitBodySize } from "./body-limit";
 import { flush, health, stats } from "./collector-routes";
 import { fleetInsightRoute, monitorInsightRoute } from "./insight-routes";
 import { problem } from "./json";
+import { issueLiveTicket, openLiveStream } from "./live-routes";
 import { getQuery, postQuery } from "./query-routes";
 import { testEvents } from "./test-events-route";
 
@@ -30,4 +31,6 @@ router
   .get("/insights/monitors/:id", monitorInsightRoute)
   .get("/alerts", getAlerts)
   .post("/alerts/test", testAlert)
+  .get("/live", openLiveStream)
+  .post("/live/ticket", issueLiveTicket)
   .all("*", (request) => problem(404, `no route for ${request.method} ${new URL(request.url).pathname}`));

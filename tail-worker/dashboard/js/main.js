@@ -4,6 +4,7 @@ import { clock } from "./format.js";
 import { createAlerts } from "./panels/alerts.js";
 import { createCards } from "./panels/cards.js";
 import { createInvocations } from "./panels/invocations.js";
+import { createLive } from "./panels/live.js";
 import { createQueryBox } from "./panels/query-box.js";
 import { createRecentErrors } from "./panels/recent-errors.js";
 import { createTimeline } from "./panels/timeline.js";
@@ -24,6 +25,7 @@ const cards = createCards();
 const alerts = createAlerts();
 const scanning = [createTimeline(), createTopLists(), createInvocations(), createUptime(), createRecentErrors()];
 createQueryBox();
+createLive();
 
 const windowSelect = byId("window");
 const autoRefresh = byId("auto-refresh");
