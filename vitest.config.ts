@@ -14,6 +14,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // DuckDB runs in Node beside workerd; tests reach it over loopback (test/helpers/duckdb.ts).
-    globalSetup: ["test/engines/duckdb-bridge.mjs"],
+    // So does a webhook receiver for alert notifications (test/helpers/alert-receiver.ts).
+    globalSetup: ["test/engines/duckdb-bridge.mjs", "test/engines/alert-receiver.mjs"],
   },
 });

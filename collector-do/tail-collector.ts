@@ -5,6 +5,8 @@ import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import { BasinDelivery, type BasinStream } from "./basin/basin-delivery";
+import type { LiveCollectorRpc, LiveStreamSet } from "../schemas/live/streams";
+import { type AlertTap, alertTapOf } from "./alerts/alert-tap";
 import { MAX_ROW_BYTES } from "./buffer-rows";
 import type { CollectorState } from "./collector-state";
 import { describeCollector } from "./collector-stats";
@@ -15,10 +17,11 @@ import { Flusher, type FlushRun } from "./flusher";
 import { Forwarder, forwardingObserver } from "./forward/forwarder";
 import { GroupCommit } from "./group-commit";
 import { type BatchOutcome, Intake } from "./intake";
+import { type LiveTap, liveTapOf } from "./live/live-tap";
 import { noteShed, shedReportEvent } from "./shed-report";
 import type { UnflushedTotals } from "./store/buffer-table";
 import { CollectorStore } from "./store/collector-store";
-import { notifyObservers, type StoredEventsObserver } from "./stored-events";
+import { notifyObservers, type StoredEventsObserver, tapObserver } from "./stored-events";
 
 /**
  * How long a group of ingest calls stays open (see GroupCommit). At 500 calls/s into one shard
@@ -34,7 +37,7 @@ export const INGEST_LINGER_MS = 40;
  * first (CollectorStore); memory holds only totals, counters and the dedupe window, all rebuilt
  * from storage when the object starts.
  */
-export class TailCollector extends DurableObject<Env> implements CollectorRpc {
+export class TailCollector extends DurableObject<Env> implements CollectorRpc, LiveCollectorRpc {
   private config: Config;
   private readonly store: CollectorStore;
   private readonly dedupe = new DedupeWindow(DEDUPE_WINDOW_MS, DEDUPE_MAX_IDS);
@@ -47,7 +50,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   private readonly ingestGroup: GroupCommit<IngestBatch, BatchOutcome>;
   /** Ingest calls between arrival and answer: a call arriving while others are under way lingers. */
   private ingestsUnderWay = 0;
-  /** Who gets each call's new events once stored; alert evaluation and live streams join here. */
+  /** Who gets each call's new events once stored: Analytics forwarding, alert rules, live streams. */
   private readonly observers: StoredEventsObserver[];
   /** Where flushes write. A field rather than env.ARCHIVE so fault-injection tests can wrap it. */
   archive: R2Bucket;
@@ -57,6 +60,10 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
   basinStream: BasinStream | undefined;
   /** Sends what each flush archived to basinStream. */
   basin!: BasinDelivery;
+  /** Counts stored events for ALERT_RULES. A field so tests can give a collector its own rules and AlertState object. */
+  alerts: AlertTap;
+  /** Matches stored events against the open GET /live streams. A field so tests can observe or fail its deliveries. */
+  live: LiveTap;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -64,7 +71,9 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
     this.archive = env.ARCHIVE;
     this.forwarder = Forwarder.fromEnv(env, this.config);
     this.basinStream = env.BASIN_STREAM;
+    this.alerts = alertTapOf(ctx, env, this.config.alerts.rules);
     this.store = new CollectorStore(ctx.storage);
+    this.live = liveTapOf(this.store, env);
     this.ingestGroup = new GroupCommit((batches) => this.intake.commit(batches, Date.now()), {
       lingerMs: INGEST_LINGER_MS,
       maxSize: MAX_ROW_BYTES,
@@ -75,6 +84,8 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
         () => this.forwarder,
         () => this.state.counters.analytics,
       ),
+      tapObserver(() => this.alerts),
+      tapObserver(() => this.live),
     ];
     void ctx.blockConcurrencyWhile(() => this.restore());
   }
@@ -126,6 +137,11 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
       alarmAt: this.scheduler.nextFlushAt,
       dedupeWindowIds: this.dedupe.size,
     });
+  }
+
+  /** The live hub's set of open streams, pushed when it changes (see LiveTap). */
+  async setLiveStreams(set: LiveStreamSet): Promise<{ version: number }> {
+    return this.live.setStreams(set);
   }
 
   /** Events not yet flushed, as JSON array text, at most `maxBytes` of them (queries read these). */

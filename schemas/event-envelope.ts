@@ -45,3 +45,9 @@ export const EventEnvelope = v.object({
 });
 
 export type EventEnvelope = v.InferOutput<typeof EventEnvelope>;
+
+/** How many events an archived event stands for: its `sampleRate` (set by sampling), 1 when absent or unusable. */
+export function weightOf(event: unknown): number {
+  const rate = (event as { sampleRate?: unknown } | null)?.sampleRate;
+  return typeof rate === "number" && Number.isFinite(rate) && rate > 0 ? rate : 1;
+}

@@ -34,6 +34,17 @@ if (process.argv[2] === "sql") {
   process.exit(status);
 }
 
+// `live` streams events as they are stored (GET /live); its own file, its own options.
+if (process.argv[2] === "live") {
+  const { runLive } = await import("./lib/live-command.mjs");
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  const status = await runLive(process.argv.slice(3), { signal: stop.signal });
+  // Whatever is still queued for a pipe goes out before the exit.
+  await new Promise((resolve) => process.stdout.write("", resolve));
+  process.exit(status);
+}
+
 let parsed;
 try {
   parsed = parseCliArgs(process.argv.slice(2));

@@ -132,6 +132,7 @@ if (!args["skip-e2e"]) {
 const table = benchTable({
   tail: workerd.tail_cpu,
   collector: workerd.collector,
+  live: workerd.live,
   flushes: [workerd.flush_100, workerd.flush_200],
   memory: workerd.memory,
   e2e,
@@ -148,6 +149,7 @@ const table = benchTable({
       rss: workerd.memory[name],
     })),
   },
+  alerts: workerd.alerts,
 });
 const header = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machineLine()}.\nRatios come from one run on the same data. Prices: shared/PLATFORM.md list prices.\n\n`;
 console.log(`\n${table}\n`);

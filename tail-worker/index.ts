@@ -5,6 +5,8 @@ import { errorMessage } from "../schemas/lib/error-message";
 import { router } from "./http/router";
 import { handleTail } from "./tail-handler";
 
+export { AlertState } from "../collector-do/alerts/state/alert-state";
+export { LiveHub } from "../collector-do/live/hub/live-hub";
 export { TailCollector } from "../collector-do/tail-collector";
 
 // Validate settings when the Worker starts, so a bad one fails loudly before any event is handled.

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { collectorTag, parseArchiveKey } from "../schemas/archive/key";
+import { collectorShard } from "../schemas/collector-shards";
 import type { Env } from "../schemas/config/env";
 import { router } from "../tail-worker/http/router";
-import { collectorShard } from "../tail-worker/route/collector-stub";
 import { handleTail } from "../tail-worker/tail-handler";
 import { log, traceItem } from "./helpers/trace-items";
 

@@ -12,7 +12,12 @@ const MiB = 1024 * 1024;
 type Settings = { [K in keyof Env as Env[K] extends string | undefined ? K : never]?: string };
 
 /** The bindings without any variable, as a deployment that sets none of them. */
-const bare = (): Env => ({ TAIL_COLLECTOR: env.TAIL_COLLECTOR, ARCHIVE: env.ARCHIVE });
+const bare = (): Env => ({
+  TAIL_COLLECTOR: env.TAIL_COLLECTOR,
+  ALERT_STATE: env.ALERT_STATE,
+  LIVE_HUB: env.LIVE_HUB,
+  ARCHIVE: env.ARCHIVE,
+});
 const withSettings = (settings: Settings): Env => ({ ...bare(), ...settings });
 
 function rejection(settings: Settings): ConfigError {

@@ -9,7 +9,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("../tail-worker/index");
-      durableNamespaces: "TailCollector";
+      durableNamespaces: "TailCollector" | "AlertState" | "LiveHub";
     }
   }
 }

@@ -60,6 +60,24 @@ const ANSWERS: Record<string, { status: number; body?: string; before?: () => Pr
   "POST /query": { status: 200, body: '{"select":"events","limit":1}', check: (b) => expect(b).toMatchObject({ rows: expect.any(Array) }) },
   "GET /insights/fleet": { status: 200, check: (b) => expect(b).toMatchObject({ window: "1h", monitors: expect.any(Array) }) },
   "GET /insights/monitors/:id": { status: 200, check: (b) => expect(b).toMatchObject({ monitorId: "x", heartbeats: expect.any(Array) }) },
+  "GET /alerts": {
+    status: 200,
+    check: (b) => expect(b).toMatchObject({ rules: [], transitions: expect.any(Array), outbox: expect.any(Object) }),
+  },
+  // The router's path carries no ?rule=: the route itself names what is missing.
+  "POST /alerts/test": {
+    status: 400,
+    check: (b) => expect(b).toMatchObject({ error: { status: 400, message: expect.stringContaining('query parameter "rule"') } }),
+  },
+  // The route takes only a WebSocket upgrade (test/live-auth.test.ts opens one).
+  "GET /live": {
+    status: 426,
+    check: (b) => expect(b).toMatchObject({ error: { status: 426, message: expect.stringContaining("GET /live is a WebSocket") } }),
+  },
+  "POST /live/ticket": {
+    status: 200,
+    check: (b) => expect(b).toMatchObject({ ticket: expect.any(String), expiresAt: expect.any(String), protocols: expect.any(Array) }),
+  },
   "ALL *": { status: 404, check: (b) => expect(b).toEqual({ error: { status: 404, message: "no route for GET /no-such-route" } }) },
 };
 

@@ -2,12 +2,13 @@ import { describe, expect, it } from "vitest";
 import { compileCondition, looseEqual } from "../schemas/filter/compile";
 import type { Condition } from "../schemas/filter/condition";
 import { fieldPath } from "../schemas/filter/field-path";
+import { parseDuration } from "../schemas/lib/duration";
 import { Aggregator } from "../tail-worker/query/grouping";
 import { JsonArraySplitter } from "../tail-worker/query/json-array-stream";
 import { EXACT_VALUES, QuantileSketch, RELATIVE_ACCURACY } from "../tail-worker/query/quantile-sketch";
 import { QueryTooLargeError } from "../tail-worker/query/refusal";
 import { StateMeter } from "../tail-worker/query/state-meter";
-import { parseDuration, resolveTime } from "../tail-worker/query/time-range";
+import { resolveTime } from "../tail-worker/query/time-range";
 import { expandedPercentile, seededRandom } from "./helpers/query-events";
 
 // The query engine's parts on their own: streaming JSON arrays, field paths, filters, percentiles, times.

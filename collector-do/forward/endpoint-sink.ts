@@ -1,5 +1,5 @@
 import type { ForwardCounts } from "../../schemas/analytics/forward-counts";
-import { errorMessage } from "../../schemas/lib/error-message";
+import { attemptRequest } from "../../schemas/lib/http-attempt";
 import { type AttemptOutcome, retry } from "../../schemas/lib/retry";
 import { recordForwardError } from "./forward-counts";
 import type { AnalyticsSink, ForwardItem } from "./sink";
@@ -32,8 +32,8 @@ const DEFAULTS: Required<Omit<EndpointOptions, "fetch">> = {
  * POSTs selected events to ANALYTICS_ENDPOINT as JSON batches:
  * `{"events":[{"id","type","timestamp","dataPoint":{"blobs","doubles","indexes"},"event":{…}}]}`.
  * One sender drains a queue, so a slow endpoint gets fewer, larger batches instead of a pile of
- * concurrent requests. Network errors, 429 and 5xx are retried with jittered backoff; other
- * answers are final. Every response body is read, so connections are released.
+ * concurrent requests. Network errors, 408, 429 and 5xx are retried with jittered backoff; other
+ * answers are final (attemptRequest). Every response body is read, so connections are released.
  */
 export class HttpEndpointSink implements AnalyticsSink {
   private readonly options: Required<Omit<EndpointOptions, "fetch">>;
@@ -101,23 +101,12 @@ export class HttpEndpointSink implements AnalyticsSink {
     recordForwardError(counts, `analytics endpoint: ${outcome.error}`);
   }
 
-  private async attempt(body: string): Promise<AttemptOutcome<void>> {
-    let response: Response;
-    try {
-      const request = new Request(this.url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      response = await this.fetcher(request);
-    } catch (error) {
-      return { ok: false, retryable: true, error: errorMessage(error) };
-    }
-    // Read the body whatever the status: an unread body keeps the connection busy.
-    await response.arrayBuffer().catch(() => undefined);
-    if (response.ok) return { ok: true, value: undefined };
-    const retryable = response.status === 429 || response.status >= 500;
-    return { ok: false, retryable, error: `HTTP ${response.status}` };
+  private attempt(body: string): Promise<AttemptOutcome<number>> {
+    return attemptRequest(
+      this.fetcher,
+      this.url,
+      { method: "POST", headers: { "content-type": "application/json" }, body },
+      this.options.timeoutMs,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import type { LiveStreamSet } from "../../schemas/live/streams";
 import { type CollectorState, parseState } from "../collector-state";
 import { BasinOutboxTable } from "./basin-outbox-table";
 import { BufferTable } from "./buffer-table";
@@ -12,7 +13,8 @@ export interface FlushBackoff {
 
 /**
  * Everything the collector keeps in its Durable Object's SQLite: the buffer table, the state row
- * (watermarks, flush plans, counters, Basin delivery), the flush backoff, the Basin outbox; the
+ * (watermarks, flush plans, counters, Basin delivery), the flush backoff, the Basin outbox, the live
+ * streams' filters; the
  * transactions around them; and the schema's migrations, run when the store is opened. No other
  * module writes SQL.
  */
@@ -53,5 +55,24 @@ export class CollectorStore {
 
   saveBackoff(backoff: FlushBackoff): void {
     this.meta.write("flush_backoff", JSON.stringify(backoff));
+  }
+
+  /**
+   * The open live streams as the hub last told this collector (the hub tells a shard only when
+   * they change, so an eviction must not forget them). Unreadable: none, until the hub's next set.
+   */
+  loadLiveStreams(): LiveStreamSet {
+    const saved = this.meta.read("live_streams");
+    if (saved === null) return { version: 0, streams: [] };
+    try {
+      return JSON.parse(saved) as LiveStreamSet;
+    } catch (error) {
+      console.error(`live: the stored stream set is unreadable (${String(error)}); waiting for the hub's next one`);
+      return { version: 0, streams: [] };
+    }
+  }
+
+  saveLiveStreams(set: LiveStreamSet): void {
+    this.meta.write("live_streams", JSON.stringify(set));
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Small JSON values in the `meta` table, one row each: the collector's state, the flush backoff,
- * the schema version. Each save is one row written.
+ * the schema version, the live streams' filters. Each save is one row written.
  */
 export class MetaRows {
   constructor(private readonly sql: SqlStorage) {}

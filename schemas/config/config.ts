@@ -1,6 +1,8 @@
 import * as v from "valibot";
 import { MappingSwitchesSchema } from "../analytics/mapping-switches";
 import type { Importance } from "../importance";
+import { isSecureEndpoint } from "../lib/secure-url";
+import { type AlertRule, AlertRulesSchema } from "./alert-rules";
 import type { Env } from "./env";
 import { DEFAULT_IMPORTANCE_RULES, type ImportanceRule, ImportanceRuleSchema } from "./importance-rules";
 import { DEFAULT_REDACT_FIELDS, normalizeFieldName } from "./redaction";
@@ -45,6 +47,15 @@ export interface Config {
    */
   query: { maxObjects: number; maxBytes: number; maxListCalls: number };
   sampling: SamplingConfig;
+  alerts: AlertSettings;
+}
+
+export interface AlertSettings {
+  rules: readonly AlertRule[];
+  /** Key of the x-do-tail-signature HMAC; without it notifications are unsigned. */
+  webhookSecret: string | undefined;
+  /** Where the dashboard is published, for the link in notifications (see collector-do/alerts/state/notification.ts). */
+  publicUrl: string | undefined;
 }
 
 export interface SecurityConfig {
@@ -76,15 +87,14 @@ export class ConfigError extends Error {
 }
 
 /** Settings that are secrets, or may carry one (an endpoint URL with a token in it). */
-const SECRET_SETTINGS: ReadonlySet<string> = new Set(["ADMIN_TOKEN", "IP_HASH_SALT", "ANALYTICS_ENDPOINT"]);
-
-/** https:, or plain http: to this machine only (a local collector during development). */
-function isSecureEndpoint(url: string): boolean {
-  if (!URL.canParse(url)) return false;
-  const { protocol, hostname } = new URL(url);
-  if (protocol === "https:") return true;
-  return protocol === "http:" && (hostname === "localhost" || hostname === "[::1]" || /^127(?:\.\d{1,3}){3}$/.test(hostname));
-}
+const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  "ADMIN_TOKEN",
+  "IP_HASH_SALT",
+  "ANALYTICS_ENDPOINT",
+  // Rules hold webhook URLs whose path is a credential (Slack's).
+  "ALERT_RULES",
+  "ALERT_WEBHOOK_SECRET",
+]);
 
 const CF_GROUPS = ["location", "tls"] as const;
 
@@ -176,6 +186,22 @@ const SETTINGS = {
   QUERY_MAX_LIST_CALLS: { schema: intSetting(10, 5_000), fallback: "1000" },
   SHARD_COUNT: { schema: intSetting(1, 256), fallback: "1" },
   SAMPLING: { schema: jsonSetting(SamplingSchema), fallback: "{}" },
+  ALERT_RULES: { schema: jsonSetting(AlertRulesSchema), fallback: "[]" },
+  ALERT_WEBHOOK_SECRET: {
+    schema: v.optional(v.pipe(v.string("must be a string"), v.minLength(16, "must be at least 16 characters"))),
+    fallback: undefined,
+  },
+  PUBLIC_URL: {
+    schema: v.optional(
+      v.pipe(
+        v.string(),
+        v.url("must be an absolute URL"),
+        v.regex(/^https?:\/\//i, "must be an http(s) URL"),
+        v.transform((url) => url.replace(/\/+$/, "")),
+      ),
+    ),
+    fallback: undefined,
+  },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -264,6 +290,11 @@ export function loadConfig(env: Env): Config {
       maxObjects: readSetting(env, "QUERY_MAX_OBJECTS"),
       maxBytes: readSetting(env, "QUERY_MAX_BYTES"),
       maxListCalls: readSetting(env, "QUERY_MAX_LIST_CALLS"),
+    },
+    alerts: {
+      rules: readSetting(env, "ALERT_RULES"),
+      webhookSecret: readSetting(env, "ALERT_WEBHOOK_SECRET"),
+      publicUrl: readSetting(env, "PUBLIC_URL"),
     },
   };
   cache.set(env, config);

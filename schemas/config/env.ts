@@ -1,9 +1,14 @@
 import type { Pipeline } from "cloudflare:pipelines";
+import type { AlertStateRpc } from "../alert-rpc";
 import type { CollectorRpc } from "../collector-rpc";
+import type { LiveCollectorRpc, LiveHubRpc } from "../live/streams";
 
 /** Bindings and variables of the do-tail worker, as declared in wrangler.tail.toml. */
 export interface Env {
-  TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & Rpc.DurableObjectBranded>;
+  TAIL_COLLECTOR: DurableObjectNamespace<CollectorRpc & LiveCollectorRpc & Rpc.DurableObjectBranded>;
+  ALERT_STATE: DurableObjectNamespace<AlertStateRpc & Rpc.DurableObjectBranded>;
+  /** The live hub: every open `GET /live` stream (one object, see collector-do/live/hub/live-hub.ts). */
+  LIVE_HUB: DurableObjectNamespace<LiveHubRpc & Rpc.DurableObjectBranded>;
   ARCHIVE: R2Bucket;
   ANALYTICS?: AnalyticsEngineDataset;
   /** Optional Analytics SQL binding (`analytics = { binding = "ANALYTICS_SQL" }`): /insights read Analytics Engine through it. */
@@ -36,4 +41,10 @@ export interface Env {
   QUERY_MAX_OBJECTS?: string;
   QUERY_MAX_BYTES?: string;
   QUERY_MAX_LIST_CALLS?: string;
+  /** JSON array of alert rules; a secret when its webhook URLs carry credentials (Slack's do). */
+  ALERT_RULES?: string;
+  /** A secret: `wrangler secret put ALERT_WEBHOOK_SECRET -c wrangler.tail.toml`. */
+  ALERT_WEBHOOK_SECRET?: string;
+  /** The dashboard's public URL, for links in notifications. */
+  PUBLIC_URL?: string;
 }

@@ -49,3 +49,7 @@ export const ConditionSchema = v.pipe(
 
 export const WhereSchema = (max: number) =>
   v.pipe(v.array(ConditionSchema, "must be an array of conditions"), v.maxLength(max, `at most ${max} conditions`));
+
+/** Fields to group by (/query's groupBy, an alert rule's groupBy). */
+export const GroupBySchema = (max: number) =>
+  v.pipe(v.array(FieldName, "must be an array of field paths"), v.maxLength(max, `at most ${max} fields`));

@@ -132,8 +132,43 @@ function concurrencyRows(allRuns) {
   ];
 }
 
+const SECONDS_PER_MONTH = 2_592_000;
+
+/** Alerting's rows: the tap's CPU, reports per shard, the AlertState object's writes and their monthly cost at 5 shards. */
+function alertRows(alerts) {
+  if (!alerts) return [["Alerting (bench/alerts.bench.ts)", "not run", "", ""]];
+  const requestsPerMonth = alerts.reportsPerShardPerSecond * alerts.shards * SECONDS_PER_MONTH;
+  const rowsPerMonth = alerts.stateRowsWrittenPerSecond * SECONDS_PER_MONTH;
+  return [
+    [
+      `Alert tap CPU per event, ${alerts.rules} README rules (no rules: ${fixed(alerts.noRulesUsPerEvent)} µs)`,
+      `${fixed(alerts.tapUsPerEvent)} µs`,
+      "",
+      "",
+    ],
+    [
+      "Alert reports (AlertState DO requests) per collector shard per second, under continuous matches",
+      fixed(alerts.reportsPerShardPerSecond),
+      "≤ 1 (one per 2 s)",
+      alerts.reportsPerShardPerSecond <= 1 ? "met" : "not met",
+    ],
+    [
+      `AlertState SQLite rows written per second (${alerts.shards} shards, ${fixed(alerts.groupsPerReport, 1)} groups per report)`,
+      fixed(alerts.stateRowsWrittenPerSecond),
+      "",
+      "",
+    ],
+    [
+      `Alerting cost a month at ${alerts.shards} shards (DO requests + AlertState rows)`,
+      `${money(requestsPerMonth * PRICE.doRequest)} + ${money(rowsPerMonth * PRICE.rowWritten)}`,
+      "",
+      "",
+    ],
+  ];
+}
+
 /** The benchmark table (Markdown) from the figures of one run. */
-export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [], queries }) {
+export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [], queries, alerts, live }) {
   const cost = costs(collector);
   const rows = [
     ["Tail path CPU per event (parse, redact, classify, validate, sample, serialise)", `${fixed(tail.tailUsPerEvent)} µs`, "", ""],
@@ -198,12 +233,14 @@ export function benchTable({ tail, collector, flushes, memory, e2e, concurrency 
       "",
       "",
     ],
+    ...alertRows(alerts),
     [
       "End to end through local dev, producer → R2",
       e2e ? `${Math.round(e2e.endToEndRate)} events/s, ${e2e.sent} sent, ${e2e.missing} missing, ${e2e.duplicated} duplicated` : "not run",
       "zero loss",
       e2e && e2e.sent > 0 && e2e.failedRequests === 0 && e2e.missing === 0 && e2e.duplicated === 0 ? "met" : "not met",
     ],
+    ...liveRows(live),
   ];
   if (queries) rows.push(...queryRows(queries));
   const lines = ["| figure | measured | target | |", "| --- | --- | --- | --- |", ...rows.map((r) => `| ${r.join(" | ")} |`)];
@@ -232,6 +269,45 @@ function queryRows({ busyDay, dashboards, shapes }) {
     ]);
   }
   return rows;
+}
+
+/** GET /live (bench/live-stream.bench.ts): ingest with 20 open streams against none, and delivery latency. */
+function liveRows(live) {
+  if (!live) return [["Live stream (GET /live)", "not run", "", ""]];
+  const overhead = (live.ingestTimeRatioMedian - 1) * 100;
+  const signed = (x) => `${x >= 0 ? "+" : "−"}${fixed(Math.abs(x), 0)}%`;
+  return [
+    [
+      `Live: ingest time with ${live.streams} open streams against none (median of alternating pairs)`,
+      `${signed(overhead)} (pairs: ${live.ingestTimeRatios})`,
+      "≤ +10%",
+      overhead <= 10 ? "met" : "not met",
+    ],
+    [
+      `Live: collector's matching against ${live.streams} filters, per stored event (share of ingest per event)`,
+      `${fixed(live.matchUsPerEvent)} µs (${fixed((live.matchUsPerEvent / live.ingestUsPerEventNone) * 100, 1)}% of ${fixed(live.ingestUsPerEventNone)} µs)`,
+      "≤ 10%",
+      live.matchUsPerEvent / live.ingestUsPerEventNone <= 0.1 ? "met" : "not met",
+    ],
+    [
+      `Live: ingest per call p50 / p99 and throughput, none vs ${live.streams} streams`,
+      `${fixed(live.ingestP50MsNone, 0)} / ${fixed(live.ingestP99MsNone, 0)} ms, ${Math.round(live.eventsPerSecondNone)} events/s vs ${fixed(live.ingestP50MsStreams, 0)} / ${fixed(live.ingestP99MsStreams, 0)} ms, ${Math.round(live.eventsPerSecondStreams)} events/s`,
+      "",
+      "",
+    ],
+    [
+      "Live: stored → WebSocket latency p50 / p99 / max (in workerd, hub and clients in the same process)",
+      `${Math.round(live.latencyP50Ms)} / ${Math.round(live.latencyP99Ms)} / ${Math.round(live.latencyMaxMs)} ms; ${live.deliveredToClients} events delivered, ${live.skipped} skipped`,
+      "p99 ≤ 1 s",
+      live.latencyP99Ms <= 1000 ? "met" : "not met",
+    ],
+    [
+      "Live: gap between a shard's calls to the hub while streams match, min / median (each call a billed DO request)",
+      `${Math.round(live.deliveryGapMinMs)} / ${Math.round(live.deliveryGapP50Ms)} ms (${live.deliveries} calls for ${live.matchedEvents} matched events)`,
+      "≥ 250 ms: at most 4 a second",
+      live.deliveryGapMinMs >= 250 ? "met" : "not met",
+    ],
+  ];
 }
 
 export function machineLine() {

@@ -86,6 +86,8 @@ export function doTailClient(baseUrl, token = process.env.DO_TAIL_TOKEN) {
         throw error;
       }
     },
+    /** POST /live/ticket: { ticket, expiresAt, protocols } to open one GET /live WebSocket with. */
+    liveTicket: () => request("POST", "/live/ticket"),
     /** POST /query: answers { rows, scanned, truncated }. */
     query: (body) => request("POST", "/query", body),
     /** Every object under `prefix`, following R2's cursor past 1,000 keys. */

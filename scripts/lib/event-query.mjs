@@ -3,37 +3,19 @@
  * workerd tests run them against do-tail itself). The flags become conditions of the filter
  * language (schemas/filter/); do-tail alone decides what they mean.
  */
+import { parseWhere as parseWhereText, WhereError } from "../../schemas/filter/where-text.ts";
 
 /** A --where that cannot be read; the CLI answers it as a usage error. */
-export class WhereError extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "WhereError";
-  }
-}
+export { WhereError };
 
-const OPERATORS = { "=": "eq", "!=": "ne", ">": "gt", ">=": "gte", "<": "lt", "<=": "lte", "~": "contains" };
-
-/**
- * `field=value`, `field!=value`, `field>=n`, … as a condition of the filter language. Values stay
- * text (do-tail compares a number with its decimal string as equal), except `null`, which stands
- * for a missing field as it does in /query, and a JSON-quoted string, which is that string.
- */
+/** `--where` text as a condition of the filter language (schemas/filter/where-text.ts). */
 export function parseWhere(text) {
-  const match = /^([^=!<>~\s]+)\s*(!=|>=|<=|=|>|<|~)\s*(.*)$/s.exec(text);
-  if (!match) throw new WhereError(`--where "${text}" must look like field=value (or !=, >, >=, <, <=, ~ for contains)`);
-  const [, field, op, raw] = match;
-  if (field.split(".").some((segment) => segment === "")) throw new WhereError(`--where "${text}": the field has an empty segment`);
-  let value = raw;
-  if (raw === "null" && (op === "=" || op === "!=")) value = null;
-  else if (/^".*"$/s.test(raw)) {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      throw new WhereError(`--where "${text}": the quoted value is not a JSON string`);
-    }
+  try {
+    return parseWhereText(text);
+  } catch (error) {
+    if (error instanceof WhereError) throw new WhereError(`--where ${error.message}`);
+    throw error;
   }
-  return { field, op: OPERATORS[op], value };
 }
 
 /** The where conditions and range of `events` / `follow` filters. */

@@ -1,8 +1,8 @@
+import { askEveryShard, collectorShard } from "../../schemas/collector-shards";
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
-import { collectorShard } from "../route/collector-stub";
 import { json, problem } from "./json";
-import { askEveryShard, fanOutStatus, mergeFlushReports, mergeShardStats, statsStatuses } from "./merge-shards";
+import { fanOutStatus, mergeFlushReports, mergeShardStats, statsStatuses } from "./merge-shards";
 
 export function health(_request: Request, env: Env): Response {
   const config = loadConfig(env);

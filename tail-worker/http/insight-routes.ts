@@ -1,9 +1,9 @@
 import type { IRequest } from "itty-router";
 import * as v from "valibot";
 import type { Env } from "../../schemas/config/env";
+import { parseDuration } from "../../schemas/lib/duration";
 import { fleetInsightFromEither, monitorInsightFromEither } from "../insights/insight-source";
 import { QueryTooLargeError } from "../query/refusal";
-import { parseDuration } from "../query/time-range";
 import { json, problem } from "./json";
 import { parseQuery } from "./query-params";
 

@@ -1,25 +1,11 @@
 import type { FlushReport, CollectorStats as ShardStats } from "../../schemas/collector-rpc";
-import { errorMessage } from "../../schemas/lib/error-message";
-
-/** One shard's part in a fanned-out call: what it answered, or why it did not. */
-export type ShardAnswer<T> = { shard: number; ok: true; value: T } | { shard: number; ok: false; error: string };
+import type { ShardAnswer } from "../../schemas/collector-shards";
 
 /** How one shard fared, as /stats and /flush list it under `shards`. */
 export interface ShardStatus {
   shard: number;
   status: "ok" | "failed" | "unreachable";
   error?: string;
-}
-
-/**
- * Calls every shard at once and waits for all: a shard that cannot be reached (or throws) is
- * answered with its error, and the others still count.
- */
-export async function askEveryShard<T>(shards: number, call: (shard: number) => Promise<T>): Promise<ShardAnswer<T>[]> {
-  const settled = await Promise.allSettled(Array.from({ length: shards }, (_, shard) => Promise.resolve().then(() => call(shard))));
-  return settled.map((outcome, shard) =>
-    outcome.status === "fulfilled" ? { shard, ok: true, value: outcome.value } : { shard, ok: false, error: errorMessage(outcome.reason) },
-  );
 }
 
 /**

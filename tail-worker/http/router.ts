@@ -1,12 +1,14 @@
 import { Router } from "itty-router";
 import type { Env } from "../../schemas/config/env";
 import { errorMessage } from "../../schemas/lib/error-message";
+import { getAlerts, testAlert } from "./alert-routes";
 import { getArchive, listArchives } from "./archive-routes";
 import { requireAdmin } from "./auth";
 import { limitBodySize } from "./body-limit";
 import { flush, health, stats } from "./collector-routes";
 import { fleetInsightRoute, monitorInsightRoute } from "./insight-routes";
 import { problem } from "./json";
+import { issueLiveTicket, openLiveStream } from "./live-routes";
 import { getQuery, postQuery } from "./query-routes";
 import { testEvents } from "./test-events-route";
 
@@ -27,4 +29,8 @@ router
   .post("/query", postQuery)
   .get("/insights/fleet", fleetInsightRoute)
   .get("/insights/monitors/:id", monitorInsightRoute)
+  .get("/alerts", getAlerts)
+  .post("/alerts/test", testAlert)
+  .get("/live", openLiveStream)
+  .post("/live/ticket", issueLiveTicket)
   .all("*", (request) => problem(404, `no route for ${request.method} ${new URL(request.url).pathname}`));

@@ -1,5 +1,5 @@
+import { allCollectorShards } from "../../schemas/collector-shards";
 import type { Env } from "../../schemas/config/env";
-import { allCollectorShards } from "../route/collector-stub";
 import { forEachArrayElementOfText } from "./json-array-stream";
 
 /** Most bytes of buffered events read from one collector shard (one RPC answer, far below 32 MiB). */

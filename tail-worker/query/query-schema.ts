@@ -1,6 +1,7 @@
 import * as v from "valibot";
-import { type Condition, FieldName, WhereSchema } from "../../schemas/filter/condition";
+import { type Condition, FieldName, GroupBySchema, WhereSchema } from "../../schemas/filter/condition";
 import { canonicalPath, type FieldPath, fieldPath, lastSegment } from "../../schemas/filter/field-path";
+import { describeIssue } from "../../schemas/lib/describe-issue";
 import { BUCKET_FIELD, BUCKETS, type BucketName, bucketField } from "./time-bucket";
 import { resolveTime, type TimeInput, type TimeRange } from "./time-range";
 
@@ -53,7 +54,7 @@ export const QuerySchema = v.strictObject({
   from: v.optional(Time, "-1h"),
   to: v.optional(Time, "now"),
   where: v.optional(WhereSchema(50), []),
-  groupBy: v.optional(v.pipe(v.array(FieldName, "must be an array of field paths"), v.maxLength(10, "at most 10 fields")), []),
+  groupBy: v.optional(GroupBySchema(10), []),
   aggregates: v.optional(v.pipe(v.array(AggregateSchema, "must be an array of aggregates"), v.maxLength(50, "at most 50 aggregates"))),
   orderBy: v.optional(v.pipe(v.array(OrderSchema, "must be an array of {field, dir}"), v.maxLength(10, "at most 10 orderings")), []),
   limit: v.optional(
@@ -115,7 +116,7 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
   if (input === null || typeof input !== "object" || Array.isArray(input))
     return { error: 'query: must be a JSON object such as {"from":"-1h","aggregates":[{"fn":"count"}]}' };
   const parsed = v.safeParse(QuerySchema, input);
-  if (!parsed.success) return { error: describeIssue(parsed.issues[0]) };
+  if (!parsed.success) return { error: describeIssue(parsed.issues[0], "query") };
   const q = parsed.output;
 
   const from = resolveTime(q.from as TimeInput, now);
@@ -176,15 +177,4 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
   const orderBy =
     q.orderBy.length === 0 && bucketMs !== undefined ? groupNames.map((field) => ({ field, dir: "asc" as const })) : q.orderBy;
   return { query: { ...common, select: "aggregates", groupBy, aggregates, orderBy } };
-}
-
-/** `aggregates[0].fn: must be one of …` from a valibot issue. */
-export function describeIssue(issue: v.BaseIssue<unknown>): string {
-  let path = "";
-  for (const item of issue.path ?? []) {
-    const key = (item as { key?: unknown }).key;
-    path += typeof key === "number" ? `[${key}]` : path === "" ? String(key) : `.${String(key)}`;
-  }
-  const message = issue.type === "strict_object" && issue.expected === "never" ? "unknown key" : issue.message;
-  return path === "" ? `query: ${message}` : `${path}: ${message}`;
 }

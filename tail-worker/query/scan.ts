@@ -1,6 +1,7 @@
 import { type ListedObject, LOOK_BACK_MS, listRange, MAX_LISTED_OBJECTS } from "../../schemas/archive/listing";
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
+import { weightOf } from "../../schemas/event-envelope";
 import { compileWhere, importanceMayMatch } from "../../schemas/filter/compile";
 import type { Condition } from "../../schemas/filter/condition";
 import type { Importance } from "../../schemas/importance";
@@ -11,7 +12,6 @@ import { readObject } from "./object-reader";
 import { type Budget, exactPlan, type PlannedRead, type SampleInfo, samplePlan, withinBudget } from "./read-plan";
 import { formatBytes, QueryTooLargeError } from "./refusal";
 import type { TimeRange } from "./time-range";
-import { weightOf } from "./values";
 
 /** What to read: events of a time range for which every condition holds. */
 export interface ScanPlan {

@@ -1,4 +1,5 @@
 import { MAX_DATE_MS } from "../../schemas/archive/partition";
+import { UNIT_MS } from "../../schemas/lib/duration";
 
 /**
  * The time range of a query. `from` and `to` are each an ISO string, epoch milliseconds, `now`, or
@@ -14,7 +15,6 @@ export interface TimeRange {
 export type TimeInput = string | number;
 
 const RELATIVE = /^-\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
 /** Epoch ms of a time input, or an error message saying what is accepted. */
 export function resolveTime(input: TimeInput, now: number): number | { error: string } {
@@ -38,10 +38,4 @@ function resolveTimeUnchecked(input: TimeInput, now: number): number | { error: 
     if (!Number.isNaN(ms)) return ms;
   }
   return { error: `"${input}" is not a time: give an ISO string, epoch milliseconds, "now" or a relative time like "-15m", "-1h", "-7d"` };
-}
-
-/** A duration such as `24h`, `15m`, `7d` (a window), in ms, or undefined when it is not one. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/.exec(text.trim());
-  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
 }

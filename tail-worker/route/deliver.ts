@@ -1,8 +1,8 @@
 import type { IngestResult, WireEvent } from "../../schemas/collector-rpc";
+import { collectorShard } from "../../schemas/collector-shards";
 import type { Env } from "../../schemas/config/env";
 import { errorMessage } from "../../schemas/lib/error-message";
 import { type RetryPolicy, retry } from "../../schemas/lib/retry";
-import { collectorShard } from "./collector-stub";
 import { recordUndelivered, takePendingReport } from "./pending-report";
 
 export type DeliveryPolicy = RetryPolicy;

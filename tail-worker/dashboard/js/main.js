@@ -1,8 +1,10 @@
 import { askAgain, getToken } from "./auth.js";
 import { byId } from "./dom.js";
 import { clock } from "./format.js";
+import { createAlerts } from "./panels/alerts.js";
 import { createCards } from "./panels/cards.js";
 import { createInvocations } from "./panels/invocations.js";
+import { createLive } from "./panels/live.js";
 import { createQueryBox } from "./panels/query-box.js";
 import { createRecentErrors } from "./panels/recent-errors.js";
 import { createTimeline } from "./panels/timeline.js";
@@ -11,16 +13,19 @@ import { createUptime } from "./panels/uptime.js";
 import { windowOf } from "./time-window.js";
 
 /**
- * Wires the panels together. While the tab is visible the cards (GET /stats, cheap) refresh every
- * 10 s; the panels that scan archives through /query every 30 s, since each scan reads R2 objects.
+ * Wires the panels together. While the tab is visible the cards (GET /stats) and the alert states
+ * (GET /alerts), both cheap, refresh every 10 s; the panels that scan archives through /query
+ * every 30 s, since each scan reads R2 objects.
  * Refresh and a new window refresh everything at once.
  */
 const TICK_MS = 10_000;
 const SCAN_EVERY_MS = 30_000;
 
 const cards = createCards();
+const alerts = createAlerts();
 const scanning = [createTimeline(), createTopLists(), createInvocations(), createUptime(), createRecentErrors()];
 createQueryBox();
+createLive();
 
 const windowSelect = byId("window");
 const autoRefresh = byId("auto-refresh");
@@ -49,8 +54,9 @@ function refresh({ all = true } = {}) {
   const windowName = windowSelect.value;
   const window = windowOf(windowName);
   const ctx = { now, windowName, window, from: now - window.ms };
-  const panels = all || now - lastScan >= SCAN_EVERY_MS ? [cards, ...scanning] : [cards];
-  if (panels.length > 1) lastScan = now;
+  const scan = all || now - lastScan >= SCAN_EVERY_MS;
+  const panels = scan ? [cards, alerts, ...scanning] : [cards, alerts];
+  if (scan) lastScan = now;
   setStatus("Refreshing…");
   inFlight = Promise.allSettled(panels.map((p) => p.refresh(ctx)))
     .then((results) => {

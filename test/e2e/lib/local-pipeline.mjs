@@ -156,8 +156,9 @@ async function waitForHealth(url) {
 /**
  * Starts do-tail, then each named producer; answers their URLs and `stop()`, which never throws.
  * `prepare(stateDir)` runs on the fresh state before any worker starts (to write fixtures into it).
+ * `vars` are more do-tail settings (`--var NAME:value`), e.g. ALERT_RULES.
  */
-export async function startLocalPipeline({ adminToken, workDir, producers = ["example-api"], log = console.log, prepare }) {
+export async function startLocalPipeline({ adminToken, workDir, producers = ["example-api"], vars = {}, log = console.log, prepare }) {
   const logDir = join(workDir, "logs");
   mkdirSync(logDir, { recursive: true });
   await waitForFreePorts([TAIL_PORT, ...producers.map((name) => PRODUCERS[name].port)], log);
@@ -189,6 +190,7 @@ export async function startLocalPipeline({ adminToken, workDir, producers = ["ex
         `ADMIN_TOKEN:${adminToken}`,
         "--var",
         "FLUSH_INTERVAL_SECONDS:3600",
+        ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
       ],
       logDir,
     );
