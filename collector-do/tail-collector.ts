@@ -4,9 +4,9 @@ import type { BufferedEvents, CollectorRpc, CollectorStats, FlushReport, IngestB
 import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
-import { BasinDelivery, type BasinStream } from "./basin/basin-delivery";
 import type { LiveCollectorRpc, LiveStreamSet } from "../schemas/live/streams";
 import { type AlertTap, alertTapOf } from "./alerts/alert-tap";
+import { BasinDelivery, type BasinStream } from "./basin/basin-delivery";
 import { MAX_ROW_BYTES } from "./buffer-rows";
 import type { CollectorState } from "./collector-state";
 import { describeCollector } from "./collector-stats";
