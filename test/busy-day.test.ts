@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { HOUR_MS, hourPrefix, hourStartOf } from "../schemas/archive/listing";
 import type { Env } from "../schemas/config/env";
 import type { EventEnvelope } from "../schemas/event-envelope";
+import { RELATIVE_ACCURACY } from "../schemas/lib/quantile-sketch";
 import { type BusyObject, busyDay, SHARD_TAGS, writeBusyDay } from "../scripts/lib/busy-day.mjs";
 import { router } from "../tail-worker/http/router";
-import { RELATIVE_ACCURACY } from "../tail-worker/query/quantile-sketch";
 import { archiveObjects, duckdbQuery } from "./helpers/duckdb";
 import type { QueryAnswer } from "./helpers/query-events";
 

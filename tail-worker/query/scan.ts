@@ -4,6 +4,7 @@ import type { Env } from "../../schemas/config/env";
 import { compileWhere, importanceMayMatch } from "../../schemas/filter/compile";
 import type { Condition } from "../../schemas/filter/condition";
 import type { Importance } from "../../schemas/importance";
+import { weightOf } from "../../schemas/lib/event-values";
 import { readBufferedEvents } from "./buffered-events";
 import type { EventsCollector } from "./events-collector";
 import type { EventSink } from "./grouping";
@@ -11,7 +12,6 @@ import { readObject } from "./object-reader";
 import { type Budget, exactPlan, type PlannedRead, type SampleInfo, samplePlan, withinBudget } from "./read-plan";
 import { formatBytes, QueryTooLargeError } from "./refusal";
 import type { TimeRange } from "./time-range";
-import { weightOf } from "./values";
 
 /** What to read: events of a time range for which every condition holds. */
 export interface ScanPlan {

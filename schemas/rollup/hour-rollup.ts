@@ -1,0 +1,248 @@
+import { fieldPath } from "../filter/field-path";
+import type { Importance } from "../importance";
+import { numericValue, weightOf } from "../lib/event-values";
+import { DDSketch } from "../lib/quantile-sketch";
+import {
+  DIMENSIONS,
+  type Dimension,
+  MINUTE_MS,
+  MINUTES_PER_HOUR,
+  ROLLUP_FORMAT,
+  ROLLUP_VERSION,
+  type RollupFile,
+  type RollupValue,
+  type SeriesJson,
+  SKETCH_METRICS,
+  SKETCH_SLOT_MINUTES,
+  type SketchMetric,
+  TOP_VALUES,
+  TRACKED_PER_TOP,
+} from "./rollup-format";
+
+/**
+ * The events of one UTC hour, counted as the rollup format keeps them (rollup-format.ts): per
+ * minute, per importance and per value of each dimension, stored and weighted, plus sketches of
+ * invocation timings per quarter hour. Fields are read with the filter language's field paths and
+ * weights as /query weighs them, so a rollup counts exactly what /query would: the collector feeds
+ * it the events it archives, the query side the events it reads (buffered, or from objects of
+ * hours without rollups), and both merge rollups of other hours and shards.
+ */
+const FIELDS = {
+  type: fieldPath("type"),
+  script: fieldPath("script"),
+  kind: fieldPath("kind"),
+  outcome: fieldPath("outcome"),
+  status: fieldPath("status"),
+  wallTime: fieldPath("wallTime"),
+  cpuTime: fieldPath("cpuTime"),
+};
+
+interface Series {
+  dim: Dimension;
+  value?: RollupValue | [RollupValue, RollupValue];
+  other: boolean;
+  importance: Importance;
+  events: Float64Array;
+  weighted: Float64Array;
+}
+
+const OTHER_KEY = "\u0000other";
+
+export class HourRollup {
+  complete = true;
+  /** The collector's flush-commit counter at the last commit counted (0: none). */
+  lastCommit = 0;
+  unplaced = 0;
+  private readonly series = new Map<string, Series>();
+  private readonly tracked = Object.fromEntries(DIMENSIONS.map((d) => [d, new Set<string>()])) as Record<Dimension, Set<string>>;
+  private readonly sketches = new Map<string, DDSketch>();
+
+  constructor(
+    readonly hourStart: number,
+    readonly collector: string,
+  ) {}
+
+  static fromFile(file: RollupFile): HourRollup {
+    const rollup = new HourRollup(Date.parse(file.hour), file.collector);
+    rollup.merge(file);
+    rollup.complete = file.complete;
+    return rollup;
+  }
+
+  get empty(): boolean {
+    return this.series.size === 0 && this.unplaced === 0;
+  }
+
+  /** One event (an envelope as archived), standing for `scale` stored events (1 unless sampled). */
+  add(event: unknown, scale = 1): void {
+    const { timestamp, importance } = (event ?? {}) as { timestamp?: unknown; importance?: unknown };
+    const minute = typeof timestamp === "number" ? Math.floor((timestamp - this.hourStart) / MINUTE_MS) : Number.NaN;
+    if (!(minute >= 0 && minute < MINUTES_PER_HOUR) || !isImportance(importance)) {
+      this.unplaced += scale;
+      return;
+    }
+    const weight = weightOf(event) * scale;
+    const kind = FIELDS.kind.read(event);
+    this.bump("kind", kind, importance, minute, scale, weight);
+    this.bump("type", FIELDS.type.read(event), importance, minute, scale, weight);
+    this.bump("script", FIELDS.script.read(event), importance, minute, scale, weight);
+    if (kind !== "invocation") return;
+    this.bumpInvocation(FIELDS.outcome.read(event), FIELDS.status.read(event), importance, minute, scale, weight);
+    const slot = Math.floor(minute / SKETCH_SLOT_MINUTES);
+    for (const metric of SKETCH_METRICS) {
+      const value = numericValue(FIELDS[metric].read(event));
+      if (value !== undefined) this.sketchOf(metric, importance, slot).add(value, weight);
+    }
+  }
+
+  /** Adds another rollup of the same hour (a flushed object's, or a stored rollup). */
+  merge(other: HourRollup | RollupFile): void {
+    const file = other instanceof HourRollup ? other.toFile() : other;
+    this.complete &&= file.complete;
+    this.lastCommit = Math.max(this.lastCommit, file.lastCommit);
+    this.unplaced += file.unplaced ?? 0;
+    for (const s of file.series) {
+      const target = this.seriesOf(s.dim, s.other ? undefined : (s.value ?? null), s.importance);
+      s.events.forEach((n, m) => {
+        target.events[m]! += n;
+      });
+      (s.weighted ?? s.events).forEach((n, m) => {
+        target.weighted[m]! += n;
+      });
+    }
+    for (const s of file.sketches) this.sketchOf(s.metric, s.importance, s.slot).merge(s.sketch);
+  }
+
+  /** The rollup as stored: per dimension its TOP_VALUES largest values by weighted count, the rest as `other`. */
+  toFile(writtenAt?: number): RollupFile {
+    const kept = new Set<Series>();
+    for (const dim of DIMENSIONS) {
+      const totals = new Map<string, number>();
+      for (const [key, s] of this.series) {
+        if (s.dim !== dim || s.other) continue;
+        const valueKey = key.slice(key.indexOf("|", dim.length + 1) + 1);
+        totals.set(valueKey, (totals.get(valueKey) ?? 0) + s.weighted.reduce((a, b) => a + b, 0));
+      }
+      const top = new Set(
+        [...totals]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(0, TOP_VALUES[dim])
+          .map(([k]) => k),
+      );
+      for (const [key, s] of this.series)
+        if (s.dim === dim && !s.other && top.has(key.slice(key.indexOf("|", dim.length + 1) + 1))) kept.add(s);
+    }
+    const others = new Map<string, Series>();
+    for (const s of this.series.values()) {
+      if (kept.has(s)) continue;
+      const id = `${s.dim}|${s.importance}`;
+      let other = others.get(id);
+      if (!other) others.set(id, (other = emptySeries(s.dim, undefined, s.importance)));
+      for (let m = 0; m < MINUTES_PER_HOUR; m++) {
+        other.events[m]! += s.events[m]!;
+        other.weighted[m]! += s.weighted[m]!;
+      }
+    }
+    const series = [...kept, ...others.values()].map(seriesJson);
+    const sketches = [...this.sketches].flatMap(([key, sketch]) => {
+      const json = sketch.toJSON();
+      if (!json) return [];
+      const [metric, importance, slot] = key.split("|");
+      return [{ metric: metric as SketchMetric, importance: Number(importance) as Importance, slot: Number(slot), sketch: json }];
+    });
+    return {
+      format: ROLLUP_FORMAT,
+      version: ROLLUP_VERSION,
+      collector: this.collector,
+      hour: new Date(this.hourStart).toISOString(),
+      complete: this.complete,
+      lastCommit: this.lastCommit,
+      ...(writtenAt === undefined ? {} : { writtenAt: new Date(writtenAt).toISOString() }),
+      ...(this.unplaced > 0 ? { unplaced: this.unplaced } : {}),
+      series,
+      sketches,
+    };
+  }
+
+  /** The state row and RPC answers carry rollups as their stored form. */
+  toJSON(): RollupFile {
+    return this.toFile();
+  }
+
+  private bump(dim: Dimension, raw: unknown, importance: Importance, minute: number, scale: number, weight: number): void {
+    const series = this.seriesOf(dim, rollupValue(raw), importance);
+    series.events[minute]! += scale;
+    series.weighted[minute]! += weight;
+  }
+
+  private bumpInvocation(outcome: unknown, status: unknown, importance: Importance, minute: number, scale: number, weight: number): void {
+    const o = rollupValue(outcome);
+    const s = rollupValue(status);
+    const series = this.seriesOf("invocation", o === undefined || s === undefined ? undefined : [o, s], importance);
+    series.events[minute]! += scale;
+    series.weighted[minute]! += weight;
+  }
+
+  /** The series of a value (undefined: the `other` series), counting it under `other` past the tracking cap. */
+  private seriesOf(dim: Dimension, value: SeriesJson["value"] | undefined, importance: Importance): Series {
+    let valueKey = value === undefined ? OTHER_KEY : JSON.stringify(value);
+    const tracked = this.tracked[dim];
+    if (valueKey !== OTHER_KEY && !tracked.has(valueKey)) {
+      if (tracked.size >= TOP_VALUES[dim] * TRACKED_PER_TOP) valueKey = OTHER_KEY;
+      else tracked.add(valueKey);
+    }
+    const key = `${dim}|${importance}|${valueKey}`;
+    let series = this.series.get(key);
+    if (!series) this.series.set(key, (series = emptySeries(dim, valueKey === OTHER_KEY ? undefined : value, importance)));
+    return series;
+  }
+
+  private sketchOf(metric: SketchMetric, importance: Importance, slot: number): DDSketch {
+    const key = `${metric}|${importance}|${slot}`;
+    let sketch = this.sketches.get(key);
+    if (!sketch) this.sketches.set(key, (sketch = new DDSketch()));
+    return sketch;
+  }
+}
+
+function isImportance(value: unknown): value is Importance {
+  return value === 0 || value === 1 || value === 2 || value === 3;
+}
+
+/** Scalars as they are, a missing field as null; objects and arrays are not values a rollup names (undefined). */
+function rollupValue(value: unknown): RollupValue | undefined {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  return undefined;
+}
+
+function emptySeries(dim: Dimension, value: SeriesJson["value"] | undefined, importance: Importance): Series {
+  return {
+    dim,
+    ...(value === undefined ? {} : { value }),
+    other: value === undefined,
+    importance,
+    events: new Float64Array(MINUTES_PER_HOUR),
+    weighted: new Float64Array(MINUTES_PER_HOUR),
+  };
+}
+
+function trimmed(values: Float64Array): number[] {
+  let end = values.length;
+  while (end > 0 && values[end - 1] === 0) end--;
+  return Array.from(values.subarray(0, end));
+}
+
+function seriesJson(s: Series): SeriesJson {
+  const events = trimmed(s.events);
+  const weighted = trimmed(s.weighted);
+  const same = events.length === weighted.length && events.every((n, i) => n === weighted[i]);
+  return {
+    dim: s.dim,
+    ...(s.other ? { other: true as const } : { value: s.value ?? null }),
+    importance: s.importance,
+    events,
+    ...(same ? {} : { weighted }),
+  };
+}
