@@ -70,6 +70,6 @@ export function parseState(json: string | null, now: number = Date.now()): Colle
     counters: { ...emptyCounters(), ...saved.counters },
     unreportedShed: saved.unreportedShed ?? null,
     plans: saved.plans ?? {},
-    rollups: saved.rollups ? RollupBook.fromSaved(saved.rollups) : RollupBook.fresh(now),
+    rollups: saved.rollups ? RollupBook.fromSaved(saved.rollups, now) : RollupBook.fresh(now),
   };
 }

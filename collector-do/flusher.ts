@@ -28,8 +28,6 @@ export interface FlushDeps {
   collectorTag: string;
   /** The highest buffer seq ever assigned: everything up to it is in the counters. */
   lastSeq: () => number;
-  /** Reads back the stored rollups of closed hours a commit is about to add to (never throws). */
-  reopenRollups: (hours: Iterable<number>) => Promise<void>;
 }
 
 export interface FlushRun {
@@ -90,10 +88,7 @@ export class Flusher {
         outcome.errors.push({ level, message: errorMessage(error) });
       }
     }
-    if (done.length > 0) {
-      await this.deps.reopenRollups(contribution.hours.keys());
-      this.commit(done, contribution);
-    }
+    if (done.length > 0) this.commit(done, contribution);
     for (const [, objects] of done) outcome.written.push(...objects);
     return outcome;
   }
@@ -137,7 +132,7 @@ export class Flusher {
     const { store, state } = this.deps;
     const now = Date.now();
     store.transaction(() => {
-      state.rollups.commit(contribution.hours, this.deps.collectorTag);
+      state.rollups.commit(contribution.hours, this.deps.collectorTag, now);
       const counters = state.counters;
       for (const [level, objects] of done) {
         state.watermarks[level] = state.plans[level]!.upTo;

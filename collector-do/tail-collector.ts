@@ -239,7 +239,6 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc {
       state: this.state,
       collectorTag: this.tag,
       lastSeq: () => this.seq.next - 1,
-      reopenRollups: (hours) => this.rollups.reopen(hours),
     });
     await this.scheduler.restore(
       this.totals,

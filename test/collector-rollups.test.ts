@@ -154,14 +154,14 @@ describe("collector rollups", () => {
     expect(sortedCounts(flatRollups(await rollupsOf(restarted, [dayOf(base)])))).toEqual(sortedCounts(countByHand(archived)));
   });
 
-  it("reads back a closed hour's rollup when late events reopen it, and adds them", async () => {
+  it("counts events archived after their hour was written and let go in a new segment of that hour", async () => {
     const base = Date.UTC(2004, 2, 8, 3, 0, 0);
     const stub = collector("rollups-late");
     const early = variedEnvelopes(Array.from({ length: 20 }, (_, i) => base + i * 2 * MINUTE));
     await stub.ingest({ events: early.map(wireEventOf) });
     await stub.flush();
-    await writeRollupsAt(stub, Date.now());
-    // The hour ended long ago and is written: it leaves the state row.
+    // Written, its hour long over and the segment ten minutes old: it leaves the state row.
+    await writeRollupsAt(stub, Date.now() + 11 * MINUTE);
     const open = await runInDurableObject(stub, (instance: TailCollector) =>
       (instance as unknown as { state: { rollups: { openHours(a: number, b: number): unknown[] } } }).state.rollups.openHours(
         0,
@@ -169,16 +169,19 @@ describe("collector rollups", () => {
       ),
     );
     expect(open).toEqual([]);
+    const [first] = await rollupsOf(stub, [dayOf(base)]);
 
     const late = variedEnvelopes(Array.from({ length: 9 }, (_, i) => base + 50 * MINUTE + i * 1000));
     await stub.ingest({ events: late.map(wireEventOf) });
     await stub.flush();
-    await writeRollupsAt(stub, Date.now() + 2 * MINUTE);
+    await writeRollupsAt(stub, Date.now() + 13 * MINUTE);
     const archived = await archivedOn(stub, [dayOf(base)]);
     expect(archived).toHaveLength(29);
     const files = await rollupsOf(stub, [dayOf(base)]);
-    expect(files).toHaveLength(1);
-    expect(files[0]!.complete).toBe(true);
+    expect(files).toHaveLength(2);
+    // The first segment is as it was; the second starts at the commit that opened it.
+    expect(files.find((f) => f.firstCommit === first!.firstCommit)).toEqual(first);
+    expect(files.map((f) => f.firstCommit).sort()).toEqual([1, 2]);
     expect(sortedCounts(flatRollups(files))).toEqual(sortedCounts(countByHand(archived)));
   });
 

@@ -50,7 +50,8 @@ const OTHER_KEY = "\u0000other";
 
 export class HourRollup {
   complete = true;
-  /** The collector's flush-commit counter at the last commit counted (0: none). */
+  /** The flush commits counted: the one that opened this segment of the hour, and the last (0: none). */
+  firstCommit = 0;
   lastCommit = 0;
   unplaced = 0;
   private readonly series = new Map<string, Series>();
@@ -66,6 +67,7 @@ export class HourRollup {
     const rollup = new HourRollup(Date.parse(file.hour), file.collector);
     rollup.merge(file);
     rollup.complete = file.complete;
+    rollup.firstCommit = file.firstCommit;
     return rollup;
   }
 
@@ -156,6 +158,7 @@ export class HourRollup {
       collector: this.collector,
       hour: new Date(this.hourStart).toISOString(),
       complete: this.complete,
+      firstCommit: this.firstCommit,
       lastCommit: this.lastCommit,
       ...(writtenAt === undefined ? {} : { writtenAt: new Date(writtenAt).toISOString() }),
       ...(this.unplaced > 0 ? { unplaced: this.unplaced } : {}),

@@ -4,13 +4,18 @@ import type { SketchJson } from "../lib/quantile-sketch";
 /**
  * Hourly rollups: what each collector archived, counted per UTC hour, written to R2 beside the
  * archive (never inside `tail-events/`, so the archive's key layout and globs over it are
- * untouched). One object per collector and hour:
+ * untouched). One object per collector and hour, normally:
  *
- *   tail-rollups/YYYY-MM-DD/HH/<collector tag>.json
+ *   tail-rollups/YYYY-MM-DD/HH/<collector tag>-<first commit>.json
  *
  * The collector that archived the events writes it (collector-do/rollups/), rewriting it whole as
- * its flushes commit; queries read it (tail-worker/query/rollups/). Both sides use this file and
- * hour-rollup.ts, so the format has one definition. A reader refuses any other `format`/`version`.
+ * its flushes commit while the hour is open; once the hour is over and written, the object no
+ * longer changes. Events that reach the collector after that (an invocation that ran for a long
+ * time, a backlog) open a new segment of the hour, named by the flush commit that opened it, so a
+ * stored rollup only ever changes while its collector still holds it (and a reader asking that
+ * collector gets the newer copy). An hour's count is the sum of its segments. Queries read them
+ * (tail-worker/query/rollups/). Both sides use this file and hour-rollup.ts, so the format has one
+ * definition. A reader refuses any other `format`/`version`.
  */
 export const ROLLUP_PREFIX = "tail-rollups/";
 export const ROLLUP_FORMAT = "do-tail.rollup";
@@ -74,7 +79,9 @@ export interface RollupFile {
    * read back when late events reopened it. Readers count such hours from the archive listing.
    */
   complete: boolean;
-  /** The collector's flush-commit counter at the last commit counted here (how readers tell versions apart). */
+  /** The collector's flush commit that opened this segment of the hour (commits count from 1). */
+  firstCommit: number;
+  /** The last flush commit counted here. */
   lastCommit: number;
   writtenAt?: string;
   /** Archived events that could not be placed in a minute of the hour (no usable timestamp or importance). */
@@ -83,10 +90,10 @@ export interface RollupFile {
   sketches: SketchSeriesJson[];
 }
 
-/** `tail-rollups/YYYY-MM-DD/HH/<tag>.json`. */
-export function rollupKey(hourStart: number, collector: string): string {
+/** `tail-rollups/YYYY-MM-DD/HH/<tag>-<first commit>.json`. */
+export function rollupKey(hourStart: number, collector: string, firstCommit: number): string {
   const iso = new Date(hourStart).toISOString();
-  return `${ROLLUP_PREFIX}${iso.slice(0, 10)}/${iso.slice(11, 13)}/${collector}.json`;
+  return `${ROLLUP_PREFIX}${iso.slice(0, 10)}/${iso.slice(11, 13)}/${collector}-${firstCommit}.json`;
 }
 
 /** `tail-rollups/YYYY-MM-DD/`: every rollup of one UTC day (24 hours × the collectors). */
@@ -94,13 +101,19 @@ export function rollupDayPrefix(dayStart: number): string {
   return `${ROLLUP_PREFIX}${new Date(dayStart).toISOString().slice(0, 10)}/`;
 }
 
-const KEY_PATTERN = /^tail-rollups\/(\d{4}-\d{2}-\d{2})\/(\d{2})\/([0-9a-z]+)\.json$/;
+const KEY_PATTERN = /^tail-rollups\/(\d{4}-\d{2}-\d{2})\/(\d{2})\/([0-9a-z]+)-(\d+)\.json$/;
 
-export function parseRollupKey(key: string): { hourStart: number; collector: string } | undefined {
+export interface RollupKey {
+  hourStart: number;
+  collector: string;
+  firstCommit: number;
+}
+
+export function parseRollupKey(key: string): RollupKey | undefined {
   const match = KEY_PATTERN.exec(key);
   if (!match) return undefined;
   const hourStart = Date.parse(`${match[1]}T${match[2]}:00:00Z`);
-  return Number.isNaN(hourStart) ? undefined : { hourStart, collector: match[3]! };
+  return Number.isNaN(hourStart) ? undefined : { hourStart, collector: match[3]!, firstCommit: Number(match[4]) };
 }
 
 /** A rollup object's JSON as a RollupFile, or why it is not one. */
