@@ -18,8 +18,8 @@ export class FlushContribution {
     try {
       events = JSON.parse(`[${body}]`) as unknown[];
     } catch {
-      // The object holds text no JSON reader takes; readers of the hour must list it and say so.
-      this.rollupOf(objectHour).complete = false;
+      // The object holds text no JSON reader takes: counted as such, its events unknown.
+      this.rollupOf(objectHour).unreadableRows++;
       return;
     }
     for (const event of events) {

@@ -35,7 +35,7 @@ export class RollupWriter {
     const book = this.deps.book();
     for (const rollup of book.dueWrites(now)) {
       const file = rollup.toFile(now);
-      const key = rollupKey(rollup.hourStart, this.deps.collector, rollup.firstCommit);
+      const key = rollupKey(rollup.hourStart, this.deps.collector, rollup.firstCommit, rollup.complete);
       try {
         await this.deps.bucket().put(key, JSON.stringify(file), { httpMetadata: { contentType: "application/json" } });
         book.wrote(rollup, file.lastCommit, now);

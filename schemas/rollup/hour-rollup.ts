@@ -39,7 +39,7 @@ const FIELDS = {
 
 interface Series {
   dim: Dimension;
-  value?: RollupValue | [RollupValue, RollupValue];
+  value?: SeriesJson["value"];
   other: boolean;
   importance: Importance;
   events: Float64Array;
@@ -54,6 +54,7 @@ export class HourRollup {
   firstCommit = 0;
   lastCommit = 0;
   unplaced = 0;
+  unreadableRows = 0;
   private readonly series = new Map<string, Series>();
   private readonly tracked = Object.fromEntries(DIMENSIONS.map((d) => [d, new Set<string>()])) as Record<Dimension, Set<string>>;
   private readonly sketches = new Map<string, DDSketch>();
@@ -69,10 +70,6 @@ export class HourRollup {
     rollup.complete = file.complete;
     rollup.firstCommit = file.firstCommit;
     return rollup;
-  }
-
-  get empty(): boolean {
-    return this.series.size === 0 && this.unplaced === 0;
   }
 
   /** One event (an envelope as archived), standing for `scale` stored events (1 unless sampled). */
@@ -103,6 +100,7 @@ export class HourRollup {
     this.complete &&= file.complete;
     this.lastCommit = Math.max(this.lastCommit, file.lastCommit);
     this.unplaced += file.unplaced ?? 0;
+    this.unreadableRows += file.unreadableRows ?? 0;
     for (const s of file.series) {
       const target = this.seriesOf(s.dim, s.other ? undefined : (s.value ?? null), s.importance);
       s.events.forEach((n, m) => {
@@ -162,6 +160,7 @@ export class HourRollup {
       lastCommit: this.lastCommit,
       ...(writtenAt === undefined ? {} : { writtenAt: new Date(writtenAt).toISOString() }),
       ...(this.unplaced > 0 ? { unplaced: this.unplaced } : {}),
+      ...(this.unreadableRows > 0 ? { unreadableRows: this.unreadableRows } : {}),
       series,
       sketches,
     };

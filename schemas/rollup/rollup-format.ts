@@ -7,6 +7,7 @@ import type { SketchJson } from "../lib/quantile-sketch";
  * untouched). One object per collector and hour, normally:
  *
  *   tail-rollups/YYYY-MM-DD/HH/<collector tag>-<first commit>.json
+ *   tail-rollups/YYYY-MM-DD/HH/<collector tag>-<first commit>-partial.json   (not `complete`)
  *
  * The collector that archived the events writes it (collector-do/rollups/), rewriting it whole as
  * its flushes commit while the hour is open; once the hour is over and written, the object no
@@ -49,7 +50,7 @@ export type SketchMetric = (typeof SKETCH_METRICS)[number];
 export interface SeriesJson {
   dim: Dimension;
   /** The value (`[outcome, status]` for invocations); absent for the `other` series. */
-  value?: RollupValue | [RollupValue, RollupValue];
+  value?: RollupValue | RollupValue[];
   other?: true;
   importance: Importance;
   /** Stored events per minute of the hour (index 0 is HH:00), trailing zeros left out. */
@@ -74,9 +75,10 @@ export interface RollupFile {
   /** Start of the UTC hour, ISO. */
   hour: string;
   /**
-   * True when the rollup holds everything this collector archived for the hour: false for an hour
-   * it had archived into before it kept rollups (an upgrade), or whose earlier rollup could not be
-   * read back when late events reopened it. Readers count such hours from the archive listing.
+   * False for an hour its collector had archived into before it kept rollups (an upgrade): the
+   * segment does not hold everything archived for the hour, and readers count such hours from the
+   * archive listing. Known when the segment opens, so it is also in the key (`-partial`): a reader
+   * decides which hours rollups cover from the listing of keys, before reading any.
    */
   complete: boolean;
   /** The collector's flush commit that opened this segment of the hour (commits count from 1). */
@@ -86,14 +88,16 @@ export interface RollupFile {
   writtenAt?: string;
   /** Archived events that could not be placed in a minute of the hour (no usable timestamp or importance). */
   unplaced?: number;
+  /** Buffer rows archived whose JSON did not parse (their objects are unreadable to every JSON reader). */
+  unreadableRows?: number;
   series: SeriesJson[];
   sketches: SketchSeriesJson[];
 }
 
-/** `tail-rollups/YYYY-MM-DD/HH/<tag>-<first commit>.json`. */
-export function rollupKey(hourStart: number, collector: string, firstCommit: number): string {
+/** `tail-rollups/YYYY-MM-DD/HH/<tag>-<first commit>[-partial].json`. */
+export function rollupKey(hourStart: number, collector: string, firstCommit: number, complete: boolean): string {
   const iso = new Date(hourStart).toISOString();
-  return `${ROLLUP_PREFIX}${iso.slice(0, 10)}/${iso.slice(11, 13)}/${collector}-${firstCommit}.json`;
+  return `${ROLLUP_PREFIX}${iso.slice(0, 10)}/${iso.slice(11, 13)}/${collector}-${firstCommit}${complete ? "" : "-partial"}.json`;
 }
 
 /** `tail-rollups/YYYY-MM-DD/`: every rollup of one UTC day (24 hours × the collectors). */
@@ -101,19 +105,22 @@ export function rollupDayPrefix(dayStart: number): string {
   return `${ROLLUP_PREFIX}${new Date(dayStart).toISOString().slice(0, 10)}/`;
 }
 
-const KEY_PATTERN = /^tail-rollups\/(\d{4}-\d{2}-\d{2})\/(\d{2})\/([0-9a-z]+)-(\d+)\.json$/;
+const KEY_PATTERN = /^tail-rollups\/(\d{4}-\d{2}-\d{2})\/(\d{2})\/([0-9a-z]+)-(\d+)(-partial)?\.json$/;
 
 export interface RollupKey {
+  key: string;
   hourStart: number;
   collector: string;
   firstCommit: number;
+  complete: boolean;
 }
 
 export function parseRollupKey(key: string): RollupKey | undefined {
   const match = KEY_PATTERN.exec(key);
   if (!match) return undefined;
   const hourStart = Date.parse(`${match[1]}T${match[2]}:00:00Z`);
-  return Number.isNaN(hourStart) ? undefined : { hourStart, collector: match[3]!, firstCommit: Number(match[4]) };
+  if (Number.isNaN(hourStart)) return undefined;
+  return { key, hourStart, collector: match[3]!, firstCommit: Number(match[4]), complete: match[5] === undefined };
 }
 
 /** A rollup object's JSON as a RollupFile, or why it is not one. */
