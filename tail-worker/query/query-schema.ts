@@ -140,7 +140,15 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
     return { query: { ...common, select: "events", groupBy: [], aggregates: [], orderBy: q.orderBy } };
   }
   if (q.select === "counts") {
-    const compiled = compileCounts({ range: common.range, where, groupBy: q.groupBy, aggregates: q.aggregates, orderBy: q.orderBy, bucketMs, limit });
+    const compiled = compileCounts({
+      range: common.range,
+      where,
+      groupBy: q.groupBy,
+      aggregates: q.aggregates,
+      orderBy: q.orderBy,
+      bucketMs,
+      limit,
+    });
     if ("error" in compiled) return compiled;
     const { spec } = compiled;
     return { query: { ...common, range: spec.range, select: "counts", groupBy: [], aggregates: [], orderBy: spec.orderBy, counts: spec } };

@@ -2,8 +2,8 @@ import type { Env } from "../../schemas/config/env";
 import { EventsCollector } from "./events-collector";
 import { Aggregator, type Row, type RowSet } from "./grouping";
 import type { CompiledQuery } from "./query-schema";
-import { type Scanned, type ScanPlan, type ScanResult, scan } from "./scan";
 import { type RollupSource, runCounts } from "./rollups/run-counts";
+import { type Scanned, type ScanPlan, type ScanResult, scan } from "./scan";
 
 /** The answer of `/query`. */
 export interface QueryResult {

@@ -88,9 +88,7 @@ export function compileCounts(input: CountsInput): { spec: CountsSpec } | { erro
   }
   const importanceWhere = compileWhere(input.where.filter((c) => canonicalPath(c.field) === "importance"));
   const kindWhere = compileWhere(input.where.filter((c) => canonicalPath(c.field) === "kind"));
-  const invocationsOnly = input.where.some(
-    (c) => canonicalPath(c.field) === "kind" && c.op === "eq" && c.value === "invocation",
-  );
+  const invocationsOnly = input.where.some((c) => canonicalPath(c.field) === "kind" && c.op === "eq" && c.value === "invocation");
 
   const percentiles: CountsSpec["percentiles"] = [];
   for (const [i, aggregate] of (input.aggregates ?? []).entries()) {
@@ -107,7 +105,10 @@ export function compileCounts(input: CountsInput): { spec: CountsSpec } | { erro
       error: `where: outcome, status and timing percentiles are of invocations: add {"field":"kind","op":"eq","value":"invocation"}`,
     };
   if (percentiles.length > 0 && (dimension !== undefined || input.bucketMs !== undefined))
-    return { error: "aggregates: percentiles from counts are answered for the whole range, by importance at most: leave bucket and other groupBy fields out" };
+    return {
+      error:
+        "aggregates: percentiles from counts are answered for the whole range, by importance at most: leave bucket and other groupBy fields out",
+    };
 
   const names = new Set([
     ...(input.bucketMs === undefined ? [] : ["bucket"]),
@@ -118,7 +119,8 @@ export function compileCounts(input: CountsInput): { spec: CountsSpec } | { erro
     ...percentiles.map((p) => p.name),
   ]);
   for (const [i, order] of input.orderBy.entries())
-    if (!names.has(order.field)) return { error: `orderBy[${i}].field: "${order.field}" is not a field of the rows (${[...names].join(", ")})` };
+    if (!names.has(order.field))
+      return { error: `orderBy[${i}].field: "${order.field}" is not a field of the rows (${[...names].join(", ")})` };
   const orderBy: OrderSpec[] =
     input.orderBy.length > 0
       ? [...input.orderBy]

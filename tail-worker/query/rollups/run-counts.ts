@@ -87,7 +87,7 @@ export async function runCounts(env: Env, queries: readonly CompiledQuery[]): Pr
       bytes: buffered.bytes + snapshot.buffered.bytes,
       truncated: buffered.truncated || snapshot.buffered.truncated,
     };
-    for (const file of snapshot.buffered.hours) queries.forEach((q, i) => q.includeBuffered && sinks[i]!.add(file));
+    for (const file of snapshot.buffered.hours) for (const [i, query] of queries.entries()) if (query.includeBuffered) sinks[i]!.add(file);
   }
   const reads = await readRollups(
     env.ARCHIVE,
@@ -148,7 +148,14 @@ export async function runCounts(env: Env, queries: readonly CompiledQuery[]): Pr
       ...(listed.sampled ? { sampled: listed.sampled } : {}),
       ...(listed.estimatedObjects ? { estimatedObjects: listed.estimatedObjects } : {}),
       ...(listed.unlisted.length > 0
-        ? { listing: { complete: false, slices: listed.slices, slicesListed: listed.slices - listed.unlisted.length, unlisted: listed.unlisted } }
+        ? {
+            listing: {
+              complete: false,
+              slices: listed.slices,
+              slicesListed: listed.slices - listed.unlisted.length,
+              unlisted: listed.unlisted,
+            },
+          }
         : {}),
       ...(listed.unreadable.length > 0 ? { unreadable: listed.unreadable } : {}),
     };
@@ -179,7 +186,16 @@ async function countUncovered(
   sinks: readonly RollupCounts[],
 ): Promise<Listed> {
   const listed: Listed = {
-    scanned: { objects: 0, bytes: 0, events: 0, buffered: 0, listCalls: 0, keysListed: 0, slicesFromCache: 0, candidates: { objects: 0, bytes: 0 } },
+    scanned: {
+      objects: 0,
+      bytes: 0,
+      events: 0,
+      buffered: 0,
+      listCalls: 0,
+      keysListed: 0,
+      slicesFromCache: 0,
+      candidates: { objects: 0, bytes: 0 },
+    },
     estimatedObjects: 0,
     slices: 0,
     unlisted: [],
