@@ -46,7 +46,9 @@ interface Series {
   weighted: Float64Array;
 }
 
-const OTHER_KEY = "\u0000other";
+/** Stands for the `other` series in the maps below (no value a field can hold). */
+const OTHER = Symbol("other");
+type ValueKey = RollupValue | typeof OTHER;
 
 export class HourRollup {
   complete = true;
@@ -55,8 +57,12 @@ export class HourRollup {
   lastCommit = 0;
   unplaced = 0;
   unreadableRows = 0;
-  private readonly series = new Map<string, Series>();
-  private readonly tracked = Object.fromEntries(DIMENSIONS.map((d) => [d, new Set<string>()])) as Record<Dimension, Set<string>>;
+  /** Per dimension and importance, series by value (an invocation's by its `[outcome, status]` as JSON). */
+  private readonly series = Object.fromEntries(DIMENSIONS.map((d) => [d, [new Map(), new Map(), new Map(), new Map()]])) as Record<
+    Dimension,
+    Map<ValueKey, Series>[]
+  >;
+  private readonly tracked = Object.fromEntries(DIMENSIONS.map((d) => [d, new Set()])) as Record<Dimension, Set<ValueKey>>;
   private readonly sketches = new Map<string, DDSketch>();
 
   constructor(
@@ -82,11 +88,14 @@ export class HourRollup {
     }
     const weight = weightOf(event) * scale;
     const kind = FIELDS.kind.read(event);
-    this.bump("kind", kind, importance, minute, scale, weight);
-    this.bump("type", FIELDS.type.read(event), importance, minute, scale, weight);
-    this.bump("script", FIELDS.script.read(event), importance, minute, scale, weight);
+    this.bump(this.seriesOf("kind", rollupValue(kind), importance), minute, scale, weight);
+    this.bump(this.seriesOf("type", rollupValue(FIELDS.type.read(event)), importance), minute, scale, weight);
+    this.bump(this.seriesOf("script", rollupValue(FIELDS.script.read(event)), importance), minute, scale, weight);
     if (kind !== "invocation") return;
-    this.bumpInvocation(FIELDS.outcome.read(event), FIELDS.status.read(event), importance, minute, scale, weight);
+    const outcome = rollupValue(FIELDS.outcome.read(event));
+    const status = rollupValue(FIELDS.status.read(event));
+    const pair = outcome === undefined || status === undefined ? undefined : ([outcome, status] as RollupValue[]);
+    this.bump(this.seriesOf("invocation", pair, importance), minute, scale, weight);
     const slot = Math.floor(minute / SKETCH_SLOT_MINUTES);
     for (const metric of SKETCH_METRICS) {
       const value = numericValue(FIELDS[metric].read(event));
@@ -115,35 +124,33 @@ export class HourRollup {
 
   /** The rollup as stored: per dimension its TOP_VALUES largest values by weighted count, the rest as `other`. */
   toFile(writtenAt?: number): RollupFile {
-    const kept = new Set<Series>();
+    const series: SeriesJson[] = [];
     for (const dim of DIMENSIONS) {
-      const totals = new Map<string, number>();
-      for (const [key, s] of this.series) {
-        if (s.dim !== dim || s.other) continue;
-        const valueKey = key.slice(key.indexOf("|", dim.length + 1) + 1);
-        totals.set(valueKey, (totals.get(valueKey) ?? 0) + s.weighted.reduce((a, b) => a + b, 0));
-      }
+      const totals = new Map<ValueKey, number>();
+      for (const byValue of this.series[dim])
+        for (const [key, s] of byValue) if (key !== OTHER) totals.set(key, (totals.get(key) ?? 0) + sum(s.weighted));
       const top = new Set(
         [...totals]
-          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .sort((a, b) => b[1] - a[1] || (String(a[0]) < String(b[0]) ? -1 : 1))
           .slice(0, TOP_VALUES[dim])
-          .map(([k]) => k),
+          .map(([key]) => key),
       );
-      for (const [key, s] of this.series)
-        if (s.dim === dim && !s.other && top.has(key.slice(key.indexOf("|", dim.length + 1) + 1))) kept.add(s);
+      this.series[dim].forEach((byValue, importance) => {
+        let other: Series | undefined;
+        for (const [key, s] of byValue) {
+          if (top.has(key)) {
+            series.push(seriesJson(s));
+            continue;
+          }
+          other ??= emptySeries(dim, undefined, importance as Importance);
+          for (let m = 0; m < MINUTES_PER_HOUR; m++) {
+            other.events[m]! += s.events[m]!;
+            other.weighted[m]! += s.weighted[m]!;
+          }
+        }
+        if (other) series.push(seriesJson(other));
+      });
     }
-    const others = new Map<string, Series>();
-    for (const s of this.series.values()) {
-      if (kept.has(s)) continue;
-      const id = `${s.dim}|${s.importance}`;
-      let other = others.get(id);
-      if (!other) others.set(id, (other = emptySeries(s.dim, undefined, s.importance)));
-      for (let m = 0; m < MINUTES_PER_HOUR; m++) {
-        other.events[m]! += s.events[m]!;
-        other.weighted[m]! += s.weighted[m]!;
-      }
-    }
-    const series = [...kept, ...others.values()].map(seriesJson);
     const sketches = [...this.sketches].flatMap(([key, sketch]) => {
       const json = sketch.toJSON();
       if (!json) return [];
@@ -171,31 +178,22 @@ export class HourRollup {
     return this.toFile();
   }
 
-  private bump(dim: Dimension, raw: unknown, importance: Importance, minute: number, scale: number, weight: number): void {
-    const series = this.seriesOf(dim, rollupValue(raw), importance);
-    series.events[minute]! += scale;
-    series.weighted[minute]! += weight;
-  }
-
-  private bumpInvocation(outcome: unknown, status: unknown, importance: Importance, minute: number, scale: number, weight: number): void {
-    const o = rollupValue(outcome);
-    const s = rollupValue(status);
-    const series = this.seriesOf("invocation", o === undefined || s === undefined ? undefined : [o, s], importance);
+  private bump(series: Series, minute: number, scale: number, weight: number): void {
     series.events[minute]! += scale;
     series.weighted[minute]! += weight;
   }
 
   /** The series of a value (undefined: the `other` series), counting it under `other` past the tracking cap. */
   private seriesOf(dim: Dimension, value: SeriesJson["value"] | undefined, importance: Importance): Series {
-    let valueKey = value === undefined ? OTHER_KEY : JSON.stringify(value);
+    let key: ValueKey = value === undefined ? OTHER : Array.isArray(value) ? JSON.stringify(value) : value;
     const tracked = this.tracked[dim];
-    if (valueKey !== OTHER_KEY && !tracked.has(valueKey)) {
-      if (tracked.size >= TOP_VALUES[dim] * TRACKED_PER_TOP) valueKey = OTHER_KEY;
-      else tracked.add(valueKey);
+    if (key !== OTHER && !tracked.has(key)) {
+      if (tracked.size >= TOP_VALUES[dim] * TRACKED_PER_TOP) key = OTHER;
+      else tracked.add(key);
     }
-    const key = `${dim}|${importance}|${valueKey}`;
-    let series = this.series.get(key);
-    if (!series) this.series.set(key, (series = emptySeries(dim, valueKey === OTHER_KEY ? undefined : value, importance)));
+    const byValue = this.series[dim][importance]!;
+    let series = byValue.get(key);
+    if (!series) byValue.set(key, (series = emptySeries(dim, key === OTHER ? undefined : value, importance)));
     return series;
   }
 
@@ -205,6 +203,12 @@ export class HourRollup {
     if (!sketch) this.sketches.set(key, (sketch = new DDSketch()));
     return sketch;
   }
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
 }
 
 function isImportance(value: unknown): value is Importance {
