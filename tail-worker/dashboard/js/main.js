@@ -1,4 +1,6 @@
+import { runBatch } from "./api.js";
 import { askAgain, getToken } from "./auth.js";
+import { countQueries } from "./dashboard-queries.js";
 import { byId } from "./dom.js";
 import { clock } from "./format.js";
 import { createCards } from "./panels/cards.js";
@@ -12,8 +14,9 @@ import { windowOf } from "./time-window.js";
 
 /**
  * Wires the panels together. While the tab is visible the cards (GET /stats, cheap) refresh every
- * 10 s; the panels that scan archives through /query every 30 s, since each scan reads R2 objects.
- * Refresh and a new window refresh everything at once.
+ * 10 s; the panels that read the archive every 30 s. The counting panels share one batch of
+ * counts queries per refresh (one read of the rollups for all of them); each still shows its own
+ * answer or error. Refresh and a new window refresh everything at once.
  */
 const TICK_MS = 10_000;
 const SCAN_EVERY_MS = 30_000;
@@ -48,9 +51,16 @@ function refresh({ all = true } = {}) {
   const now = Date.now();
   const windowName = windowSelect.value;
   const window = windowOf(windowName);
-  const ctx = { now, windowName, window, from: now - window.ms };
+  // A whole minute: counts come per minute, and every panel covers the same window.
+  const from = Math.floor((now - window.ms) / 60_000) * 60_000;
+  const ctx = { now, windowName, window, from };
   const panels = all || now - lastScan >= SCAN_EVERY_MS ? [cards, ...scanning] : [cards];
-  if (panels.length > 1) lastScan = now;
+  if (panels.length > 1) {
+    lastScan = now;
+    ctx.counts = runBatch(countQueries(from, window.bucket));
+    // A failed batch is each counting panel's error to show; this keeps it from going unhandled meanwhile.
+    for (const answer of Object.values(ctx.counts)) answer.catch(() => {});
+  }
   setStatus("Refreshing…");
   inFlight = Promise.allSettled(panels.map((p) => p.refresh(ctx)))
     .then((results) => {
