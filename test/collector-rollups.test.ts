@@ -1,4 +1,4 @@
-import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { TailCollector } from "../collector-do/tail-collector";
@@ -8,7 +8,7 @@ import type { EventEnvelope } from "../schemas/event-envelope";
 import { DDSketch, RELATIVE_ACCURACY } from "../schemas/lib/quantile-sketch";
 import type { RollupFile } from "../schemas/rollup/rollup-format";
 import { readArchives } from "./helpers/archive";
-import { collector, injectBucketFaults } from "./helpers/collector";
+import { abortMidFlush, collector, injectBucketFaults } from "./helpers/collector";
 import { countByHand, flatRollups, sortedCounts, storedRollups, variedEnvelopes, wireEventOf } from "./helpers/rollup-events";
 
 const MINUTE = 60_000;
@@ -138,13 +138,7 @@ describe("collector rollups", () => {
     const stub = collector(name);
     const events = variedEnvelopes(Array.from({ length: 40 }, (_, i) => base + i * 30_000));
     await stub.ingest({ events: events.map(wireEventOf) });
-    let release!: () => void;
-    const faulty = await injectBucketFaults(stub, { gate: new Promise((r) => (release = r)) });
-    const stuck = stub.flush().catch((error: unknown) => error);
-    while (faulty.attempts.length === 0) await new Promise((r) => setTimeout(r, 10));
-    await abortAllDurableObjects();
-    release();
-    await stuck;
+    await abortMidFlush(stub);
     const restarted = collector(name);
     expect(await runDurableObjectAlarm(restarted)).toBe(true);
     await restarted.flush();
