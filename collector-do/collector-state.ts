@@ -2,6 +2,7 @@ import type { Importance } from "../schemas/importance";
 import type { BasinState } from "./basin/basin-state";
 import type { Counters } from "./counters";
 import { emptyCounters } from "./counters";
+import { RollupBook, type SavedRollups } from "./rollups/rollup-book";
 import type { UnreportedShed } from "./shed-report";
 
 /** Per importance, the last buffer seq whose events of that importance are archived. */
@@ -43,21 +44,35 @@ export interface CollectorState {
   plans: Partial<Record<Importance, FlushPlan>>;
   /** Delivery to Basin (collector-do/basin/); absent in state saved before it existed. */
   basin?: BasinState;
+  /** Rollups of the hours being archived into (saved as SavedRollups). */
+  rollups: RollupBook;
 }
 
 export function emptyState(): CollectorState {
-  return { watermarks: { 0: 0, 1: 0, 2: 0, 3: 0 }, countersSeq: 0, counters: emptyCounters(), unreportedShed: null, plans: {} };
+  return {
+    watermarks: { 0: 0, 1: 0, 2: 0, 3: 0 },
+    countersSeq: 0,
+    counters: emptyCounters(),
+    unreportedShed: null,
+    plans: {},
+    rollups: RollupBook.fresh(0),
+  };
 }
 
-/** A saved state, older shapes included (counters added since default to zero). */
-export function parseState(json: string | null): CollectorState {
+/**
+ * A saved state, older shapes included (counters added since default to zero). A state saved
+ * before collectors kept rollups belongs to a collector that has archived without them: its
+ * rollups are complete only for hours from `now` on.
+ */
+export function parseState(json: string | null, now: number = Date.now()): CollectorState {
   if (json === null) return emptyState();
-  const saved = JSON.parse(json) as Partial<CollectorState>;
+  const saved = JSON.parse(json) as Partial<Omit<CollectorState, "rollups">> & { rollups?: SavedRollups };
   return {
     ...emptyState(),
     ...saved,
     counters: { ...emptyCounters(), ...saved.counters },
     unreportedShed: saved.unreportedShed ?? null,
     plans: saved.plans ?? {},
+    rollups: saved.rollups ? RollupBook.fromSaved(saved.rollups, now) : RollupBook.fresh(now),
   };
 }

@@ -6,6 +6,7 @@ import { errorMessage } from "../schemas/lib/error-message";
 import { PART_BYTES, writeArchiveObject } from "./archive-writer";
 import type { CollectorState, FlushPlan } from "./collector-state";
 import { planObjects } from "./flush-plan";
+import { counted, FlushContribution } from "./rollups/flush-contribution";
 import type { CollectorStore } from "./store/collector-store";
 
 /**
@@ -44,7 +45,8 @@ export interface FlushRun {
  * recorded in the state row before writing), write, then commit (advance the watermarks). A
  * crash between write and commit replays the same plan with the same keys, so a retry overwrites
  * rather than duplicates. One run plans every importance it flushes in one state write and
- * commits them in another; runs never overlap.
+ * commits them in another; runs never overlap. The commit also adds what the run archived to the
+ * collector's hourly rollups (rollups/), in the same transaction.
  */
 export class Flusher {
   private queue: Promise<unknown> = Promise.resolve();
@@ -80,14 +82,18 @@ export class Flusher {
 
     const outcome: FlushRun = { written: [], errors: [] };
     const done: [Importance, FlushedObject[]][] = [];
+    const contribution = new FlushContribution(this.deps.collectorTag);
     for (const [level, plan] of plans) {
+      // What a failed importance wrote is not counted: its replay counts it.
+      const counting = new FlushContribution(this.deps.collectorTag);
       try {
-        done.push([level, await this.write(level, plan)]);
+        done.push([level, await this.write(level, plan, counting)]);
+        contribution.include(counting);
       } catch (error) {
         outcome.errors.push({ level, message: errorMessage(error) });
       }
     }
-    if (done.length > 0) this.commit(done);
+    if (done.length > 0) this.commit(done, contribution);
     for (const [, objects] of done) outcome.written.push(...objects);
     return outcome;
   }
@@ -107,13 +113,14 @@ export class Flusher {
     return { upTo, objects };
   }
 
-  private async write(level: Importance, plan: FlushPlan): Promise<FlushedObject[]> {
+  private async write(level: Importance, plan: FlushPlan, contribution: FlushContribution): Promise<FlushedObject[]> {
     const { buffer } = this.deps.store;
     const written: FlushedObject[] = [];
     for (const object of plan.objects) {
       const summary = buffer.summary(level, object);
       if (summary.events === 0) continue;
-      const result = await writeArchiveObject(this.deps.bucket(), object.key, jsonArray(buffer.bodies(level, object)), {
+      const bodies = counted(buffer.bodies(level, object), contribution, object.from);
+      const result = await writeArchiveObject(this.deps.bucket(), object.key, jsonArray(bodies), {
         eventCount: String(summary.events),
         bytes: String(summary.bytes),
         importance: String(level),
@@ -126,10 +133,11 @@ export class Flusher {
     return written;
   }
 
-  private commit(done: readonly [Importance, FlushedObject[]][]): void {
+  private commit(done: readonly [Importance, FlushedObject[]][], contribution: FlushContribution): void {
     const { store, state } = this.deps;
     const now = Date.now();
     store.transaction(() => {
+      state.rollups.commit(contribution.hours, this.deps.collectorTag, now);
       const counters = state.counters;
       for (const [level, objects] of done) {
         state.watermarks[level] = state.plans[level]!.upTo;

@@ -1,6 +1,15 @@
 import { DurableObject } from "cloudflare:workers";
 import { collectorTag } from "../schemas/archive/key";
-import type { BufferedEvents, CollectorRpc, CollectorStats, FlushReport, IngestBatch, IngestResult } from "../schemas/collector-rpc";
+import type {
+  BufferedEvents,
+  CollectorRpc,
+  CollectorStats,
+  FlushReport,
+  IngestBatch,
+  IngestResult,
+  RollupSnapshot,
+  RollupSnapshotRequest,
+} from "../schemas/collector-rpc";
 import { type Config, loadConfig } from "../schemas/config/config";
 import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
@@ -18,6 +27,8 @@ import { Forwarder, forwardingObserver } from "./forward/forwarder";
 import { GroupCommit } from "./group-commit";
 import { type BatchOutcome, Intake } from "./intake";
 import { type LiveTap, liveTapOf } from "./live/live-tap";
+import { rollupSnapshot } from "./rollups/rollup-snapshot";
+import { RollupWriter } from "./rollups/rollup-writer";
 import { noteShed, shedReportEvent } from "./shed-report";
 import type { UnflushedTotals } from "./store/buffer-table";
 import { CollectorStore } from "./store/collector-store";
@@ -47,11 +58,14 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc, L
   private intake!: Intake;
   private flusher!: Flusher;
   private scheduler!: FlushScheduler;
+  private rollups!: RollupWriter;
   private readonly ingestGroup: GroupCommit<IngestBatch, BatchOutcome>;
   /** Ingest calls between arrival and answer: a call arriving while others are under way lingers. */
   private ingestsUnderWay = 0;
   /** Who gets each call's new events once stored: Analytics forwarding, alert rules, live streams. */
   private readonly observers: StoredEventsObserver[];
+  /** Goes into every archive and rollup key this collector writes. */
+  private readonly tag: string;
   /** Where flushes write. A field rather than env.ARCHIVE so fault-injection tests can wrap it. */
   archive: R2Bucket;
   /** Where data points go once a batch is stored. A field so tests can observe the sinks. */
@@ -74,6 +88,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc, L
     this.alerts = alertTapOf(ctx, env, this.config.alerts.rules);
     this.store = new CollectorStore(ctx.storage);
     this.live = liveTapOf(this.store, env);
+    this.tag = collectorTag(ctx.id.toString());
     this.ingestGroup = new GroupCommit((batches) => this.intake.commit(batches, Date.now()), {
       lingerMs: INGEST_LINGER_MS,
       maxSize: MAX_ROW_BYTES,
@@ -149,12 +164,20 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc, L
     return this.store.buffer.unflushed(this.state.watermarks, maxBytes);
   }
 
+  /** Rollups of the open hours and of buffered events, as of now (count queries read these). */
+  async rollupSnapshot(request: RollupSnapshotRequest): Promise<RollupSnapshot> {
+    return rollupSnapshot(request, this.state, this.store.buffer, this.tag, Date.now());
+  }
+
   override async alarm(): Promise<void> {
     this.scheduler.alarmFired();
     const due = new Set(this.scheduler.dueLevels(this.totals, Date.now()));
     for (const level of IMPORTANCE_LEVELS) if (this.flusher.hasPlan(level)) due.add(level);
     if (due.size > 0) await this.flushLevels([...due].sort());
-    else await this.sweepWhenIdle();
+    else {
+      await this.rollups.afterFlush();
+      await this.sweepWhenIdle();
+    }
     await this.scheduler.schedule(this.totals);
     this.basin.wake();
   }
@@ -167,6 +190,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc, L
     // Only a flush that reached R2 shows that flushing works again.
     if (run.written.length > 0) this.reportShed();
     this.basin.wake();
+    await this.rollups.afterFlush();
     await this.scheduler.flushed(run.errors.length === 0, this.totals);
     await this.sweepWhenIdle();
     await this.scheduler.schedule(this.totals);
@@ -228,6 +252,12 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc, L
 
     const deps = { store, state: this.state, totals: this.totals, dedupe: this.dedupe, config: () => this.config, seq: this.seq };
     this.intake = new Intake(deps);
+    this.rollups = new RollupWriter({
+      book: () => this.state.rollups,
+      bucket: () => this.archive,
+      collector: this.tag,
+      wakeBy: (at) => this.scheduler.wakeBy(at),
+    });
     this.basin = new BasinDelivery({
       store,
       state: this.state,
@@ -242,7 +272,7 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc, L
       store,
       bucket: () => this.archive,
       state: this.state,
-      collectorTag: collectorTag(this.ctx.id.toString()),
+      collectorTag: this.tag,
       lastSeq: () => this.seq.next - 1,
       archived: (objects) => this.basin.archived(objects),
     });

@@ -2,6 +2,7 @@ import type { ForwardDecision } from "./analytics/data-point";
 import type { ForwardCounts } from "./analytics/forward-counts";
 import type { EventKind } from "./event-envelope";
 import type { Importance } from "./importance";
+import type { RollupFile } from "./rollup/rollup-format";
 
 /** One serialized event as the tail worker hands it to the collector. */
 export interface WireEvent {
@@ -131,10 +132,44 @@ export interface CollectorStats {
   dedupeWindowIds: number;
 }
 
+/** What a query asks a collector for: its rollups (and a count of its buffered events) of a time range, as of one moment. */
+export interface RollupSnapshotRequest {
+  from: number;
+  to: number;
+  /** Count the unflushed events too (as rollups), reading at most `maxBufferedBytes` of them. */
+  includeBuffered: boolean;
+  maxBufferedBytes: number;
+}
+
+/**
+ * A collector's counts as of one moment (`at`), all taken in one synchronous step so that they fit
+ * together: what it has archived into the hours it is still archiving into, what it holds
+ * unflushed, and what tells a reader which stored rollups and archive objects belong before that
+ * moment.
+ */
+export interface RollupSnapshot {
+  /** The collector's tag, as in its archive keys and rollup keys. */
+  collector: string;
+  /** Its clock when it answered: archive objects it planned later are not part of this moment. */
+  at: number;
+  /** Flush commits so far: a stored rollup naming a later one was written after this moment. */
+  commits: number;
+  /** Rollups of the open hours overlapping the range: newer than (or equal to) their R2 copies. */
+  hours: RollupFile[];
+  /** Keys of archive objects of flushes under way: their events are still counted as buffered. */
+  pendingKeys: string[];
+  /**
+   * Unflushed events of the range's hours, as rollups per hour, when asked for; `truncated` when
+   * more than the bytes asked for were buffered; `unreadable` events whose JSON did not parse.
+   */
+  buffered?: { hours: RollupFile[]; events: number; bytes: number; truncated: boolean; unreadable?: number };
+}
+
 /** What the TailCollector Durable Object answers over RPC: the contract the tail worker and HTTP API use. */
 export interface CollectorRpc {
   ingest(batch: IngestBatch): Promise<IngestResult>;
   flush(): Promise<FlushReport>;
   stats(): Promise<CollectorStats>;
   bufferedEvents(maxBytes: number): Promise<BufferedEvents>;
+  rollupSnapshot(request: RollupSnapshotRequest): Promise<RollupSnapshot>;
 }

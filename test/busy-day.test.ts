@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { HOUR_MS, hourPrefix, hourStartOf } from "../schemas/archive/listing";
 import type { Env } from "../schemas/config/env";
 import type { EventEnvelope } from "../schemas/event-envelope";
+import { RELATIVE_ACCURACY } from "../schemas/lib/quantile-sketch";
 import { type BusyObject, busyDay, SHARD_TAGS, writeBusyDay } from "../scripts/lib/busy-day.mjs";
 import { router } from "../tail-worker/http/router";
-import { RELATIVE_ACCURACY } from "../tail-worker/query/quantile-sketch";
 import { archiveObjects, duckdbQuery } from "./helpers/duckdb";
+import { type ObservedR2, observedBucket } from "./helpers/observed-bucket";
 import type { QueryAnswer } from "./helpers/query-events";
 
 // A busy archive (26 hours of objects, more than 50,000, every importance, five shard tags, up to
@@ -33,34 +34,10 @@ beforeAll(async () => {
   fixture = { end, objects, byKey: new Map(objects.map((o) => [o.key, o])) };
 }, 1_200_000);
 
-interface Observed {
-  lists: R2ListOptions[];
-  listedKeys: string[];
-  reads: string[];
-}
-
 /** The worker's env with R2 observed (list options, keys answered, objects read) and room for the reads. */
-function observedEnv(): { env: Env; seen: Observed } {
-  const seen: Observed = { lists: [], listedKeys: [], reads: [] };
-  const archive = new Proxy(env.ARCHIVE, {
-    get(target, property) {
-      if (property === "list")
-        return async (options?: R2ListOptions) => {
-          seen.lists.push(options ?? {});
-          const page = await target.list(options);
-          seen.listedKeys.push(...page.objects.map((o) => o.key));
-          return page;
-        };
-      if (property === "get")
-        return (key: string, options?: R2GetOptions) => {
-          seen.reads.push(key);
-          return target.get(key, options);
-        };
-      const value = Reflect.get(target, property);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-  return { env: { ...env, ARCHIVE: archive, QUERY_MAX_OBJECTS: "9000", QUERY_MAX_BYTES: "268435456" } as Env, seen };
+function observedEnv(): { env: Env; seen: ObservedR2 } {
+  const { bucket, seen } = observedBucket(env.ARCHIVE);
+  return { env: { ...env, ARCHIVE: bucket, QUERY_MAX_OBJECTS: "9000", QUERY_MAX_BYTES: "268435456" } as Env, seen };
 }
 
 async function query(environment: Env, body: unknown): Promise<QueryAnswer & { range: { from: string; to: string } }> {
@@ -91,7 +68,7 @@ const keyMinute = (key: string) => {
  * The listing touched only the range's importance-hours, from the minute one hour before it, and
  * the objects read may all hold events of the range.
  */
-function expectBoundedTo(seen: Observed, from: number, to: number): void {
+function expectBoundedTo(seen: ObservedR2, from: number, to: number): void {
   const lookBack = Math.floor((from - HOUR_MS) / 60_000) * 60_000;
   const hours: number[] = [];
   for (let h = hourStartOf(lookBack); h <= hourStartOf(to); h += HOUR_MS) hours.push(h);

@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { collector, injectBucketFaults, testDay } from "./helpers/collector";
+import { abortMidFlush, collector, injectBucketFaults, testDay } from "./helpers/collector";
 import { archivedIds, wireEvents } from "./helpers/wire-events";
 
 // Acknowledged events must survive the object going away at any moment.
@@ -27,13 +27,7 @@ describe("TailCollector eviction and restart", () => {
     const events = wireEvents(12, { importance: 1, timestamp });
     await stub.ingest({ events });
 
-    let release!: () => void;
-    const faulty = await injectBucketFaults(stub, { gate: new Promise((r) => (release = r)) });
-    const stuck = stub.flush().catch((error: unknown) => error);
-    while (faulty.attempts.length === 0) await new Promise((r) => setTimeout(r, 10));
-    await abortAllDurableObjects();
-    release();
-    await stuck;
+    const faulty = await abortMidFlush(stub);
 
     // The restarted object finds the recorded plan and replays it from its alarm.
     const restarted = collector("abort-mid-flush");

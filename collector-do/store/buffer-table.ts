@@ -183,8 +183,24 @@ export class BufferTable {
    */
   unflushed(watermarks: Watermarks, maxBytes: number): { json: string; events: number; truncated: boolean } {
     const parts: string[] = [];
-    let bytes = 0;
     let events = 0;
+    const read = this.unflushedSlices(watermarks, maxBytes, (slice) => {
+      parts.push(slice.body);
+      events += slice.events;
+    });
+    return { json: `[${parts.join(",")}]`, events, truncated: read.truncated };
+  }
+
+  /**
+   * Each unflushed slice (one importance's comma-joined events of one row), oldest rows first,
+   * until the next would pass `maxBytes`.
+   */
+  unflushedSlices(
+    watermarks: Watermarks,
+    maxBytes: number,
+    onSlice: (slice: { level: Importance; events: number; bytes: number; body: string }) => void,
+  ): { bytes: number; truncated: boolean } {
+    let bytes = 0;
     const lowest = Math.min(...IMPORTANCE_LEVELS.map((i) => watermarks[i]));
     for (const row of this.sql.exec(
       `SELECT seq, ${IMPORTANCE_LEVELS.map((i) => `n${i}, b${i}, body${i}`).join(", ")} FROM buffer WHERE seq > ? ORDER BY seq`,
@@ -193,13 +209,12 @@ export class BufferTable {
       for (const level of IMPORTANCE_LEVELS) {
         if (Number(row[`n${level}`]) === 0 || Number(row.seq) <= watermarks[level]) continue;
         const size = Number(row[`b${level}`]);
-        if (bytes + size > maxBytes) return { json: `[${parts.join(",")}]`, events, truncated: true };
-        parts.push(String(row[`body${level}`]));
+        if (bytes + size > maxBytes) return { bytes, truncated: true };
+        onSlice({ level, events: Number(row[`n${level}`]), bytes: size, body: String(row[`body${level}`]) });
         bytes += size;
-        events += Number(row[`n${level}`]);
       }
     }
-    return { json: `[${parts.join(",")}]`, events, truncated: false };
+    return { bytes, truncated: false };
   }
 
   /** Deletes archived rows received at or before `expiredBy`; answers how many. */

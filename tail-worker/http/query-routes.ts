@@ -1,8 +1,10 @@
 import * as v from "valibot";
 import type { Env } from "../../schemas/config/env";
-import { compileQuery } from "../query/query-schema";
+import { errorMessage } from "../../schemas/lib/error-message";
+import { type CompiledQuery, compileQuery } from "../query/query-schema";
 import { QueryTooLargeError } from "../query/refusal";
-import { runQuery } from "../query/run-query";
+import { runCounts } from "../query/rollups/run-counts";
+import { type QueryResult, runQuery } from "../query/run-query";
 import { readJsonBody } from "./body-limit";
 import { json, problem } from "./json";
 import { parseQuery } from "./query-params";
@@ -12,6 +14,59 @@ export async function postQuery(request: Request, env: Env): Promise<Response> {
   const body = await readJsonBody(request, env);
   if ("problem" in body) return body.problem;
   return answer(body.value, env);
+}
+
+/** Most queries one batch takes. */
+export const MAX_BATCH = 20;
+
+type BatchAnswer = QueryResult | { error: { status: number; message: string; details?: unknown } };
+
+/**
+ * POST /query/batch `{"queries": [q, …]}`: several queries of one page at once, answered
+ * `{"answers": [a, …]}` in the same order, each the answer /query would give or its error
+ * (`{"error": {status, message}}`), so one failing query costs only itself. Counts queries share
+ * one read: one snapshot of each collector and one read of each stored rollup for all of them.
+ */
+export async function postQueryBatch(request: Request, env: Env): Promise<Response> {
+  const body = await readJsonBody(request, env);
+  if ("problem" in body) return body.problem;
+  const queries = (body.value as { queries?: unknown } | null)?.queries;
+  if (!Array.isArray(queries) || queries.length === 0 || queries.length > MAX_BATCH)
+    return problem(400, `queries: must be an array of 1 to ${MAX_BATCH} queries, as POST /query takes them`);
+  const now = Date.now();
+  const compiled = queries.map((q) => compileQuery(q, now));
+  const answers: BatchAnswer[] = new Array(queries.length);
+  const counts: [number, CompiledQuery][] = [];
+  const others: Promise<void>[] = [];
+  compiled.forEach((c, i) => {
+    if ("error" in c) answers[i] = { error: { status: 400, message: c.error } };
+    else if (c.query.select === "counts") counts.push([i, c.query]);
+    else others.push(settle(() => runQuery(env, c.query)).then((a) => void (answers[i] = a)));
+  });
+  const shared =
+    counts.length === 0
+      ? Promise.resolve()
+      : settle(() =>
+          runCounts(
+            env,
+            counts.map(([, q]) => q),
+          ),
+        ).then((result) => {
+          counts.forEach(([i], k) => {
+            answers[i] = "error" in result ? result : result[k]!;
+          });
+        });
+  await Promise.all([shared, ...others]);
+  return json({ answers });
+}
+
+async function settle<T>(run: () => Promise<T>): Promise<T | { error: { status: number; message: string; details?: unknown } }> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof QueryTooLargeError) return { error: { status: 422, message: error.message, details: error.details } };
+    return { error: { status: 500, message: errorMessage(error) } };
+  }
 }
 
 const text = (max = 2000) => v.optional(v.pipe(v.string(), v.maxLength(max)));

@@ -9,7 +9,7 @@ import { flush, health, stats } from "./collector-routes";
 import { fleetInsightRoute, monitorInsightRoute } from "./insight-routes";
 import { problem } from "./json";
 import { issueLiveTicket, openLiveStream } from "./live-routes";
-import { getQuery, postQuery } from "./query-routes";
+import { getQuery, postQuery, postQueryBatch } from "./query-routes";
 import { testEvents } from "./test-events-route";
 
 /** The HTTP API: it only reads the pipeline's state or triggers it; data flows through tail(). */
@@ -27,6 +27,7 @@ router
   .get("/archives/:key+", getArchive)
   .get("/query", getQuery)
   .post("/query", postQuery)
+  .post("/query/batch", postQueryBatch)
   .get("/insights/fleet", fleetInsightRoute)
   .get("/insights/monitors/:id", monitorInsightRoute)
   .get("/alerts", getAlerts)

@@ -1,8 +1,8 @@
 import { compileWhere } from "../../schemas/filter/compile";
-import { QuantileSketch } from "./quantile-sketch";
+import { numericValue } from "../../schemas/lib/event-values";
+import { QuantileSketch } from "../../schemas/lib/quantile-sketch";
 import type { AggregateFn, AggregateSpec } from "./query-schema";
 import type { StateMeter } from "./state-meter";
-import { numericValue } from "./values";
 
 /**
  * One aggregate of one group. Every event counts with its weight (`sampleRate`, absent = 1) in

@@ -2,6 +2,7 @@ import * as v from "valibot";
 import { type Condition, FieldName, GroupBySchema, WhereSchema } from "../../schemas/filter/condition";
 import { canonicalPath, type FieldPath, fieldPath, lastSegment } from "../../schemas/filter/field-path";
 import { describeIssue } from "../../schemas/lib/describe-issue";
+import { type CountsSpec, compileCounts } from "./rollups/counts-spec";
 import { BUCKET_FIELD, BUCKETS, type BucketName, bucketField } from "./time-bucket";
 import { resolveTime, type TimeInput, type TimeRange } from "./time-range";
 
@@ -64,13 +65,13 @@ export const QuerySchema = v.strictObject({
       v.minValue(1, "must be at least 1"),
       v.maxValue(MAX_LIMIT, `must be at most ${MAX_LIMIT}`),
     ),
-    DEFAULT_LIMIT,
   ),
   includeBuffered: v.optional(v.boolean("must be true or false"), true),
   /**
    * `aggregates` (the default) answers groups; `events` the matching events themselves; `counts`
-   * the stored events per importance (and bucket) from the archive listing's metadata, reading
-   * next to nothing.
+   * stored and weighted events per importance, bucket, type, script, kind or invocation outcome
+   * from the collectors' hourly rollups (the archive listing's metadata for hours without them),
+   * reading next to nothing.
    */
   select: v.optional(v.picklist(SELECTS, `must be one of ${SELECTS.join(", ")}`), "aggregates"),
   /** Groups by time: rows get `bucket`, the interval's start (epoch ms). */
@@ -109,6 +110,8 @@ export interface CompiledQuery {
   orderBy: readonly OrderSpec[];
   bucketMs?: number;
   sample: boolean;
+  /** `select: "counts"`: what the rollups are asked. */
+  counts?: CountsSpec;
 }
 
 /** Validates and compiles a query, or answers the message of its first problem. */
@@ -127,29 +130,32 @@ export function compileQuery(input: unknown, now: number = Date.now()): { query:
 
   const where = q.where as Condition[];
   const bucketMs = q.bucket === undefined ? undefined : BUCKETS[q.bucket];
-  const common = { range: { from, to }, where, includeBuffered: q.includeBuffered, limit: q.limit, sample: q.sample, bucketMs };
-  if (q.select !== "aggregates") {
-    if (q.aggregates !== undefined && q.aggregates.length > 0)
-      return { error: `aggregates: a query with select "${q.select}" answers ${q.select}, not aggregates; leave aggregates out` };
-    if (q.groupBy.length > 0)
-      return { error: `groupBy: a query with select "${q.select}" answers ${q.select}, not groups; leave groupBy out` };
-  }
+  const limit = q.limit ?? (q.select === "counts" ? MAX_LIMIT : DEFAULT_LIMIT);
+  const common = { range: { from, to }, where, includeBuffered: q.includeBuffered, limit, sample: q.sample, bucketMs };
   if (q.select === "events") {
+    if (q.aggregates !== undefined && q.aggregates.length > 0)
+      return { error: 'aggregates: a query with select "events" answers events, not aggregates; leave aggregates out' };
+    if (q.groupBy !== undefined && q.groupBy.length > 0)
+      return { error: 'groupBy: a query with select "events" answers events, not groups; leave groupBy out' };
     if (q.bucket !== undefined) return { error: 'bucket: a query with select "events" answers events; leave bucket out' };
     return { query: { ...common, select: "events", groupBy: [], aggregates: [], orderBy: q.orderBy } };
   }
   if (q.select === "counts") {
-    const other = where.findIndex((c) => canonicalPath(c.field) !== "importance");
-    if (other >= 0)
-      return {
-        error: `where[${other}]: a query with select "counts" answers from the archive listing, which knows only importance and time; use select "aggregates" to filter on ${where[other]!.field}`,
-      };
-    if (q.orderBy.length > 0) return { error: 'orderBy: select "counts" answers rows by bucket and importance; leave orderBy out' };
-    const groupBy = [...(bucketMs === undefined ? [] : [bucketField(bucketMs)]), fieldPath("importance")];
-    return { query: { ...common, select: "counts", groupBy, aggregates: [], orderBy: [] } };
+    const compiled = compileCounts({
+      range: common.range,
+      where,
+      groupBy: q.groupBy,
+      aggregates: q.aggregates,
+      orderBy: q.orderBy,
+      bucketMs,
+      limit,
+    });
+    if ("error" in compiled) return compiled;
+    const { spec } = compiled;
+    return { query: { ...common, range: spec.range, select: "counts", groupBy: [], aggregates: [], orderBy: spec.orderBy, counts: spec } };
   }
 
-  const groupBy = [...(bucketMs === undefined ? [] : [bucketField(bucketMs)]), ...q.groupBy.map(fieldPath)];
+  const groupBy = [...(bucketMs === undefined ? [] : [bucketField(bucketMs)]), ...(q.groupBy ?? []).map(fieldPath)];
   const aggregates: AggregateSpec[] = (q.aggregates ?? [{ fn: "count" as const }]).map((a) => ({
     fn: a.fn,
     ...(a.field === undefined ? {} : { field: fieldPath(a.field) }),

@@ -2,8 +2,8 @@ import type { Env } from "../../schemas/config/env";
 import { EventsCollector } from "./events-collector";
 import { Aggregator, type Row, type RowSet } from "./grouping";
 import type { CompiledQuery } from "./query-schema";
+import { type RollupSource, runCounts } from "./rollups/run-counts";
 import { type Scanned, type ScanPlan, type ScanResult, scan } from "./scan";
-import { StoredCounts } from "./stored-counts";
 
 /** The answer of `/query`. */
 export interface QueryResult {
@@ -24,6 +24,8 @@ export interface QueryResult {
   estimatedObjects?: number;
   /** The list-call budget ran out (`sample: true`): only some importance-hours were listed. */
   listing?: ScanResult["listing"];
+  /** `select: "counts"`: which hours came from rollups and which from the archive listing. */
+  rollups?: RollupSource;
 }
 
 /** Runs a compiled query: one scan feeding an Aggregator, an EventsCollector or StoredCounts. */
@@ -38,9 +40,7 @@ export async function runQuery(env: Env, query: CompiledQuery): Promise<QueryRes
     result = await scan(env, { ...base, ...(dir ? { timeOrdered: { dir, collector } } : {}) }, [collector]);
     rows = () => collector.rows();
   } else if (query.select === "counts") {
-    const counts = new StoredCounts(query.range, query.bucketMs);
-    result = await scan(env, { ...base, sample: false, fromMetadata: counts.fromMetadata, estimate: counts.estimate }, [counts]);
-    rows = () => counts.rows();
+    return (await runCounts(env, [query]))[0]!;
   } else {
     const aggregator = new Aggregator(query.groupBy, query.aggregates);
     result = await scan(env, base, [aggregator]);

@@ -29,6 +29,8 @@ export interface ScanPlan {
   fromMetadata?: (object: ListedObject) => boolean;
   /** Told the objects the metadata could not settle and that could not be read within the budget. */
   estimate?: (object: ListedObject) => void;
+  /** Objects whose events are counted elsewhere (collector snapshots): left out before anything is decided. */
+  skip?: (object: ListedObject) => boolean;
 }
 
 export interface Scanned {
@@ -93,6 +95,7 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
   const importances = ([0, 1, 2, 3] as const).filter((i) => importanceMayMatch(plan.where, i)) as Importance[];
   const startedAt = Date.now();
   const listing = await listRange(env.ARCHIVE, { range, importances, maxListCalls: limits.maxListCalls });
+  if (plan.skip) listing.objects = listing.objects.filter((o) => !plan.skip!(o));
   const result: ScanResult = {
     scanned: {
       objects: 0,

@@ -5,8 +5,8 @@ import { errorEntries, isError } from "../../tail-worker/dashboard/js/error-list
 import { cardsFromStats } from "../../tail-worker/dashboard/js/panels/cards.js";
 import { isFailure } from "../../tail-worker/dashboard/js/panels/invocations.js";
 import { topOf } from "../../tail-worker/dashboard/js/panels/top-lists.js";
-import { field, sampleNote } from "../../tail-worker/dashboard/js/rows.js";
-import { bucketCounts } from "../../tail-worker/dashboard/js/time-buckets.js";
+import { field, sampleNote, sourceNote } from "../../tail-worker/dashboard/js/rows.js";
+import { bucketCounts, gapsOf } from "../../tail-worker/dashboard/js/time-buckets.js";
 
 // The dashboard's pure logic, run by Node (the page's modules are plain ES modules). The browser
 // tests in test/e2e check the same things end to end.
@@ -177,6 +177,44 @@ describe("query rows", () => {
       { name: "(no script name)", count: 7 },
       { name: "api", count: 2 },
     ]);
+  });
+
+  it("names a rollup's `other` series as such, not as a missing value", () => {
+    const rows = [
+      { type: "invocation", count: 5 },
+      { type: null, count: 2 },
+      { type: null, other: true, count: 3 },
+    ];
+    assert.deepEqual(topOf(rows, "type", "(none)", "(other types)"), [
+      { name: "invocation", count: 5 },
+      { name: "(other types)", count: 3 },
+      { name: "(none)", count: 2 },
+    ]);
+  });
+
+  it("says where counts came from, and which hours were left out", () => {
+    const format = (n) => String(n);
+    assert.equal(sourceNote({ rows: [] }, format), "");
+    assert.equal(sourceNote({ rollups: { source: "rollups", listedHours: [], unreadHours: [] } }, format), "from rollups");
+    assert.equal(sourceNote({ rollups: { source: "listing", listedHours: ["a"], unreadHours: [] } }, format), "from the archive listing");
+    assert.equal(
+      sourceNote({ rollups: { source: "mixed", listedHours: ["a", "b"], unreadHours: ["c"] } }, format),
+      "from rollups, 2 h from the archive listing · 1 h not read (QUERY_MAX_OBJECTS)",
+    );
+  });
+
+  it("draws hours whose rollups were not read as gaps of every importance", () => {
+    const H = Date.UTC(2030, 0, 1, 5);
+    const gaps = gapsOf({
+      rollups: { unreadHours: [new Date(H).toISOString()] },
+      listing: { unlisted: [{ hourStart: H - 3_600_000, importance: 1 }] },
+    });
+    assert.deepEqual(gaps, [
+      { hourStart: H - 3_600_000, importance: 1 },
+      ...[0, 1, 2, 3].map((importance) => ({ hourStart: H, importance })),
+    ]);
+    const { data } = bucketCounts([{ bucket: H, importance: 0, events: 4 }], H, H + 3_600_000, 3_600_000, gaps);
+    assert.deepEqual(data[1], [null]);
   });
 
   it("charts the query's first aggregate by its group-by fields", () => {

@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { TailCollector } from "../../collector-do/tail-collector";
 import type { Config } from "../../schemas/config/config";
@@ -18,6 +18,22 @@ export async function injectBucketFaults(stub: DurableObjectStub<TailCollector>,
   await runInDurableObject(stub, (instance: TailCollector) => {
     instance.archive = faulty.bucket;
   });
+  return faulty;
+}
+
+/**
+ * Starts a flush, holds its first R2 write until every Durable Object is aborted (a crash after
+ * the plan was recorded, before the commit), then lets the write go and waits for the flush to end.
+ * Answers the wrapper, whose `attempts` name the keys the flush wrote.
+ */
+export async function abortMidFlush(stub: DurableObjectStub<TailCollector>): Promise<FaultyBucket> {
+  let release!: () => void;
+  const faulty = await injectBucketFaults(stub, { gate: new Promise((r) => (release = r)) });
+  const stuck = stub.flush().catch((error: unknown) => error);
+  while (faulty.attempts.length === 0) await new Promise((r) => setTimeout(r, 10));
+  await abortAllDurableObjects();
+  release();
+  await stuck;
   return faulty;
 }
 

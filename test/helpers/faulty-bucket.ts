@@ -9,6 +9,8 @@ export interface BucketFaults {
   failAfterWrite?: number;
   /** Writes wait for this promise before they start (a slow R2). */
   gate?: Promise<void>;
+  /** Only writes of keys it accepts are subject to the faults above (default: archive objects, not rollups). */
+  only?: (key: string) => boolean;
 }
 
 export interface FaultyBucket {
@@ -18,9 +20,12 @@ export interface FaultyBucket {
   faults: BucketFaults;
 }
 
+const isArchiveKey = (key: string) => key.startsWith("tail-events/");
+
 export function faultyBucket(real: R2Bucket, faults: BucketFaults = {}): FaultyBucket {
   const attempts: string[] = [];
   const write = async <T>(key: string, perform: () => Promise<T>): Promise<T> => {
+    if (!(faults.only ?? isArchiveKey)(key)) return perform();
     attempts.push(key);
     if (faults.gate) await faults.gate;
     if ((faults.failBeforeWrite ?? 0) > 0) {

@@ -47,3 +47,22 @@ export async function api(path, { method = "GET", body } = {}) {
 export function runQuery(query) {
   return api("/query", { method: "POST", body: query });
 }
+
+/**
+ * POST /query/batch with named queries: answers a promise per name, each settling with that
+ * query's answer or failing with its own error (so each panel shows its own).
+ */
+export function runBatch(named) {
+  const names = Object.keys(named);
+  const batch = api("/query/batch", { method: "POST", body: { queries: names.map((n) => named[n]) } });
+  return Object.fromEntries(
+    names.map((name, i) => [
+      name,
+      batch.then(({ answers }) => {
+        const answer = answers?.[i];
+        if (answer?.error) throw new ApiError(answer.error.status, `${name}: ${answer.error.status}: ${answer.error.message}`);
+        return answer;
+      }),
+    ]),
+  );
+}

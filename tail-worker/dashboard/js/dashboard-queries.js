@@ -1,52 +1,53 @@
 /**
- * The /query bodies behind the dashboard's panels (contract: POST /query). `from` is an absolute
- * time in ms so that every panel of one refresh covers the same window. Panels that need event
- * contents ask for `sample: true`: over a window holding more than a query may read they get a
- * bounded sample of its objects (counts scaled) and say so; below it the answer is exact.
+ * The /query bodies behind the dashboard's panels (contract: POST /query, POST /query/batch).
+ * `from` is an absolute time in ms, at a whole minute, so that every panel of one refresh covers
+ * the same window. Panels that only count (events over time, top types and scripts, invocation
+ * outcomes and timings) ask `select: "counts"`, answered from the collectors' hourly rollups
+ * (exact, cost per hour of the window, not per event), all in one batch per refresh. Panels that
+ * need event contents (recent errors) ask for `sample: true`: over a window holding more than a
+ * query may read they get a bounded sample of its objects and say so.
  */
 
-/** Stored events per time bucket and importance, from the archive listing's metadata (nothing read). */
+const INVOCATIONS = [{ field: "kind", op: "eq", value: "invocation" }];
+
+/** The counts queries of one refresh, by panel, for POST /query/batch. */
+export function countQueries(from, bucket) {
+  return {
+    timeline: eventsOverTime(from, bucket),
+    types: topCounts(from, "type"),
+    scripts: topCounts(from, "script"),
+    outcomes: invocationOutcomes(from),
+    timings: invocationTimings(from),
+  };
+}
+
+/** Stored events per time bucket and importance. */
 export function eventsOverTime(from, bucket) {
   return { from, select: "counts", bucket };
 }
 
-/** Counts by type and script: one scan serves both top lists. */
-export function countsByTypeAndScript(from) {
-  return {
-    from,
-    groupBy: ["type", "script"],
-    aggregates: [{ fn: "count" }],
-    orderBy: [{ field: "count", dir: "desc" }],
-    limit: 10_000,
-    sample: true,
-  };
+/** Events (weighted by sampleRate) per type or per script, largest first. */
+export function topCounts(from, field, limit = 50) {
+  return { from, select: "counts", groupBy: [field], orderBy: [{ field: "count", dir: "desc" }], limit };
 }
 
-const INVOCATIONS = [{ field: "kind", op: "eq", value: "invocation" }];
+/** Invocations by outcome and response status. */
+export function invocationOutcomes(from) {
+  return { from, select: "counts", where: INVOCATIONS, groupBy: ["outcome", "status"], limit: 200 };
+}
 
+/** Invocation wall and CPU time percentiles, from the rollups' sketches. */
 export function invocationTimings(from) {
   return {
     from,
+    select: "counts",
     where: INVOCATIONS,
+    groupBy: [],
     aggregates: [
-      { fn: "count" },
       { fn: "p50", field: "data.wallTime" },
       { fn: "p95", field: "data.wallTime" },
       { fn: "p95", field: "data.cpuTime" },
     ],
-    sample: true,
-  };
-}
-
-export function invocationOutcomes(from) {
-  return {
-    from,
-    where: INVOCATIONS,
-    groupBy: ["data.outcome", "data.status"],
-    aggregates: [{ fn: "count" }],
-    orderBy: [{ field: "count", dir: "desc" }],
-    limit: 200,
-    sample: true,
   };
 }
 

@@ -1,4 +1,6 @@
+import { runBatch } from "./api.js";
 import { askAgain, getToken } from "./auth.js";
+import { countQueries } from "./dashboard-queries.js";
 import { byId } from "./dom.js";
 import { clock } from "./format.js";
 import { createAlerts } from "./panels/alerts.js";
@@ -14,9 +16,9 @@ import { windowOf } from "./time-window.js";
 
 /**
  * Wires the panels together. While the tab is visible the cards (GET /stats) and the alert states
- * (GET /alerts), both cheap, refresh every 10 s; the panels that scan archives through /query
- * every 30 s, since each scan reads R2 objects.
- * Refresh and a new window refresh everything at once.
+ * (GET /alerts), both cheap, refresh every 10 s; the panels that read the archive every 30 s. The
+ * counting panels share one batch of counts queries per refresh (one read of the rollups for all of
+ * them); each still shows its own answer or error. Refresh and a new window refresh everything at once.
  */
 const TICK_MS = 10_000;
 const SCAN_EVERY_MS = 30_000;
@@ -53,10 +55,17 @@ function refresh({ all = true } = {}) {
   const now = Date.now();
   const windowName = windowSelect.value;
   const window = windowOf(windowName);
-  const ctx = { now, windowName, window, from: now - window.ms };
+  // A whole minute: counts come per minute, and every panel covers the same window.
+  const from = Math.floor((now - window.ms) / 60_000) * 60_000;
+  const ctx = { now, windowName, window, from };
   const scan = all || now - lastScan >= SCAN_EVERY_MS;
   const panels = scan ? [cards, alerts, ...scanning] : [cards, alerts];
-  if (scan) lastScan = now;
+  if (scan) {
+    lastScan = now;
+    ctx.counts = runBatch(countQueries(from, window.bucket));
+    // A failed batch is each counting panel's error to show; this keeps it from going unhandled meanwhile.
+    for (const answer of Object.values(ctx.counts)) answer.catch(() => {});
+  }
   setStatus("Refreshing…");
   inFlight = Promise.allSettled(panels.map((p) => p.refresh(ctx)))
     .then((results) => {

@@ -40,3 +40,18 @@ export function sampleNote(result, formatCount) {
   const of = `${formatCount(s.objects)} of ${formatCount(s.candidateObjects)} objects`;
   return s.mode === "spread" ? `sampled: ${of}, counts scaled` : `${s.mode === "newest" ? "newest" : "oldest"} ${of} read`;
 }
+
+/**
+ * Where a counts answer came from: "from rollups", or how many hours of the window came from the
+ * archive listing instead (hours before the collectors kept rollups), and hours left out.
+ */
+export function sourceNote(result, formatCount) {
+  const r = result?.rollups;
+  if (!r) return "";
+  const notes = [];
+  if (r.source === "rollups") notes.push("from rollups");
+  else if (r.source === "listing") notes.push("from the archive listing");
+  else notes.push(`from rollups, ${formatCount(r.listedHours.length)} h from the archive listing`);
+  if (r.unreadHours?.length) notes.push(`${formatCount(r.unreadHours.length)} h not read (QUERY_MAX_OBJECTS)`);
+  return notes.join(" · ");
+}

@@ -9,6 +9,17 @@ export const SERIES = [
 ];
 
 /**
+ * The importance-hours a counts answer could not count, drawn as gaps: those the archive listing
+ * did not reach within its budget, and hours whose rollups were past the read budget.
+ */
+export function gapsOf(result) {
+  const unread = (result?.rollups?.unreadHours ?? []).flatMap((hour) =>
+    SERIES.map((s) => ({ hourStart: Date.parse(hour), importance: s.importance })),
+  );
+  return [...(result?.listing?.unlisted ?? []), ...unread];
+}
+
+/**
  * Counts per bucket and importance, as uPlot's columns: [x seconds, CRITICAL, HIGH, NORMAL, LOW].
  * Rows carry `bucket` (select "counts" with a bucket, counts in `events`) or a `timestamp` (and
  * `count`); either is placed in the chart's bucket of that width. Importance-hours the archive

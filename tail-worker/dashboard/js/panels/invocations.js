@@ -1,9 +1,7 @@
-import { runQuery } from "../api.js";
-import { invocationOutcomes, invocationTimings } from "../dashboard-queries.js";
 import { el } from "../dom.js";
-import { formatCount, formatMs, formatPercent } from "../format.js";
+import { clock, formatCount, formatMs, formatPercent } from "../format.js";
 import { panel } from "../panel.js";
-import { field, numeric, sampleNote } from "../rows.js";
+import { field, numeric, sampleNote, sourceNote } from "../rows.js";
 
 /** A failed invocation: an outcome other than ok, or a 5xx answer (how an uncaught exception looks locally). */
 export function isFailure(outcome, status) {
@@ -24,7 +22,7 @@ export function createInvocations() {
   return {
     async refresh(ctx) {
       await view.run(async () => {
-        const [timings, outcomes] = await Promise.all([runQuery(invocationTimings(ctx.from)), runQuery(invocationOutcomes(ctx.from))]);
+        const [timings, outcomes] = await Promise.all([ctx.counts.timings, ctx.counts.outcomes]);
         const t = timings.rows?.[0] ?? {};
         const groups = (outcomes.rows ?? []).map((row) => ({
           outcome: field(row, "data.outcome") ?? "unknown",
@@ -68,7 +66,17 @@ export function createInvocations() {
                 ),
               ),
         );
-        view.setMeta([`last ${ctx.windowName}`, sampleNote(outcomes, formatCount)].filter(Boolean).join(" · "));
+        const since = timings.rollups?.percentiles?.from;
+        view.setMeta(
+          [
+            `last ${ctx.windowName}`,
+            sourceNote(outcomes, formatCount),
+            sampleNote(outcomes, formatCount),
+            since ? `times since ${clock(new Date(since))} (quarter hours)` : "",
+          ]
+            .filter(Boolean)
+            .join(" · "),
+        );
       });
     },
   };

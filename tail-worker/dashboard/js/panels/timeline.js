@@ -1,12 +1,11 @@
-import { runQuery } from "../api.js";
 import { ChartSlot, timeSeriesOptions } from "../charts.js";
-import { eventsOverTime } from "../dashboard-queries.js";
 import { el } from "../dom.js";
 import { formatCount } from "../format.js";
 import { panel } from "../panel.js";
-import { bucketCounts, SERIES } from "../time-buckets.js";
+import { sourceNote } from "../rows.js";
+import { bucketCounts, gapsOf, SERIES } from "../time-buckets.js";
 
-/** Events over time, per importance: stored events counted from the archive listing, reading next to nothing. */
+/** Events over time, per importance: stored events counted from the collectors' rollups, reading next to nothing. */
 export function createTimeline() {
   const view = panel("timeline-panel");
   const container = el("div", { class: "chart", "data-chart": "events-over-time" });
@@ -15,12 +14,12 @@ export function createTimeline() {
   return {
     async refresh(ctx) {
       await view.run(async () => {
-        const result = await runQuery(eventsOverTime(ctx.from, ctx.window.bucket));
-        const { data, events } = bucketCounts(result.rows ?? [], ctx.from, ctx.now, ctx.window.bucketMs, result.listing?.unlisted ?? []);
+        const result = await ctx.counts.timeline;
+        const { data, events } = bucketCounts(result.rows ?? [], ctx.from, ctx.now, ctx.window.bucketMs, gapsOf(result));
         slot.draw("timeline", timeSeriesOptions(SERIES), data);
         const ms = ctx.window.bucketMs;
         const bucket = ms >= 3_600_000 ? `${ms / 3_600_000} h` : `${ms / 60_000} min`;
-        const notes = [`${formatCount(events)} events, per ${bucket}, from the archive listing`];
+        const notes = [`${formatCount(events)} events, per ${bucket}`, sourceNote(result, formatCount)];
         if (result.estimatedObjects) notes.push(`${formatCount(result.estimatedObjects)} edge objects split by time`);
         if (result.listing && !result.listing.complete)
           notes.push(

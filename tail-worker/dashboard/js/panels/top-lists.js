@@ -1,18 +1,19 @@
-import { runQuery } from "../api.js";
-import { countsByTypeAndScript } from "../dashboard-queries.js";
 import { el } from "../dom.js";
 import { formatCount } from "../format.js";
 import { panel } from "../panel.js";
-import { field, numeric, sampleNote } from "../rows.js";
+import { field, numeric, sampleNote, sourceNote } from "../rows.js";
 
 const SHOWN = 8;
 
-/** The largest `SHOWN` totals of one group-by field, from rows grouped by several fields. */
-export function topOf(rows, fieldPath, emptyName) {
+/**
+ * The largest `SHOWN` totals of one group-by field, from rows grouped by it (and maybe others).
+ * Rollups name each hour's largest values and count the rest together (`other: true`).
+ */
+export function topOf(rows, fieldPath, emptyName, otherName = "(others)") {
   const totals = new Map();
   for (const row of rows) {
     const value = field(row, fieldPath);
-    const name = value === null || value === undefined || value === "" ? emptyName : String(value);
+    const name = row.other === true ? otherName : value === null || value === undefined || value === "" ? emptyName : String(value);
     totals.set(name, (totals.get(name) ?? 0) + (numeric(field(row, "count")) ?? 0));
   }
   return [...totals]
@@ -42,25 +43,26 @@ function rankedList(items) {
   );
 }
 
-/** "Top event types" and "Top scripts", from one query grouped by both. */
+/** "Top event types" and "Top scripts", from the counts of the refresh's batch. */
 export function createTopLists() {
   const types = panel("types-panel");
   const scripts = panel("scripts-panel");
+  const meta = (ctx, result) =>
+    [`last ${ctx.windowName}`, sourceNote(result, formatCount), sampleNote(result, formatCount), result.truncated ? "truncated" : ""]
+      .filter(Boolean)
+      .join(" · ");
   return {
     async refresh(ctx) {
-      const answer = runQuery(countsByTypeAndScript(ctx.from));
-      const meta = (result) =>
-        [`last ${ctx.windowName}`, sampleNote(result, formatCount), result.truncated ? "truncated" : ""].filter(Boolean).join(" · ");
       await Promise.all([
         types.run(async () => {
-          const result = await answer;
-          types.body.replaceChildren(rankedList(topOf(result.rows ?? [], "type", "(none)")));
-          types.setMeta(meta(result));
+          const result = await ctx.counts.types;
+          types.body.replaceChildren(rankedList(topOf(result.rows ?? [], "type", "(none)", "(other types)")));
+          types.setMeta(meta(ctx, result));
         }),
         scripts.run(async () => {
-          const result = await answer;
-          scripts.body.replaceChildren(rankedList(topOf(result.rows ?? [], "script", "(no script name)")));
-          scripts.setMeta(meta(result));
+          const result = await ctx.counts.scripts;
+          scripts.body.replaceChildren(rankedList(topOf(result.rows ?? [], "script", "(no script name)", "(other scripts)")));
+          scripts.setMeta(meta(ctx, result));
         }),
       ]);
     },
