@@ -1,6 +1,6 @@
 import * as v from "valibot";
 import { type Condition, FieldName, GroupBySchema, WhereSchema } from "../../schemas/filter/condition";
-import { canonicalPath, type FieldPath, fieldPath, lastSegment } from "../../schemas/filter/field-path";
+import { type FieldPath, fieldPath, lastSegment } from "../../schemas/filter/field-path";
 import { describeIssue } from "../../schemas/lib/describe-issue";
 import { type CountsSpec, compileCounts } from "./rollups/counts-spec";
 import { BUCKET_FIELD, BUCKETS, type BucketName, bucketField } from "./time-bucket";
@@ -55,7 +55,7 @@ export const QuerySchema = v.strictObject({
   from: v.optional(Time, "-1h"),
   to: v.optional(Time, "now"),
   where: v.optional(WhereSchema(50), []),
-  groupBy: v.optional(GroupBySchema(10), []),
+  groupBy: v.optional(GroupBySchema(10)),
   aggregates: v.optional(v.pipe(v.array(AggregateSchema, "must be an array of aggregates"), v.maxLength(50, "at most 50 aggregates"))),
   orderBy: v.optional(v.pipe(v.array(OrderSchema, "must be an array of {field, dir}"), v.maxLength(10, "at most 10 orderings")), []),
   limit: v.optional(
