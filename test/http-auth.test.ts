@@ -58,6 +58,11 @@ const ANSWERS: Record<string, { status: number; body?: string; before?: () => Pr
   },
   "GET /query": { status: 200, check: (b) => expect(b).toMatchObject({ rows: expect.any(Array), scanned: expect.any(Object) }) },
   "POST /query": { status: 200, body: '{"select":"events","limit":1}', check: (b) => expect(b).toMatchObject({ rows: expect.any(Array) }) },
+  "POST /query/batch": {
+    status: 200,
+    body: '{"queries":[{"select":"counts","from":"-15m"},{"select":"events","limit":1}]}',
+    check: (b) => expect(b).toMatchObject({ answers: [{ rows: expect.any(Array) }, { rows: expect.any(Array) }] }),
+  },
   "GET /insights/fleet": { status: 200, check: (b) => expect(b).toMatchObject({ window: "1h", monitors: expect.any(Array) }) },
   "GET /insights/monitors/:id": { status: 200, check: (b) => expect(b).toMatchObject({ monitorId: "x", heartbeats: expect.any(Array) }) },
   "GET /alerts": {
