@@ -20,10 +20,11 @@ export function buildWireEvents(
   maxEventBytes: number,
   into: WireEvent[] = [],
 ): WireEvent[] {
+  const afterId = `","invocationId":"${invocationId}",`;
   for (let position = 0; position < events.length; position++) {
     const event = events[position]!;
     const id = `${invocationId}-${position}`;
-    const ids = `{"id":"${id}","invocationId":"${invocationId}",`;
+    const ids = `{"id":"${id}${afterId}`;
     let json: string;
     let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
     try {
@@ -64,13 +65,80 @@ export function buildWireEvents(
  * deep for its stack.
  */
 function envelopeJson(ids: string, script: string | null, event: ClassifiedEvent): string {
-  let json = `${ids}"type":${quoted(event.type)},"kind":"${event.kind}","importance":${event.importance},"timestamp":${numberJson(event.timestamp)},"script":${script === null ? "null" : quoted(script)},"namespace":${event.namespace === null ? "null" : quoted(event.namespace)}`;
-  if (event.level !== undefined) json += `,"level":${quoted(event.level)}`;
-  if (event.channel !== undefined) json += `,"channel":${quoted(event.channel)}`;
+  const head = headOf(event, script);
+  let json = `${ids}${head.beforeTime}${numberJson(event.timestamp)}${head.afterTime}`;
+  if (event.channel !== undefined) json += `,"channel":${JSON.stringify(event.channel)}`;
   if (event.text !== undefined) json += `,"text":${JSON.stringify(event.text)}`;
   if (event.parseError !== undefined) json += `,"parseError":${JSON.stringify(event.parseError)}`;
   if (event.validation !== undefined) json += `,"validation":${JSON.stringify(event.validation)}`;
-  return `${json},"sampleRate":${numberJson(event.sampleRate ?? 1)},"data":${dataJson(event)}}`;
+  const sampleRate = event.sampleRate ?? 1;
+  return `${json}${sampleRate === 1 ? ',"sampleRate":1,"data":' : `,"sampleRate":${numberJson(sampleRate)},"data":`}${dataJson(event)}}`;
+}
+
+/**
+ * The envelope's fields around the timestamp, as JSON: type, kind and importance before it;
+ * script, namespace and level after it. They repeat from event to event (one producer, a few
+ * types), so each combination is written once and kept, a bounded number of them: an event then
+ * costs a lookup and a few joins rather than a dozen of each.
+ */
+interface Head {
+  kind: string;
+  importance: number;
+  script: string | null;
+  namespace: string | null;
+  level: string | undefined;
+  beforeTime: string;
+  afterTime: string;
+}
+
+const MAX_HEADS = 2_000;
+const MAX_HEADS_PER_TYPE = 16;
+const MAX_HEAD_LENGTH = 1_000;
+/** Heads by type; the few combinations of one type are told apart by a scan. */
+const heads = new Map<string, Head[]>();
+let headCount = 0;
+
+function headOf(event: ClassifiedEvent, script: string | null): Head {
+  const { type, kind, importance, namespace, level } = event;
+  let ofType = heads.get(type);
+  if (ofType !== undefined) {
+    for (let i = 0; i < ofType.length; i++) {
+      const head = ofType[i]!;
+      if (
+        head.kind === kind &&
+        head.importance === importance &&
+        head.script === script &&
+        head.namespace === namespace &&
+        head.level === level
+      )
+        return head;
+    }
+  }
+  const head: Head = {
+    kind,
+    importance,
+    script,
+    namespace,
+    level,
+    beforeTime: `"type":${JSON.stringify(type)},"kind":"${kind}","importance":${importance},"timestamp":`,
+    afterTime: `,"script":${script === null ? "null" : JSON.stringify(script)},"namespace":${namespace === null ? "null" : JSON.stringify(namespace)}${level === undefined ? "" : `,"level":${JSON.stringify(level)}`}`,
+  };
+  // Types, scripts and levels are the producer's: long ones are not kept, a type seen in many
+  // combinations keeps its first few, and past MAX_HEADS the heads start over.
+  if (head.beforeTime.length + head.afterTime.length > MAX_HEAD_LENGTH || (ofType !== undefined && ofType.length >= MAX_HEADS_PER_TYPE))
+    return head;
+  if (headCount >= MAX_HEADS) {
+    heads.clear();
+    headCount = 0;
+    ofType = undefined;
+  }
+  if (ofType === undefined) {
+    ofType = [];
+    heads.set(type, ofType);
+  }
+  ofType.push(head);
+  headCount++;
+  return head;
 }
 
 /**
@@ -136,25 +204,6 @@ function numberJson(value: number): string {
     return `${high}${String(low + 1e6).slice(1)}`;
   }
   return Number.isFinite(value) ? String(value) : "null";
-}
-
-/**
- * Names, scripts, levels and namespaces repeat from event to event: their JSON strings are kept
- * (a bounded number of them) rather than written again for every event.
- */
-const MAX_QUOTED = 2_000;
-const MAX_QUOTED_LENGTH = 300;
-const quotedStrings = new Map<string, string>();
-
-function quoted(text: string): string {
-  let json = quotedStrings.get(text);
-  if (json === undefined) {
-    json = JSON.stringify(text);
-    if (text.length > MAX_QUOTED_LENGTH) return json;
-    if (quotedStrings.size >= MAX_QUOTED) quotedStrings.clear();
-    quotedStrings.set(text, json);
-  }
-  return json;
 }
 
 function isEmpty(record: Record<string, unknown>): boolean {
