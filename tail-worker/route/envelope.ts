@@ -3,7 +3,7 @@ import { errorMessage } from "../../schemas/lib/error-message";
 import { utf8ByteLength } from "../../schemas/lib/utf8";
 import { wellFormed, wellFormedJson } from "../../schemas/lib/well-formed-json";
 import type { ClassifiedEvent } from "../classify/classified-event";
-import { lineHoldsAllKeys } from "../parse/json-keys";
+import { countJsonKeys, lineHoldsAllKeys } from "../parse/json-keys";
 import type { ParsedTraceItem } from "../parse/parsed-event";
 import { toPlain } from "../parse/plain-value";
 
@@ -146,21 +146,16 @@ function headOf(event: ClassifiedEvent, script: string | null): Head {
  * more exactly (spaces, `1.0`, integers beyond 2^53 kept byte for byte). The line is used only
  * while it holds every key its parse kept (JSON.parse keeps the last of duplicate keys, so a
  * line with a duplicate could hide a secret the data does not show); redaction has dropped it
- * already if it changed anything. Throws what JSON.stringify throws on data too deep for it,
- * unless the line can stand in.
+ * already if it changed anything, and otherwise counted the data's keys on its walk, so the check
+ * reads only the line. Throws what JSON.stringify throws on data too deep for it, unless the line
+ * can stand in.
  */
 function dataJson(event: ClassifiedEvent): string {
   const line = event.raw;
-  let json: string;
-  try {
-    json = JSON.stringify(event.data);
-  } catch (error) {
-    if (line !== undefined && lineHoldsAllKeys(line, event.data)) return line;
-    throw error;
-  }
-  // The usual line is JSON.stringify's own output: the same text, nothing to decide.
-  if (line === undefined || line === json) return json;
-  return lineHoldsAllKeys(line, event.data) ? line : json;
+  if (line === undefined) return JSON.stringify(event.data);
+  const holdsAllKeys = event.rawKeys === undefined ? lineHoldsAllKeys(line, event.data) : countJsonKeys(line) === event.rawKeys;
+  if (holdsAllKeys) return line;
+  return JSON.stringify(event.data);
 }
 
 /** The envelope as an object, for the rare events that are rewritten (unserialisable, too large). */
