@@ -151,6 +151,7 @@ describe("secrets in odd places", () => {
       `{"_event":"dup","list":[{"apiKey":"${S}","apiKey":"[REDACTED]"}]}`,
       `{"a":{"b":{"secret":"${S}"}},"a":1}`,
       `{"note":"has \\"quotes\\": and colons","password":"${S}","password":"[REDACTED]"}`,
+      `{"_event":"dup","rows":[[{"k":"${S}","k":2}],{"m":{"n":null}}],"flag":true}`,
     ];
     for (const line of lines) {
       const { events, text } = archivedText(traceItem({ logs: [log("log", line)] }));

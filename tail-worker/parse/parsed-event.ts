@@ -17,6 +17,11 @@ export interface ParsedEvent {
    * Dropped as soon as anything in `data` changes.
    */
   raw?: string;
+  /**
+   * Object keys redaction met in `data` when it left `raw` in place: what `raw` must hold for the
+   * archive to reuse it, counted without a second walk of the data.
+   */
+  rawKeys?: number;
   /** A part of the item that could not be read: archived as a marked text event (counted as text). */
   unreadable?: true;
   data: Record<string, unknown>;
@@ -47,6 +52,7 @@ export function newParsedEvent(
     text: undefined,
     parseError: undefined,
     raw: undefined,
+    rawKeys: undefined,
     unreadable: undefined,
     data,
     importance: undefined,

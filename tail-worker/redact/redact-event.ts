@@ -16,6 +16,7 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
   const raw = event.raw;
   const changed = redactor.redact(event.data, raw === undefined || raw.indexOf("=") !== -1 || raw.indexOf("\\u") !== -1);
   if (changed) event.raw = undefined;
+  else if (raw !== undefined) event.rawKeys = redactor.keysWalked();
   if (event.text !== undefined) event.text = redactor.redactText(event.text);
   // What could not be read is named with the error it threw, which is the producer's text too.
   if (event.parseError !== undefined) event.parseError = redactor.redactText(event.parseError);

@@ -23,6 +23,11 @@ export interface Redactor {
    */
   redact(root: unknown, scanStrings?: boolean): boolean;
   /**
+   * Object keys the last redact call met, at any depth: when it replaced nothing, every key of the
+   * data (a walk that stops early counts fewer, never more).
+   */
+  keysWalked(): number;
+  /**
    * Free text: the values of secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`)
    * are redacted wherever they appear. Text that looks like a JSON object or array (a line that
    * could not be parsed) also loses the values of its secret-named keys (`"password": "…"`).
@@ -125,9 +130,12 @@ function createRedactor(security: SecurityConfig): Redactor {
     else record[key] = value;
   }
 
+  let walkedKeys = 0;
+
   function redact(root: unknown, scanStrings = true): boolean {
     let changed = false;
     let nodes = 0;
+    let keys = 0;
     const stack: unknown[] = [root];
     while (stack.length > 0) {
       const node = stack.pop();
@@ -165,6 +173,7 @@ function createRedactor(security: SecurityConfig): Redactor {
       // cache. The objects are plain data, so it meets their own keys only (nothing in this isolate
       // adds enumerable keys to Object.prototype).
       for (const key in record) {
+        keys++;
         const value = record[key];
         const verdict = verdictOf(key);
         if (verdict === PLAIN) {
@@ -202,6 +211,7 @@ function createRedactor(security: SecurityConfig): Redactor {
         }
       }
     }
+    walkedKeys = keys;
     return changed;
   }
 
@@ -220,7 +230,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     );
   }
 
-  return { redact, redactText };
+  return { redact, redactText, keysWalked: () => walkedKeys };
 }
 
 function decodeName(text: string): string {

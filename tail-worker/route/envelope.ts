@@ -3,7 +3,7 @@ import { errorMessage } from "../../schemas/lib/error-message";
 import { utf8ByteLength } from "../../schemas/lib/utf8";
 import { wellFormed, wellFormedJson } from "../../schemas/lib/well-formed-json";
 import type { ClassifiedEvent } from "../classify/classified-event";
-import { lineHoldsAllKeys } from "../parse/json-keys";
+import { countJsonKeys, lineHoldsAllKeys } from "../parse/json-keys";
 import type { ParsedTraceItem } from "../parse/parsed-event";
 import { toPlain } from "../parse/plain-value";
 
@@ -20,10 +20,11 @@ export function buildWireEvents(
   maxEventBytes: number,
   into: WireEvent[] = [],
 ): WireEvent[] {
+  const afterId = `","invocationId":"${invocationId}",`;
   for (let position = 0; position < events.length; position++) {
     const event = events[position]!;
     const id = `${invocationId}-${position}`;
-    const ids = `{"id":"${id}","invocationId":"${invocationId}",`;
+    const ids = `{"id":"${id}${afterId}`;
     let json: string;
     let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
     try {
@@ -64,13 +65,80 @@ export function buildWireEvents(
  * deep for its stack.
  */
 function envelopeJson(ids: string, script: string | null, event: ClassifiedEvent): string {
-  let json = `${ids}"type":${quoted(event.type)},"kind":"${event.kind}","importance":${event.importance},"timestamp":${numberJson(event.timestamp)},"script":${script === null ? "null" : quoted(script)},"namespace":${event.namespace === null ? "null" : quoted(event.namespace)}`;
-  if (event.level !== undefined) json += `,"level":${quoted(event.level)}`;
-  if (event.channel !== undefined) json += `,"channel":${quoted(event.channel)}`;
+  const head = headOf(event, script);
+  let json = `${ids}${head.beforeTime}${numberJson(event.timestamp)}${head.afterTime}`;
+  if (event.channel !== undefined) json += `,"channel":${JSON.stringify(event.channel)}`;
   if (event.text !== undefined) json += `,"text":${JSON.stringify(event.text)}`;
   if (event.parseError !== undefined) json += `,"parseError":${JSON.stringify(event.parseError)}`;
   if (event.validation !== undefined) json += `,"validation":${JSON.stringify(event.validation)}`;
-  return `${json},"sampleRate":${numberJson(event.sampleRate ?? 1)},"data":${dataJson(event)}}`;
+  const sampleRate = event.sampleRate ?? 1;
+  return `${json}${sampleRate === 1 ? ',"sampleRate":1,"data":' : `,"sampleRate":${numberJson(sampleRate)},"data":`}${dataJson(event)}}`;
+}
+
+/**
+ * The envelope's fields around the timestamp, as JSON: type, kind and importance before it;
+ * script, namespace and level after it. They repeat from event to event (one producer, a few
+ * types), so each combination is written once and kept, a bounded number of them: an event then
+ * costs a lookup and a few joins rather than a dozen of each.
+ */
+interface Head {
+  kind: string;
+  importance: number;
+  script: string | null;
+  namespace: string | null;
+  level: string | undefined;
+  beforeTime: string;
+  afterTime: string;
+}
+
+const MAX_HEADS = 2_000;
+const MAX_HEADS_PER_TYPE = 16;
+const MAX_HEAD_LENGTH = 1_000;
+/** Heads by type; the few combinations of one type are told apart by a scan. */
+const heads = new Map<string, Head[]>();
+let headCount = 0;
+
+function headOf(event: ClassifiedEvent, script: string | null): Head {
+  const { type, kind, importance, namespace, level } = event;
+  let ofType = heads.get(type);
+  if (ofType !== undefined) {
+    for (let i = 0; i < ofType.length; i++) {
+      const head = ofType[i]!;
+      if (
+        head.kind === kind &&
+        head.importance === importance &&
+        head.script === script &&
+        head.namespace === namespace &&
+        head.level === level
+      )
+        return head;
+    }
+  }
+  const head: Head = {
+    kind,
+    importance,
+    script,
+    namespace,
+    level,
+    beforeTime: `"type":${JSON.stringify(type)},"kind":"${kind}","importance":${importance},"timestamp":`,
+    afterTime: `,"script":${script === null ? "null" : JSON.stringify(script)},"namespace":${namespace === null ? "null" : JSON.stringify(namespace)}${level === undefined ? "" : `,"level":${JSON.stringify(level)}`}`,
+  };
+  // Types, scripts and levels are the producer's: long ones are not kept, a type seen in many
+  // combinations keeps its first few, and past MAX_HEADS the heads start over.
+  if (head.beforeTime.length + head.afterTime.length > MAX_HEAD_LENGTH || (ofType !== undefined && ofType.length >= MAX_HEADS_PER_TYPE))
+    return head;
+  if (headCount >= MAX_HEADS) {
+    heads.clear();
+    headCount = 0;
+    ofType = undefined;
+  }
+  if (ofType === undefined) {
+    ofType = [];
+    heads.set(type, ofType);
+  }
+  ofType.push(head);
+  headCount++;
+  return head;
 }
 
 /**
@@ -78,21 +146,16 @@ function envelopeJson(ids: string, script: string | null, event: ClassifiedEvent
  * more exactly (spaces, `1.0`, integers beyond 2^53 kept byte for byte). The line is used only
  * while it holds every key its parse kept (JSON.parse keeps the last of duplicate keys, so a
  * line with a duplicate could hide a secret the data does not show); redaction has dropped it
- * already if it changed anything. Throws what JSON.stringify throws on data too deep for it,
- * unless the line can stand in.
+ * already if it changed anything, and otherwise counted the data's keys on its walk, so the check
+ * reads only the line. Throws what JSON.stringify throws on data too deep for it, unless the line
+ * can stand in.
  */
 function dataJson(event: ClassifiedEvent): string {
   const line = event.raw;
-  let json: string;
-  try {
-    json = JSON.stringify(event.data);
-  } catch (error) {
-    if (line !== undefined && lineHoldsAllKeys(line, event.data)) return line;
-    throw error;
-  }
-  // The usual line is JSON.stringify's own output: the same text, nothing to decide.
-  if (line === undefined || line === json) return json;
-  return lineHoldsAllKeys(line, event.data) ? line : json;
+  if (line === undefined) return JSON.stringify(event.data);
+  const holdsAllKeys = event.rawKeys === undefined ? lineHoldsAllKeys(line, event.data) : countJsonKeys(line) === event.rawKeys;
+  if (holdsAllKeys) return line;
+  return JSON.stringify(event.data);
 }
 
 /** The envelope as an object, for the rare events that are rewritten (unserialisable, too large). */
@@ -136,25 +199,6 @@ function numberJson(value: number): string {
     return `${high}${String(low + 1e6).slice(1)}`;
   }
   return Number.isFinite(value) ? String(value) : "null";
-}
-
-/**
- * Names, scripts, levels and namespaces repeat from event to event: their JSON strings are kept
- * (a bounded number of them) rather than written again for every event.
- */
-const MAX_QUOTED = 2_000;
-const MAX_QUOTED_LENGTH = 300;
-const quotedStrings = new Map<string, string>();
-
-function quoted(text: string): string {
-  let json = quotedStrings.get(text);
-  if (json === undefined) {
-    json = JSON.stringify(text);
-    if (text.length > MAX_QUOTED_LENGTH) return json;
-    if (quotedStrings.size >= MAX_QUOTED) quotedStrings.clear();
-    quotedStrings.set(text, json);
-  }
-  return json;
 }
 
 function isEmpty(record: Record<string, unknown>): boolean {
