@@ -1,3 +1,4 @@
+import { boundedMemo } from "../../schemas/lib/bounded-memo";
 /**
  * The DO framework's event namespaces (design document, "Event Types"). Each namespace has a
  * handler that knows its events and which fields summarise one on the console; names outside
@@ -51,17 +52,13 @@ export const DEFAULT_HANDLER: NamespaceHandler = {
 /** Longest prefix first, so that "DO.Lifecycle.created" is not read as a "DO" namespace. */
 const BY_PREFIX = [...NAMESPACE_HANDLERS].sort((a, b) => b.namespace.length - a.namespace.length);
 
-const MAX_MEMO = 10_000;
-const memo = new Map<string, NamespaceHandler | null>();
+const handlerOf = boundedMemo(
+  (type) =>
+    BY_PREFIX.find((h) => type.length > h.namespace.length && type.startsWith(h.namespace) && type[h.namespace.length] === ".") ?? null,
+  10_000,
+);
 
 /** The handler of the namespace `type` belongs to, or undefined for names outside every namespace. */
 export function namespaceOf(type: string): NamespaceHandler | undefined {
-  let handler = memo.get(type);
-  if (handler === undefined) {
-    handler =
-      BY_PREFIX.find((h) => type.length > h.namespace.length && type.startsWith(h.namespace) && type[h.namespace.length] === ".") ?? null;
-    if (memo.size >= MAX_MEMO) memo.clear();
-    memo.set(type, handler);
-  }
-  return handler ?? undefined;
+  return handlerOf(type) ?? undefined;
 }

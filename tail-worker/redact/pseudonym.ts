@@ -1,20 +1,8 @@
+import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { hmacSha256Hex, sha256Hex } from "./sha256";
 
-const MAX_CACHED = 10_000;
-
 /** Pseudonyms repeat (a client's IP, a session's id across its events): each is computed once. */
-function cached(compute: (value: string) => string): (value: string) => string {
-  const cache = new Map<string, string>();
-  return (value) => {
-    let pseudonym = cache.get(value);
-    if (pseudonym === undefined) {
-      pseudonym = compute(value);
-      if (cache.size >= MAX_CACHED) cache.clear();
-      cache.set(value, pseudonym);
-    }
-    return pseudonym;
-  };
-}
+const cached = (compute: (value: string) => string) => boundedMemo(compute, 10_000);
 
 /**
  * Client IPs as `ip:<16 hex>`: HMAC-SHA-256 keyed with IP_HASH_SALT, so the same address always

@@ -1,4 +1,5 @@
 import type { SecurityConfig } from "../../schemas/config/config";
+import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
 import { isPlainObject } from "../parse/values";
 
@@ -53,16 +54,7 @@ function rulesFor(security: SecurityConfig): { cf: KeyRule; headers: KeyRule } {
 }
 
 function decidedOnce(rule: KeyRule): KeyRule {
-  const decided = new Map<string, boolean>();
-  return (key) => {
-    let drop = decided.get(key);
-    if (drop === undefined) {
-      drop = rule(key);
-      if (decided.size >= MAX_DECIDED) decided.clear();
-      decided.set(key, drop);
-    }
-    return drop;
-  };
+  return boundedMemo(rule, MAX_DECIDED);
 }
 
 /**
