@@ -43,7 +43,10 @@ const ERAS = [
   { start: NOW - 12 * DAY, invocations: 40, stepMs: 5 * MINUTE, seed: 2 },
   { start: NOW - 4 * DAY, invocations: 80, stepMs: 3 * MINUTE, seed: 3 },
   { start: NOW - 23 * HOUR, invocations: 500, stepMs: 150_000, seed: 4 },
-  { start: NOW - 50 * MINUTE, invocations: 150, stepMs: 15_000, seed: 5 },
+  // Enough that tail sampling (drawn from random invocation ids, so different each run) leaves
+  // every monitor heartbeats in the last hour: about 18 each before sampling, none left for some
+  // monitor about once in 60,000 runs.
+  { start: NOW - 50 * MINUTE, invocations: 450, stepMs: 5_000, seed: 5 },
 ];
 const SAMPLED = [
   "run_complete",
