@@ -1,3 +1,4 @@
+import { seededRandom } from "./seeded-random.mjs";
 /**
  * A busy archive day for tests, the benchmark and the browser test: archive objects as the
  * collectors write them (keys, `customMetadata`), small (a few events each) so that tens of
@@ -19,20 +20,9 @@ const CAPSULES = Array.from({ length: 40 }, (_, i) => `cap_${i}`);
 const IMPORTANCE_SHARES = [0.3, 0.15, 0.4, 0.15];
 const HOUR = 3_600_000;
 
-function seeded(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** The objects of `hours` hours before `end` (epoch ms), `perHour` objects an hour. */
 export function busyDay({ end, hours = 24, perHour = 2100, seed = 7 }) {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = (list) => list[Math.floor(random() * list.length)];
   const objects = [];
   let n = 0;

@@ -99,17 +99,7 @@ export async function getJson<T = QueryAnswer>(path: string): Promise<{ status: 
   return { status: res.status, body: (await res.json()) as T };
 }
 
-/** A small deterministic generator, so datasets are varied but the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export { seededRandom } from "../../scripts/lib/seeded-random.mjs";
 
 export function pickFrom<T>(random: () => number, values: readonly T[]): T {
   return values[Math.floor(random() * values.length)]!;
