@@ -26,8 +26,34 @@ export function formatArg(arg: unknown): string {
   }
 }
 
-export function formatArgs(args: readonly unknown[]): string {
-  return args.map(formatArg).join(" ");
+const SPECIFIER = /%[sdifjoOc%]/g;
+
+/**
+ * Applies console's format specifiers (`console.log("token=%s", token)` prints "token=…"): the
+ * first argument with the arguments it consumes rendered in, then the rest as they were. Done
+ * before anything else reads the call, so that redaction sees what console would print.
+ */
+export function applyFormatSpecifiers(args: readonly unknown[], render: (arg: unknown) => string = formatArg): unknown[] {
+  const [first] = args;
+  if (args.length < 2 || typeof first !== "string" || first.indexOf("%") === -1) return args as unknown[];
+  let next = 1;
+  const text = first.replace(SPECIFIER, (specifier) => {
+    if (specifier === "%%") return "%";
+    if (next >= args.length) return specifier;
+    const arg = args[next++];
+    switch (specifier) {
+      case "%c":
+        return "";
+      case "%d":
+      case "%i":
+        return typeof arg === "number" ? String(Math.trunc(arg)) : typeof arg === "bigint" ? `${arg}n` : "NaN";
+      case "%f":
+        return typeof arg === "number" ? String(arg) : "NaN";
+      default:
+        return render(arg);
+    }
+  });
+  return [text, ...args.slice(next)];
 }
 
 /** Only a string is printed as itself: String() of a producer's object may run its code and throw. */

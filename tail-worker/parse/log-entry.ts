@@ -1,5 +1,5 @@
 import { errorMessage } from "../../schemas/lib/error-message";
-import { formatArg } from "./format-args";
+import { applyFormatSpecifiers, formatArg } from "./format-args";
 import { startsLikeJsonContainer } from "./json-start";
 import { parseLenientJson } from "./lenient-json";
 import { newParsedEvent, type ParsedEvent } from "./parsed-event";
@@ -57,6 +57,7 @@ export function parseLogEntry(log: unknown, fallbackTime: number, localDev: bool
       args = args.slice(1);
     }
   }
+  args = applyFormatSpecifiers(args, renderArg);
   const event = eventFromArgs(args, level, timestamp, problems);
   if (problems.length > 0) markProblems(event, problems);
   return { event, scriptHint };
@@ -101,19 +102,23 @@ function eventFromArgs(args: unknown[], level: string, timestamp: number, proble
   const structured: unknown[] = [];
   const rest: string[] = [];
   for (const arg of args) {
-    if (isUnreadable(arg)) rest.push(`[unreadable: ${arg.reason}]`);
-    else if (isStructured(arg)) structured.push(toPlain(arg, problems));
-    else rest.push(formatArg(arg));
+    if (!isUnreadable(arg) && isStructured(arg)) structured.push(toPlain(arg, problems));
+    else rest.push(renderArg(arg));
   }
   // An empty call is kept as an empty text event rather than as nothing.
   const text = rest.length > 0 || structured.length === 0 ? rest.join(" ") : undefined;
   const [only] = structured;
-  if (structured.length === 1 && isPlainObject(only)) {
-    return fromObject(only, level, timestamp, text, undefined);
-  }
-  const event = logEvent(level, timestamp, structured.length > 0 ? { args: structured } : {});
+  const event =
+    structured.length === 1 && isPlainObject(only)
+      ? fromObject(only, level, timestamp, text, undefined)
+      : logEvent(level, timestamp, structured.length > 0 ? { args: structured } : {});
   if (text !== undefined) event.text = text;
+  if (rest.length > 1) event.argsJoined = true;
   return event;
+}
+
+function renderArg(arg: unknown): string {
+  return isUnreadable(arg) ? `[unreadable: ${arg.reason}]` : formatArg(arg);
 }
 
 /**

@@ -10,6 +10,11 @@ export interface ParsedEvent {
   level?: string;
   channel?: string;
   text?: string;
+  /**
+   * The text joins several console arguments, so a secret's name and its value may stand apart
+   * (`console.log("token", token)` prints "token abc123").
+   */
+  argsJoined?: true;
   parseError?: string;
   /**
    * The log line `data` was strictly parsed from: the archive keeps it byte for byte where it
@@ -50,6 +55,7 @@ export function newParsedEvent(
     level,
     channel: undefined,
     text: undefined,
+    argsJoined: undefined,
     parseError: undefined,
     raw: undefined,
     rawKeys: undefined,

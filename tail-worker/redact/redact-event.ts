@@ -2,6 +2,7 @@ import type { SecurityConfig } from "../../schemas/config/config";
 import type { ParsedEvent } from "../parse/parsed-event";
 import type { Redactor } from "./redact-fields";
 import { dropPersonalRequestMetadata } from "./request-metadata";
+import { lineMayHoldSecretText } from "./secret-text";
 
 /**
  * Redacts one event before anything stores or forwards it: its data at any depth, the secret
@@ -12,12 +13,11 @@ import { dropPersonalRequestMetadata } from "./request-metadata";
  */
 export function redactEvent(event: ParsedEvent, redactor: Redactor, security: SecurityConfig): void {
   if (event.kind === "invocation") dropPersonalRequestMetadata(event.data, security);
-  // A line with no "=" (nor an escape that could make one) holds no query parameter to look for.
   const raw = event.raw;
-  const changed = redactor.redact(event.data, raw === undefined || raw.indexOf("=") !== -1 || raw.indexOf("\\u") !== -1);
+  const changed = redactor.redact(event.data, raw === undefined || lineMayHoldSecretText(raw));
   if (changed) event.raw = undefined;
   else if (raw !== undefined) event.rawKeys = redactor.keysWalked();
-  if (event.text !== undefined) event.text = redactor.redactText(event.text);
+  if (event.text !== undefined) event.text = redactor.redactText(event.text, event.argsJoined === true);
   // What could not be read is named with the error it threw, which is the producer's text too.
   if (event.parseError !== undefined) event.parseError = redactor.redactText(event.parseError);
 }

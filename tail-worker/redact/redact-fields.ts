@@ -9,17 +9,16 @@ import {
   WORD_REDACT_FIELDS,
 } from "../../schemas/config/redaction";
 import { setOwn } from "../../schemas/lib/own-property";
-import { startsLikeJsonContainer } from "../parse/json-start";
 import { ipHasher, sessionHasher } from "./pseudonym";
-
-export const REDACTED = "[REDACTED]";
+import { REDACTED, secretText } from "./secret-text";
 
 export interface Redactor {
   /**
    * Redacts data in place, at any depth: values of secret-named fields, the value of a
-   * `[name, value]` pair or `{name, value}` entry whose name is secret, secret query parameters
-   * inside any string (unless `scanStrings` is false: the caller knows none holds a "="); client
-   * IPs become keyed hashes. Answers whether anything was replaced.
+   * `[name, value]` pair or `{name, value}` entry whose name is secret, secrets written inside any
+   * string (see secret-text.ts; unless `scanStrings` is false: the caller knows no string holds
+   * one, see lineMayHoldSecretText); client IPs become keyed hashes. Answers whether anything was
+   * replaced.
    */
   redact(root: unknown, scanStrings?: boolean): boolean;
   /**
@@ -28,11 +27,12 @@ export interface Redactor {
    */
   keysWalked(): number;
   /**
-   * Free text: the values of secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`)
-   * are redacted wherever they appear. Text that looks like a JSON object or array (a line that
-   * could not be parsed) also loses the values of its secret-named keys (`"password": "…"`).
+   * Console text: secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`), values
+   * after secret names (`password: …`, `"apiKey":"…"`, `token=…`), bearer tokens, JWTs and URL
+   * passwords are redacted wherever they appear; in text joined from several console arguments,
+   * also a credential-like word after a secret's name (`token abc123`).
    */
-  redactText(text: string): string;
+  redactText(text: string, argsJoined?: boolean): string;
 }
 
 const PLAIN = 0;
@@ -51,11 +51,6 @@ const redactors = new WeakMap<SecurityConfig, Redactor>();
 
 /** `name=value` at the start of a string or after `?`, `&`, `;` or `#`: a query or fragment parameter. */
 const PARAMETER = /(^|[?&;#])([^=&#?;\s"'<>]{1,100})=([^&#;\s"'<>]*)/g;
-/**
- * `"key": value`, `'key': value`, `key=value` in text that looks like an object. A key starts only
- * where no key character precedes it, so a long run of them is not tried at every position.
- */
-const KEY_VALUE = /(?<![\w$.-])(["']?)([\w$.-]{1,100})\1(\s*[:=]\s*)("(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|[^\s,;&}\]]*)/g;
 /** `for=` and `by=` of a Forwarded header, with an optional quoted or bracketed address. */
 const FORWARDED_ADDRESS = /\b(for|by)=("[^"]*"|[^;,\s]*)/gi;
 
@@ -109,6 +104,19 @@ function createRedactor(security: SecurityConfig): Redactor {
     return value;
   }
 
+  const redactSecret = () => REDACTED;
+  /** What a value written after a name in text becomes; undefined when the name is a plain one. */
+  function namedValue(name: string): ((value: string) => string) | undefined {
+    const verdict = verdictOf(name);
+    if (verdict === PLAIN) return undefined;
+    return verdict === SECRET ? redactSecret : verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
+  }
+  const secrets = secretText(namedValue);
+
+  function redactString(text: string): string {
+    return redactParameters(secrets.redactString(text));
+  }
+
   function hashForwarded(header: string): string {
     return header.replace(FORWARDED_ADDRESS, (_, name: string, address: string) => `${name}=${hash(address.replace(/^"|"$/g, ""))}`);
   }
@@ -159,7 +167,7 @@ function createRedactor(security: SecurityConfig): Redactor {
           const item = node[i];
           if (typeof item === "string") {
             if (!scanStrings) continue;
-            const redacted = redactParameters(item);
+            const redacted = redactString(item);
             if (redacted !== item) {
               node[i] = redacted;
               changed = true;
@@ -179,7 +187,7 @@ function createRedactor(security: SecurityConfig): Redactor {
         if (verdict === PLAIN) {
           if (typeof value === "string") {
             if (!scanStrings) continue;
-            const redacted = redactParameters(value);
+            const redacted = redactString(value);
             if (redacted !== value) {
               replace(record, key, redacted);
               changed = true;
@@ -215,19 +223,8 @@ function createRedactor(security: SecurityConfig): Redactor {
     return changed;
   }
 
-  function redactText(text: string): string {
-    if (!startsLikeJsonContainer(text)) return redactParameters(text);
-    return redactParameters(
-      text.replace(KEY_VALUE, (match, quote: string, name: string, separator: string, value: string) => {
-        const verdict = verdictOf(name);
-        if (verdict === PLAIN || value === "") return match;
-        const inner = value.replace(/^(["'])(.*?)\1?$/s, "$2");
-        const quoted = /^["']/.test(value) ? (v: string) => `${value[0]}${v}${value[0]}` : (v: string) => v;
-        const redacted =
-          verdict === SECRET ? REDACTED : verdict === IP ? hash(inner) : verdict === SESSION ? hashSession(inner) : hashForwarded(inner);
-        return `${quote}${name}${quote}${separator}${quoted(redacted)}`;
-      }),
-    );
+  function redactText(text: string, argsJoined = false): string {
+    return redactParameters(argsJoined ? secrets.redactJoinedArgs(text) : secrets.redactString(text));
   }
 
   return { redact, redactText, keysWalked: () => walkedKeys };

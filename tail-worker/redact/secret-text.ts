@@ -1,0 +1,111 @@
+/**
+ * Secrets written into free text rather than under a field name: `token=…` or `password: …` in a
+ * sentence or a logfmt line, `"apiKey":"…"` inside a message, `Authorization: Bearer …`, a bare
+ * bearer token or JWT, the password of a `scheme://user:password@host` URL, and (in text joined
+ * from console arguments) a secret name followed by a value that looks like one, as
+ * `console.log("token", token)` prints.
+ */
+
+export const REDACTED = "[REDACTED]";
+
+/** What a value written after this name becomes, or undefined when the name is a plain one. */
+export type NamedValueRedaction = (name: string) => ((value: string) => string) | undefined;
+
+export interface SecretText {
+  /** Every form but the bare "name value" one: for any string, in data or in text. */
+  redactString(text: string): string;
+  /** Also the bare "name value" form of console arguments joined by spaces (`console.log("token", t)`). */
+  redactJoinedArgs(text: string): string;
+}
+
+/**
+ * `key: `, `"key": `, `key=` wherever a key starts (no key character before it, so a long run of
+ * them is not tried at every position); VALUE then reads what follows.
+ */
+const KEY = /(?<![\w$.-])(["']?)([\w$.-]{1,100})\1(\s*[:=]\s*)/g;
+/** A quoted value, or a bare one; under a credential header it may start with its scheme (`Bearer …`). */
+const VALUE = /\[REDACTED\]|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|(?:(?:bearer|basic|digest|token)\s+)?[^\s,;&}\]]*/iy;
+/** A bearer token anywhere (RFC 6750's token68 characters). */
+const BEARER = /\b(bearer\s+)[\w.~+/-]{6,}=*/gi;
+/** A JSON Web Token anywhere: three base64url parts, the first two JSON objects (`eyJ`). */
+const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
+/** The password of a URL's userinfo. */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:)([^\s/@]{1,500})@/gi;
+/** A key, spaces, then a word: the bare "name value" form of joined console arguments. */
+const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)([^\s"'<>,;]{4,500})/g;
+
+export function secretText(redactNamed: NamedValueRedaction): SecretText {
+  function redactString(text: string): string {
+    // Named values first: `Authorization: Bearer …` loses its scheme and token as one value.
+    let out = text.indexOf(":") === -1 && text.indexOf("=") === -1 ? text : redactKeyValues(text);
+    // Searches led by a rare character first: this runs on every string a scanned event holds.
+    if (out.indexOf(".eyJ") !== -1) out = out.replace(JWT, REDACTED);
+    if (out.indexOf("@") !== -1 && out.indexOf("://") !== -1) out = out.replace(URL_PASSWORD, `$1${REDACTED}@`);
+    if (mayHoldBearer(out)) out = out.replace(BEARER, (_, scheme: string) => `${scheme}${REDACTED}`);
+    return out;
+  }
+
+  function redactKeyValues(text: string): string {
+    let out = "";
+    let copied = 0;
+    KEY.lastIndex = 0;
+    for (let key = KEY.exec(text); key !== null; key = KEY.exec(text)) {
+      // A plain key's value is not read at all: the scan goes on right after the key, so a value
+      // that holds the next key ("Error: token: …") is searched, and no character twice.
+      const redact = redactNamed(key[2]!);
+      if (redact === undefined) continue;
+      const valueStart = key.index + key[0].length;
+      VALUE.lastIndex = valueStart;
+      const value = VALUE.exec(text)?.[0] ?? "";
+      if (value === "" || value === REDACTED) continue;
+      const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
+      const inner = quote === "" ? value : value.slice(1, value.length > 1 && value.endsWith(quote) ? -1 : undefined);
+      const replaced = redact(inner);
+      if (replaced === inner) continue;
+      out += `${text.slice(copied, valueStart)}${quote}${replaced}${quote}`;
+      copied = valueStart + value.length;
+      KEY.lastIndex = copied;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
+  }
+
+  function redactJoinedArgs(text: string): string {
+    return redactString(text).replace(NAME_SPACE_VALUE, (match, name: string, space: string, value: string) => {
+      const redact = value === REDACTED || !looksLikeSecret(value) ? undefined : redactNamed(name);
+      return redact === undefined ? match : `${name}${space}${redact(value)}`;
+    });
+  }
+
+  return { redactString, redactJoinedArgs };
+}
+
+/**
+ * Whether a JSON log line could hold a secret inside a string value that its field names do not
+ * show. Each test is one native search for a rare character or word, so that the common line (none
+ * of them) costs little (a search led by a frequent character, as "eyJ" or "://" would be, costs
+ * several times more): "=" (a parameter or `key=value`), an escape (which can spell anything, and
+ * `\"` is JSON written inside a string), ": " (`password: …`), "@" (a URL password), ".eyJ" (a
+ * JWT's second part) and a bearer scheme. `token:abc` with no space is found in text, not here.
+ */
+export function lineMayHoldSecretText(line: string): boolean {
+  return (
+    line.indexOf("=") !== -1 ||
+    line.indexOf("\\") !== -1 ||
+    line.indexOf("@") !== -1 ||
+    line.indexOf(".eyJ") !== -1 ||
+    mayHoldBearer(line) ||
+    line.indexOf(": ") !== -1
+  );
+}
+
+function mayHoldBearer(text: string): boolean {
+  return text.indexOf("Bearer") !== -1 || text.indexOf("bearer") !== -1 || text.indexOf("BEARER") !== -1;
+}
+
+/**
+ * A word that reads like a credential rather than like prose after a secret's name ("token
+ * expired", "password reset"): it holds a digit, a capital after its first letter, or a symbol.
+ */
+function looksLikeSecret(word: string): boolean {
+  return /[0-9_+/=-]|.[A-Z]/.test(word);
+}

@@ -1,0 +1,115 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../schemas/config/config";
+import type { Env } from "../schemas/config/env";
+import type { EventEnvelope } from "../schemas/event-envelope";
+import { toWireEvents } from "../tail-worker/tail-handler";
+import { fetchEvent, log, traceItem } from "./helpers/trace-items";
+
+const SECRET = "Sx9secretVALUE77";
+const JWT_TOKEN = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.${SECRET}`;
+
+function archivedJson(item: unknown): string[] {
+  const config = loadConfig({ ...env, IP_HASH_SALT: "salt-for-tests-0123456789" } as Env);
+  return toWireEvents([item], config, Date.now()).map((event) => event.json);
+}
+
+function archived(item: unknown): EventEnvelope[] {
+  return archivedJson(item).map((json) => JSON.parse(json) as EventEnvelope);
+}
+
+/** Every way of writing a secret into text, each put in every place text reaches the archive. */
+const TEXT_FORMS: Record<string, string> = {
+  "a query parameter": `GET /login?user=bob&access_token=${SECRET}`,
+  "key=value after a space": `login failed for bob password=${SECRET}`,
+  logfmt: `level=info user=bob api_key=${SECRET} took=12ms`,
+  "logfmt with a quoted value": `level=info password="${SECRET} and more" done`,
+  "key: value": `retrying with token: ${SECRET}`,
+  "key:value": `cfg secret:${SECRET}`,
+  "a header line": `Authorization: Bearer ${SECRET}`,
+  "a basic header line": `authorization: Basic ${SECRET}`,
+  "a bare bearer token": `calling upstream with bearer ${SECRET}`,
+  "JSON inside a sentence": `request body {"user":"bob","password":"${SECRET}"}`,
+  "single-quoted JSON-ish": `payload {'apiKey': '${SECRET}'}`,
+  "a JWT": `session started ${JWT_TOKEN} ok`,
+  "a URL password": `connecting to postgres://app:${SECRET}@db.internal:5432/main`,
+  "a key after a plain key": `Error: token: ${SECRET}`,
+};
+
+const PLACES: Record<string, (text: string) => unknown> = {
+  "a console line": (text) => traceItem({ logs: [log("log", text)] }),
+  "a string field of a JSON line": (text) => traceItem({ logs: [log("log", JSON.stringify({ _event: "step", message: text }))] }),
+  "a pretty-printed JSON line": (text) => traceItem({ logs: [log("log", JSON.stringify({ _event: "step", message: text }, null, 2))] }),
+  "an exception message": (text) =>
+    traceItem({ exceptions: [{ timestamp: 1, name: "Error", message: text, stack: `Error: ${text}\n    at f` }] }),
+  "a diagnostics-channel message": (text) => traceItem({ diagnosticsChannelEvents: [{ timestamp: 1, channel: "db", message: text }] }),
+  "an object argument's field": (text) => traceItem({ logs: [log("warn", "step", { detail: text })] }),
+};
+
+/**
+ * A compact JSON line is searched for these forms only when it holds one of their marks (see
+ * lineMayHoldSecretText); `secret:value` with no space has none, so it is found in text only.
+ */
+const NOT_IN_COMPACT_JSON = new Set(["key:value"]);
+
+describe("secrets written into text", () => {
+  for (const [form, text] of Object.entries(TEXT_FORMS)) {
+    for (const [place, item] of Object.entries(PLACES)) {
+      if (place === "a string field of a JSON line" && NOT_IN_COMPACT_JSON.has(form)) continue;
+      it(`${form} in ${place} is redacted`, () => {
+        const json = archivedJson(item(text)).join("\n");
+        expect(json).not.toContain(SECRET);
+        expect(json).toContain("[REDACTED]");
+      });
+    }
+  }
+
+  it("redacts the URL password of the invocation's request", () => {
+    const json = archivedJson(traceItem({ event: fetchEvent("GET", `https://bob:${SECRET}@example.com/a?b=1`, 200) })).join("\n");
+    expect(json).not.toContain(SECRET);
+    expect(json).toContain("https://bob:[REDACTED]@example.com/a?b=1");
+  });
+
+  it("applies console format specifiers before redacting, as console prints them", () => {
+    const [, event] = archived(traceItem({ logs: [log("log", "user %s token=%s (%d%%)", "bob", SECRET, 42.7)] }));
+    expect(event!.text).toBe("user bob token=[REDACTED] (42%)");
+  });
+
+  it("redacts a value passed after a secret's name as the next console argument", () => {
+    const events = archived(traceItem({ logs: [log("log", "token", SECRET), log("log", "password", "hunter2")] }));
+    expect(events.map((e) => e.text)).toEqual([undefined, "token [REDACTED]", "password [REDACTED]"]);
+  });
+
+  it("keeps prose and plain values that only mention a secret's name", () => {
+    const kept = [
+      "token expired, please sign in",
+      "password reset requested for bob",
+      "Authorization header missing",
+      "cache hit for key user:42",
+      "status=200 duration=12ms tokens=1500",
+      "see https://example.com/docs?page=2#auth",
+      "Error: upstream timed out",
+    ];
+    const events = archived(traceItem({ logs: kept.map((text) => log("log", text)) }));
+    expect(events.slice(1).map((e) => e.text)).toEqual(kept);
+  });
+
+  it("hashes a client IP written after its name in text, like the field", () => {
+    const [, event] = archived(traceItem({ logs: [log("log", "blocked request from ip=203.0.113.9 at edge")] }));
+    expect(event!.text).not.toContain("203.0.113.9");
+    expect(event!.text).toMatch(/^blocked request from ip=\S+ at edge$/);
+  });
+
+  it("redacts every secret of a line, not only the first", () => {
+    const [, event] = archived(traceItem({ logs: [log("log", `a=1 token=${SECRET}1 b=2 password: ${SECRET}2 Bearer ${SECRET}3`)] }));
+    expect(event!.text).not.toContain(SECRET);
+    expect(event!.text).toContain("a=1");
+    expect(event!.text).toContain("b=2");
+  });
+
+  it("leaves already redacted text as it is", () => {
+    const text = "password=[REDACTED] Authorization: [REDACTED]";
+    const [, event] = archived(traceItem({ logs: [log("log", text)] }));
+    expect(event!.text).toBe(text);
+  });
+});
