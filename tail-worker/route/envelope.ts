@@ -3,7 +3,7 @@ import { errorMessage } from "../../schemas/lib/error-message";
 import { utf8ByteLength } from "../../schemas/lib/utf8";
 import { isPlainJson, wellFormed, wellFormedJson } from "../../schemas/lib/well-formed-json";
 import type { ClassifiedEvent } from "../classify/classified-event";
-import { countJsonKeys, lineHoldsAllKeys } from "../parse/json-keys";
+import { lineHoldsAllKeys, lineHoldsKeys } from "../parse/json-keys";
 import type { ParsedTraceItem } from "../parse/parsed-event";
 import { toPlain } from "../parse/plain-value";
 
@@ -163,7 +163,7 @@ function headOf(event: ClassifiedEvent, script: string | null): Head {
 function dataJson(event: ClassifiedEvent): string {
   const line = event.raw;
   if (line === undefined) return JSON.stringify(event.data);
-  const holdsAllKeys = event.rawKeys === undefined ? lineHoldsAllKeys(line, event.data) : countJsonKeys(line) === event.rawKeys;
+  const holdsAllKeys = event.rawKeys === undefined ? lineHoldsAllKeys(line, event.data) : lineHoldsKeys(line, event.rawKeys);
   if (holdsAllKeys) return line;
   return JSON.stringify(event.data);
 }
