@@ -152,6 +152,7 @@ describe("secrets in odd places", () => {
       `{"a":{"b":{"secret":"${S}"}},"a":1}`,
       `{"note":"has \\"quotes\\": and colons","password":"${S}","password":"[REDACTED]"}`,
       `{"_event":"dup","rows":[[{"k":"${S}","k":2}],{"m":{"n":null}}],"flag":true}`,
+      `{ "password" : "${S}" , "password" : "[REDACTED]" , "at" : "12:00" }`,
     ];
     for (const line of lines) {
       const { events, text } = archivedText(traceItem({ logs: [log("log", line)] }));

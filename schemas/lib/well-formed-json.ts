@@ -14,6 +14,16 @@ export function wellFormedJson(json: string): string {
   return json.toWellFormed().replace(ESCAPE, (match, _high, _low, lone: string | undefined) => (lone === undefined ? match : "\\ufffd"));
 }
 
+/**
+ * Whether wellFormedJson leaves a text as it is because it holds no `\u` escape and no lone
+ * surrogate. Text joined from such parts is such text too when no part ends in a backslash (as no
+ * JSON value or field name does), so a writer can check its parts where they are made, the
+ * repeated ones once, rather than the whole text again.
+ */
+export function isPlainJson(json: string): boolean {
+  return json.indexOf("\\u") === -1 && json.isWellFormed();
+}
+
 /** A string with every lone surrogate replaced by U+FFFD. */
 export function wellFormed(text: string): string {
   return text.isWellFormed() ? text : text.toWellFormed();

@@ -34,7 +34,19 @@ function escaped(text: string, at: number): boolean {
  * two `"password"` keys could hold a secret the value does not show).
  */
 export function lineHoldsAllKeys(line: string, parsed: unknown): boolean {
-  return countJsonKeys(line) === countValueKeys(parsed);
+  return lineHoldsKeys(line, countValueKeys(parsed));
+}
+
+/**
+ * Whether a JSON line holds exactly `keys` object keys, the count of the value parsed from
+ * it. Each key is followed by a colon: a line with no more colons than that holds no other key,
+ * and is answered after a native search per colon; only one with colons inside its strings (a URL,
+ * a time of day) is counted exactly.
+ */
+export function lineHoldsKeys(line: string, keys: number): boolean {
+  let colons = 0;
+  for (let at = line.indexOf(":"); at !== -1; at = line.indexOf(":", at + 1)) if (++colons > keys) break;
+  return colons === keys || countJsonKeys(line) === keys;
 }
 
 /** Object keys in a parsed value, at any depth (iteratively: parsed JSON may nest very deep). */

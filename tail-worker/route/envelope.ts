@@ -1,9 +1,9 @@
 import type { WireEvent } from "../../schemas/collector-rpc";
 import { errorMessage } from "../../schemas/lib/error-message";
 import { utf8ByteLength } from "../../schemas/lib/utf8";
-import { wellFormed, wellFormedJson } from "../../schemas/lib/well-formed-json";
+import { isPlainJson, wellFormed, wellFormedJson } from "../../schemas/lib/well-formed-json";
 import type { ClassifiedEvent } from "../classify/classified-event";
-import { countJsonKeys, lineHoldsAllKeys } from "../parse/json-keys";
+import { lineHoldsAllKeys, lineHoldsKeys } from "../parse/json-keys";
 import type { ParsedTraceItem } from "../parse/parsed-event";
 import { toPlain } from "../parse/plain-value";
 
@@ -21,6 +21,7 @@ export function buildWireEvents(
   into: WireEvent[] = [],
 ): WireEvent[] {
   const afterId = `","invocationId":"${invocationId}",`;
+  const idsPlain = isPlainJson(invocationId);
   for (let position = 0; position < events.length; position++) {
     const event = events[position]!;
     const id = `${invocationId}-${position}`;
@@ -28,13 +29,11 @@ export function buildWireEvents(
     let json: string;
     let asText = event.unreadable === true || (event.text !== undefined && isEmpty(event.data));
     try {
-      json = envelopeJson(ids, item.script, event);
+      json = envelopeJson(ids, idsPlain, item.script, event);
     } catch (error) {
       asText = true;
-      json = unserialisableEvent(envelopeOf(id, invocationId, item.script, event), error);
+      json = wellFormedJson(unserialisableEvent(envelopeOf(id, invocationId, item.script, event), error));
     }
-    // Strict readers refuse a lone surrogate (`\ud800`) anywhere in the object, so none is archived.
-    json = wellFormedJson(json);
     // Three bytes per UTF-16 unit at most: short events skip the exact count.
     if (json.length * 3 > maxEventBytes) {
       const bytes = utf8ByteLength(json);
@@ -61,18 +60,24 @@ export function buildWireEvents(
 /**
  * The archived event, written field by field in the order of the envelope after `ids` (its
  * opening brace and ids): what JSON.stringify of that object writes, without building the object
- * (which measures slower in the tail path). Throws what JSON.stringify throws on data nested too
- * deep for its stack.
+ * (which measures slower in the tail path), made well-formed (see wellFormedJson). Throws what
+ * JSON.stringify throws on data nested too deep for its stack.
  */
-function envelopeJson(ids: string, script: string | null, event: ClassifiedEvent): string {
+function envelopeJson(ids: string, idsPlain: boolean, script: string | null, event: ClassifiedEvent): string {
   const head = headOf(event, script);
-  let json = `${ids}${head.beforeTime}${numberJson(event.timestamp)}${head.afterTime}`;
-  if (event.channel !== undefined) json += `,"channel":${JSON.stringify(event.channel)}`;
-  if (event.text !== undefined) json += `,"text":${JSON.stringify(event.text)}`;
-  if (event.parseError !== undefined) json += `,"parseError":${JSON.stringify(event.parseError)}`;
-  if (event.validation !== undefined) json += `,"validation":${JSON.stringify(event.validation)}`;
+  // Strict readers refuse a lone surrogate (`\ud800`) anywhere in the object, so none is archived.
+  // Each part is checked where it is written (a head once, when it is made): when all are plain,
+  // the whole is, and is not scanned (nor flattened) again.
+  let fields = "";
+  if (event.channel !== undefined) fields += `,"channel":${JSON.stringify(event.channel)}`;
+  if (event.text !== undefined) fields += `,"text":${JSON.stringify(event.text)}`;
+  if (event.parseError !== undefined) fields += `,"parseError":${JSON.stringify(event.parseError)}`;
+  if (event.validation !== undefined) fields += `,"validation":${JSON.stringify(event.validation)}`;
   const sampleRate = event.sampleRate ?? 1;
-  return `${json}${sampleRate === 1 ? ',"sampleRate":1,"data":' : `,"sampleRate":${numberJson(sampleRate)},"data":`}${dataJson(event)}}`;
+  const data = dataJson(event);
+  const json = `${ids}${head.beforeTime}${numberJson(event.timestamp)}${head.afterTime}${fields}${sampleRate === 1 ? ',"sampleRate":1,"data":' : `,"sampleRate":${numberJson(sampleRate)},"data":`}${data}}`;
+  const plain = idsPlain && head.plain && (fields === "" || isPlainJson(fields)) && isPlainJson(data);
+  return plain ? json : wellFormedJson(json);
 }
 
 /**
@@ -89,6 +94,8 @@ interface Head {
   level: string | undefined;
   beforeTime: string;
   afterTime: string;
+  /** Both texts are plain JSON (see isPlainJson). */
+  plain: boolean;
 }
 
 const MAX_HEADS = 2_000;
@@ -114,14 +121,17 @@ function headOf(event: ClassifiedEvent, script: string | null): Head {
         return head;
     }
   }
+  const beforeTime = `"type":${JSON.stringify(type)},"kind":"${kind}","importance":${importance},"timestamp":`;
+  const afterTime = `,"script":${script === null ? "null" : JSON.stringify(script)},"namespace":${namespace === null ? "null" : JSON.stringify(namespace)}${level === undefined ? "" : `,"level":${JSON.stringify(level)}`}`;
   const head: Head = {
     kind,
     importance,
     script,
     namespace,
     level,
-    beforeTime: `"type":${JSON.stringify(type)},"kind":"${kind}","importance":${importance},"timestamp":`,
-    afterTime: `,"script":${script === null ? "null" : JSON.stringify(script)},"namespace":${namespace === null ? "null" : JSON.stringify(namespace)}${level === undefined ? "" : `,"level":${JSON.stringify(level)}`}`,
+    beforeTime,
+    afterTime,
+    plain: isPlainJson(beforeTime) && isPlainJson(afterTime),
   };
   // Types, scripts and levels are the producer's: long ones are not kept, a type seen in many
   // combinations keeps its first few, and past MAX_HEADS the heads start over.
@@ -153,7 +163,7 @@ function headOf(event: ClassifiedEvent, script: string | null): Head {
 function dataJson(event: ClassifiedEvent): string {
   const line = event.raw;
   if (line === undefined) return JSON.stringify(event.data);
-  const holdsAllKeys = event.rawKeys === undefined ? lineHoldsAllKeys(line, event.data) : countJsonKeys(line) === event.rawKeys;
+  const holdsAllKeys = event.rawKeys === undefined ? lineHoldsAllKeys(line, event.data) : lineHoldsKeys(line, event.rawKeys);
   if (holdsAllKeys) return line;
   return JSON.stringify(event.data);
 }
