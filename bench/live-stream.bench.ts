@@ -146,7 +146,7 @@ it("live stream: ingest with 0 and 20 open streams (the collector's share and th
     return realisticInvocations(count, day).map((item) => toWireEvents([item], config, Date.now()));
   };
   let calls = 0;
-  /** Ingest calls, each timed; the alarm's flushes run between them, untimed, as before. */
+  /** Ingest calls, each timed; the alarm's flushes run between them, untimed. */
   const ingest = async (batches: WireEvent[][], into: number[], startedAt?: Map<string, number>) => {
     let events = 0;
     for (const batch of batches) {
@@ -198,8 +198,8 @@ it("live stream: ingest with 0 and 20 open streams (the collector's share and th
   const received = () => sum(consumers.map((c) => c.delivered + c.skipped));
   /**
    * Waits until the shard has handed over its last matches and the clients have them. The shard is
-   * asked only once its delivery interval has passed quietly: calls into it meanwhile would hold
-   * its delivery timer back (as ingest calls may, which is why each stored batch checks it too).
+   * asked only once a delivery interval has passed quietly, so that the waiting itself calls into
+   * it as little as it can while its delivery timer is due.
    */
   const settled = () =>
     until(
