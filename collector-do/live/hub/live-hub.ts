@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { allCollectorShards } from "../../../schemas/collector-shards";
 import type { Env } from "../../../schemas/config/env";
 import { backoffDelayMs } from "../../../schemas/lib/backoff";
+import { utf8ByteLength } from "../../../schemas/lib/utf8";
 import {
   LIVE_MAX_BUFFER_EVENTS,
   LIVE_MAX_SAMPLES,
@@ -109,6 +110,8 @@ export class LiveHub extends DurableObject<Env> implements LiveHubRpc {
   /** Matched events from a shard: each stream gets what its buffer has room for, the rest is counted as skipped. */
   async deliver(delivery: LiveDelivery): Promise<LiveDeliveryAnswer> {
     let stale = false;
+    const sizes: number[] = [];
+    const sizeOf = (index: number) => (sizes[index] ??= utf8ByteLength(delivery.events[index]!));
     for (const entry of delivery.streams) {
       const ws = this.ctx.getWebSockets(entry.id)[0];
       const state = ws?.readyState === OPEN ? (ws.deserializeAttachment() as StreamState) : null;
@@ -117,8 +120,9 @@ export class LiveHub extends DurableObject<Env> implements LiveHubRpc {
         continue;
       }
       state.skipped += entry.skipped;
-      const events = entry.events.flatMap((i) => delivery.events[i] ?? []);
-      const plan = planDelivery(state, events, this.samples.get(state.id));
+      const indexes = entry.events.filter((i) => delivery.events[i] !== undefined);
+      const events = indexes.map((i) => delivery.events[i]!);
+      const plan = planDelivery(state, events, this.samples.get(state.id), (i) => sizeOf(indexes[i]!));
       try {
         for (const message of plan.messages) ws.send(message);
       } catch {

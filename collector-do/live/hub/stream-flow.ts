@@ -73,9 +73,15 @@ export interface FlowPlan {
  * Sends what the stream's buffer has room for, in order, and counts the rest as skipped: once one
  * event is skipped, every later one of this delivery is too, so that a marker always sits where
  * the gap is. A marker for an earlier gap goes first, as soon as the buffer has room again. One
- * event larger than the byte budget still goes when nothing else is in flight.
+ * event larger than the byte budget still goes when nothing else is in flight. `sizeOf` answers an
+ * event's UTF-8 size: the hub counts each event of a delivery once, whatever the streams it goes to.
  */
-export function planDelivery(state: StreamState, events: readonly string[], samples: SkipSamples | undefined): FlowPlan {
+export function planDelivery(
+  state: StreamState,
+  events: readonly string[],
+  samples: SkipSamples | undefined,
+  sizeOf: (index: number) => number = (index) => utf8ByteLength(events[index]!),
+): FlowPlan {
   const messages: string[] = [];
   let inFlight = state.sent.events - state.acked.events;
   let inFlightBytes = state.sent.bytes - state.acked.bytes;
@@ -91,7 +97,7 @@ export function planDelivery(state: StreamState, events: readonly string[], samp
   };
   let sentEvents = 0;
   for (const [i, json] of events.entries()) {
-    const size = utf8ByteLength(json);
+    const size = sizeOf(i);
     const fits = state.skipped === 0 && inFlight < state.buffer && (inFlightBytes + size <= LIVE_BUFFER_BYTES || inFlight === 0);
     if (!fits) {
       state.skipped += events.length - i;
