@@ -71,8 +71,16 @@ describe("secrets written into text", () => {
   });
 
   it("applies console format specifiers before redacting, as console prints them", () => {
-    const [, event] = archived(traceItem({ logs: [log("log", "user %s token=%s (%d%%)", "bob", SECRET, 42.7)] }));
+    const [, event, other] = archived(
+      traceItem({
+        logs: [
+          log("log", "user %s token=%s (%d%%)", "bob", SECRET, 42.7),
+          log("log", "%s of %i%c in %f s", "3", "7.9", "color: red", "0.5", "extra"),
+        ],
+      }),
+    );
     expect(event!.text).toBe("user bob token=[REDACTED] (42%)");
+    expect(other!.text).toBe("3 of 7 in 0.5 s extra");
   });
 
   it("redacts a value passed after a secret's name as the next console argument", () => {

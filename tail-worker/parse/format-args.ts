@@ -46,14 +46,19 @@ export function applyFormatSpecifiers(args: readonly unknown[], render: (arg: un
         return "";
       case "%d":
       case "%i":
-        return typeof arg === "number" ? String(Math.trunc(arg)) : typeof arg === "bigint" ? `${arg}n` : "NaN";
+        return typeof arg === "bigint" ? `${arg}n` : String(Math.trunc(asNumber(arg)));
       case "%f":
-        return typeof arg === "number" ? String(arg) : "NaN";
+        return String(asNumber(arg));
       default:
         return render(arg);
     }
   });
   return [text, ...args.slice(next)];
+}
+
+/** A number as console's numeric specifiers read one: strings are parsed, anything else is NaN. */
+function asNumber(arg: unknown): number {
+  return typeof arg === "number" ? arg : typeof arg === "string" ? Number.parseFloat(arg) : Number.NaN;
 }
 
 /** Only a string is printed as itself: String() of a producer's object may run its code and throw. */
