@@ -83,6 +83,15 @@ describe("secrets written into text", () => {
     expect(other!.text).toBe("3 of 7 in 0.5 s extra");
   });
 
+  it("keeps an object a format specifier would print as data, where its field names are read", () => {
+    const [, event] = archived(
+      traceItem({ logs: [log("log", "request %o sent with token=%s", { headers: [["authorization", SECRET]] }, SECRET)] }),
+    );
+    expect(JSON.stringify(event)).not.toContain(SECRET);
+    expect(event!.text).toBe("request %o sent with token=[REDACTED]");
+    expect(event!.data).toEqual({ headers: [["authorization", "[REDACTED]"]] });
+  });
+
   it("redacts a value passed after a secret's name as the next console argument", () => {
     const events = archived(traceItem({ logs: [log("log", "token", SECRET), log("log", "password", "hunter2")] }));
     expect(events.map((e) => e.text)).toEqual([undefined, "token [REDACTED]", "password [REDACTED]"]);

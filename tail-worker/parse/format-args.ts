@@ -31,16 +31,23 @@ const SPECIFIER = /%[sdifjoOc%]/g;
 /**
  * Applies console's format specifiers (`console.log("token=%s", token)` prints "token=…"): the
  * first argument with the arguments it consumes rendered in, then the rest as they were. Done
- * before anything else reads the call, so that redaction sees what console would print.
+ * before anything else reads the call, so that redaction sees what console would print. An object
+ * is not rendered into the text: its specifier stays and the object stays an argument, kept as
+ * data, where redaction reads its field names (as text, `[["authorization","…"]]` names nothing).
  */
 export function applyFormatSpecifiers(args: readonly unknown[], render: (arg: unknown) => string = formatArg): unknown[] {
   const [first] = args;
   if (args.length < 2 || typeof first !== "string" || first.indexOf("%") === -1) return args as unknown[];
   let next = 1;
+  const objects: unknown[] = [];
   const text = first.replace(SPECIFIER, (specifier) => {
     if (specifier === "%%") return "%";
     if (next >= args.length) return specifier;
     const arg = args[next++];
+    if (arg !== null && typeof arg === "object") {
+      objects.push(arg);
+      return specifier;
+    }
     switch (specifier) {
       case "%c":
         return "";
@@ -53,7 +60,7 @@ export function applyFormatSpecifiers(args: readonly unknown[], render: (arg: un
         return render(arg);
     }
   });
-  return [text, ...args.slice(next)];
+  return [text, ...objects, ...args.slice(next)];
 }
 
 /** A number as console's numeric specifiers read one: strings are parsed, anything else is NaN. */
