@@ -35,7 +35,7 @@ const SPECIFIER = /%[sdifjoOc%]/g;
  * is not rendered into the text: its specifier stays and the object stays an argument, kept as
  * data, where redaction reads its field names (as text, `[["authorization","…"]]` names nothing).
  */
-export function applyFormatSpecifiers(args: readonly unknown[], render: (arg: unknown) => string = formatArg): unknown[] {
+export function applyFormatSpecifiers(args: readonly unknown[], render: (arg: unknown) => string): unknown[] {
   const [first] = args;
   if (args.length < 2 || typeof first !== "string" || first.indexOf("%") === -1) return args as unknown[];
   let next = 1;
