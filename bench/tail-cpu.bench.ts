@@ -24,7 +24,13 @@ it("tail path CPU per event against the floor", () => {
     for (const line of lines) if (line.charCodeAt(0) === 123) JSON.parse(line);
     for (const output of outputs) JSON.stringify(output);
   };
-  const tail = () => toWireEvents(items, config, now);
+  // Deployed, a tail() call carries the TraceItems of one producer invocation, and its events are
+  // handed on and dropped when it returns: one call per invocation here too. (One call for all
+  // 3,000 kept 30,000 events alive to the end, whose copying through the young generation cost a
+  // quarter of the tail path's time, a cost no deployed tail() call pays.)
+  const tail = () => {
+    for (const item of items) toWireEvents([item], config, now);
+  };
   for (let i = 0; i < 3; i++) {
     floor();
     tail();

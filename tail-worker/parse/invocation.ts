@@ -23,32 +23,43 @@ export interface PartCounts {
   diagnostics: number;
 }
 
-/** One event per TraceItem describing the invocation itself: trigger, outcome, timings, counts. */
+/**
+ * One event per TraceItem describing the invocation itself: trigger, outcome, timings, counts.
+ * What the platform left empty (no entrypoint, namespace, tags or Durable Object, a version
+ * without tag or message, logs not truncated) is left out rather than archived as null: most
+ * invocations have none of it, and every event pays for its bytes in storage and CPU.
+ */
 export function parseInvocation(item: InvocationFields, counts: PartCounts, timestamp: number, problems: Problems): ParsedEvent {
-  const scriptVersion = isPlainObject(item.scriptVersion) ? item.scriptVersion : undefined;
   const data: Record<string, unknown> = {
     ...describeTrigger(item.event, problems),
     outcome: asString(item.outcome) ?? "unknown",
     cpuTime: asNumber(item.cpuTime) ?? null,
     wallTime: asNumber(item.wallTime) ?? null,
     executionModel: asString(item.executionModel) ?? null,
-    entrypoint: asString(item.entrypoint) ?? null,
-    scriptVersion: scriptVersion
-      ? {
-          id: asString(readField(scriptVersion, "id", problems)) ?? null,
-          tag: asString(readField(scriptVersion, "tag", problems)) ?? null,
-          message: asString(readField(scriptVersion, "message", problems)) ?? null,
-        }
-      : null,
-    dispatchNamespace: asString(item.dispatchNamespace) ?? null,
-    scriptTags: stringsOf(item.scriptTags, problems),
-    durableObjectId: asString(item.durableObjectId) ?? null,
-    logCount: counts.logs,
-    exceptionCount: counts.exceptions,
-    diagnosticsCount: counts.diagnostics,
-    truncated: item.truncated === true,
   };
+  const entrypoint = asString(item.entrypoint);
+  if (entrypoint !== undefined) data.entrypoint = entrypoint;
+  if (isPlainObject(item.scriptVersion)) data.scriptVersion = versionOf(item.scriptVersion, problems);
+  const dispatchNamespace = asString(item.dispatchNamespace);
+  if (dispatchNamespace !== undefined) data.dispatchNamespace = dispatchNamespace;
+  const scriptTags = stringsOf(item.scriptTags, problems);
+  if (scriptTags.length > 0) data.scriptTags = scriptTags;
+  const durableObjectId = asString(item.durableObjectId);
+  if (durableObjectId !== undefined) data.durableObjectId = durableObjectId;
+  data.logCount = counts.logs;
+  data.exceptionCount = counts.exceptions;
+  data.diagnosticsCount = counts.diagnostics;
+  if (item.truncated === true) data.truncated = true;
   return newParsedEvent("invocation", "invocation", timestamp, false, data);
+}
+
+function versionOf(scriptVersion: object, problems: Problems): Record<string, string> {
+  const version: Record<string, string> = {};
+  for (const key of ["id", "tag", "message"] as const) {
+    const value = asString(readField(scriptVersion, key, problems));
+    if (value !== undefined) version[key] = value;
+  }
+  return version;
 }
 
 /** The trigger of an invocation and its details (method, URL and status for fetch, cron, queue, …). */
@@ -67,7 +78,7 @@ export function describeTrigger(event: unknown, problems: Problems): Record<stri
       status: isPlainObject(response) ? (asNumber(field(response, "status")) ?? null) : null,
       request: {
         headers: headers !== null && typeof headers === "object" ? toPlain(headers, problems) : {},
-        cf: cf !== null && typeof cf === "object" ? toPlain(cf, problems) : null,
+        ...(cf !== null && typeof cf === "object" ? { cf: toPlain(cf, problems) } : {}),
       },
     };
   }
