@@ -29,6 +29,7 @@ const TEXT_FORMS: Record<string, string> = {
   "a header line": `Authorization: Bearer ${SECRET}`,
   "a basic header line": `authorization: Basic ${SECRET}`,
   "a bare bearer token": `calling upstream with bearer ${SECRET}`,
+  "a bearer token in odd case": `calling upstream with bEaReR ${SECRET}`,
   "JSON inside a sentence": `request body {"user":"bob","password":"${SECRET}"}`,
   "single-quoted JSON-ish": `payload {'apiKey': '${SECRET}'}`,
   "a JWT": `session started ${JWT_TOKEN} ok`,

@@ -80,26 +80,25 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
 }
 
 /**
- * Whether a JSON log line could hold a secret inside a string value that its field names do not
- * show. Each test is one native search for a rare character or word, so that the common line (none
- * of them) costs little (a search led by a frequent character, as "eyJ" or "://" would be, costs
- * several times more): "=" (a parameter or `key=value`), an escape (which can spell anything, and
- * `\"` is JSON written inside a string), ": " (`password: …`), "@" (a URL password), ".eyJ" (a
- * JWT's second part) and a bearer scheme. `token:abc` with no space is found in text, not here.
+ * What a JSON log line holds when a string in it could hold a secret its field names do not show:
+ * "=" (a parameter or `key=value`), an escape (which can spell anything, and `\"` is JSON written
+ * inside a string), ": " (`password: …`), "@" (a URL password), ".eyJ" (a JWT's second part) or a
+ * bearer scheme in any case. One native search for all of them costs less, under V8 14 (workerd's),
+ * than the six searches it replaced (about 100 against 170 ns a line); a search led by a frequent
+ * character ("eyJ", "://") would cost several times more. `token:abc` with no space is found in
+ * text, not here.
  */
+const LINE_SECRET_MARK = /[=\\@]|: |\.eyJ|bearer/i;
+
+/** Whether a JSON log line could hold a secret inside a string value (see LINE_SECRET_MARK). */
 export function lineMayHoldSecretText(line: string): boolean {
-  return (
-    line.indexOf("=") !== -1 ||
-    line.indexOf("\\") !== -1 ||
-    line.indexOf("@") !== -1 ||
-    line.indexOf(".eyJ") !== -1 ||
-    mayHoldBearer(line) ||
-    line.indexOf(": ") !== -1
-  );
+  return LINE_SECRET_MARK.test(line);
 }
 
+const BEARER_WORD = /bearer/i;
+
 function mayHoldBearer(text: string): boolean {
-  return text.indexOf("Bearer") !== -1 || text.indexOf("bearer") !== -1 || text.indexOf("BEARER") !== -1;
+  return BEARER_WORD.test(text);
 }
 
 /**
