@@ -11,6 +11,7 @@ import {
 import { setOwn } from "../../schemas/lib/own-property";
 import { ipHasher, sessionHasher } from "./pseudonym";
 import { REDACTED, secretText } from "./secret-text";
+import { nextParameter } from "./text-matches";
 
 export interface Redactor {
   /**
@@ -49,8 +50,6 @@ const MAX_VERDICTS = 10_000;
 const MAX_WALKED_NODES = 4_000_000;
 const redactors = new WeakMap<SecurityConfig, Redactor>();
 
-/** `name=value` at the start of a string or after `?`, `&`, `;` or `#`: a query or fragment parameter. */
-const PARAMETER = /(^|[?&;#])([^=&#?;\s"'<>]{1,100})=([^&#;\s"'<>]*)/g;
 /** `for=` and `by=` of a Forwarded header, with an optional quoted or bracketed address. */
 const FORWARDED_ADDRESS = /\b(for|by)=("[^"]*"|[^;,\s]*)/gi;
 
@@ -121,15 +120,22 @@ function createRedactor(security: SecurityConfig): Redactor {
     return header.replace(FORWARDED_ADDRESS, (_, name: string, address: string) => `${name}=${hash(address.replace(/^"|"$/g, ""))}`);
   }
 
+  /** Query and fragment parameters (see nextParameter), their names and values URL-decoded to judge them. */
   function redactParameters(text: string): string {
-    if (text.indexOf("=") === -1) return text;
-    return text.replace(PARAMETER, (match, start: string, name: string, value: string) => {
+    let out = "";
+    let copied = 0;
+    for (let parameter = nextParameter(text, 0); parameter !== null; parameter = nextParameter(text, parameter.end)) {
+      const { name, value } = parameter;
       const verdict = verdictOf(decodeName(name));
-      if (verdict === SECRET) return value === REDACTED ? match : `${start}${name}=${REDACTED}`;
-      if (verdict === IP && value !== "") return `${start}${name}=${hash(decodeName(value))}`;
-      if (verdict === SESSION && value !== "") return `${start}${name}=${hashSession(decodeName(value))}`;
-      return match;
-    });
+      let replaced: string | undefined;
+      if (verdict === SECRET) replaced = value === REDACTED ? undefined : REDACTED;
+      else if (verdict === IP && value !== "") replaced = hash(decodeName(value));
+      else if (verdict === SESSION && value !== "") replaced = hashSession(decodeName(value));
+      if (replaced === undefined) continue;
+      out += `${text.slice(copied, parameter.end - value.length)}${replaced}`;
+      copied = parameter.end;
+    }
+    return copied === 0 ? text : out + text.slice(copied);
   }
 
   /** Writes a replaced value back; `__proto__` as an own field, never as the object's prototype. */

@@ -6,6 +6,8 @@
  * `console.log("token", token)` prints.
  */
 
+import { KeyScan } from "./text-matches";
+
 export const REDACTED = "[REDACTED]";
 
 /** What a value written after this name becomes, or undefined when the name is a plain one. */
@@ -19,11 +21,9 @@ export interface SecretText {
 }
 
 /**
- * `key: `, `"key": `, `key=` wherever a key starts (no key character before it, so a long run of
- * them is not tried at every position); VALUE then reads what follows.
+ * What follows a key (see KeyScan): a quoted value, or a bare one; under a credential header it
+ * may start with its scheme (`Bearer …`).
  */
-const KEY = /(?<![\w$.-])(["']?)([\w$.-]{1,100})\1(\s*[:=]\s*)/g;
-/** A quoted value, or a bare one; under a credential header it may start with its scheme (`Bearer …`). */
 const VALUE = /\[REDACTED\]|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|(?:(?:bearer|basic|digest|token)\s+)?[^\s,;&}\]]*/iy;
 /** A bearer token anywhere (RFC 6750's token68 characters). */
 const BEARER = /\b(bearer\s+)[\w.~+/-]{6,}=*/gi;
@@ -48,13 +48,15 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   function redactKeyValues(text: string): string {
     let out = "";
     let copied = 0;
-    KEY.lastIndex = 0;
-    for (let key = KEY.exec(text); key !== null; key = KEY.exec(text)) {
-      // A plain key's value is not read at all: the scan goes on right after the key, so a value
-      // that holds the next key ("Error: token: …") is searched, and no character twice.
-      const redact = redactNamed(key[2]!);
+    // A plain key's value is not read at all: the scan goes on right after the key, so a value
+    // that holds the next key ("Error: token: …") is searched, and no character twice.
+    const keys = new KeyScan(text);
+    let from = 0;
+    for (let key = keys.next(0); key !== null; key = keys.next(from)) {
+      from = key.end;
+      const redact = redactNamed(key.name);
       if (redact === undefined) continue;
-      const valueStart = key.index + key[0].length;
+      const valueStart = key.end;
       VALUE.lastIndex = valueStart;
       const value = VALUE.exec(text)?.[0] ?? "";
       if (value === "" || value === REDACTED) continue;
@@ -64,7 +66,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
       if (replaced === inner) continue;
       out += `${text.slice(copied, valueStart)}${quote}${replaced}${quote}`;
       copied = valueStart + value.length;
-      KEY.lastIndex = copied;
+      from = copied;
     }
     return copied === 0 ? text : out + text.slice(copied);
   }
