@@ -10,7 +10,7 @@ import {
 } from "../../schemas/config/redaction";
 import { setOwn } from "../../schemas/lib/own-property";
 import { ipHasher, sessionHasher } from "./pseudonym";
-import { REDACTED, secretText } from "./secret-text";
+import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
 import { nextParameter } from "./text-matches";
 
 export interface Redactor {
@@ -113,7 +113,7 @@ function createRedactor(security: SecurityConfig): Redactor {
   const secrets = secretText(namedValue);
 
   function redactString(text: string): string {
-    return redactParameters(secrets.redactString(text));
+    return textMayHoldSecret(text) ? redactParameters(secrets.redactString(text)) : text;
   }
 
   function hashForwarded(header: string): string {
@@ -230,7 +230,7 @@ function createRedactor(security: SecurityConfig): Redactor {
   }
 
   function redactText(text: string, argsJoined = false): string {
-    return redactParameters(argsJoined ? secrets.redactJoinedArgs(text) : secrets.redactString(text));
+    return argsJoined ? redactParameters(secrets.redactJoinedArgs(text)) : redactString(text);
   }
 
   return { redact, redactText, keysWalked: () => walkedKeys };
