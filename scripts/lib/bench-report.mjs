@@ -351,15 +351,17 @@ export const BENCH_NOTES = `
   once per invocation, as \`tail()\` is called deployed (one call for all 3,000 invocations kept
   30,000 events alive to its end, which cost a quarter of the time under Node 22's V8 12; under
   workerd's it made no difference). Where the rest goes, measured by taking one step out at a time
-  (Node 25, V8 14, the same engine generation as workerd; µs per event, of about 2.5): redaction
-  0.6 (the invocation record's 0.23, about 2.3 µs per record: its URL, headers and \`cf\`; console
-  text 0.17, about 0.85 µs per text event; the key walk of JSON lines the rest), validation 0.2,
-  request headers and \`cf\` in the invocation record 0.22 (three headers and three \`cf\` fields
-  here; a deployed request has more), printing CRITICAL events 0.08. Re-serialising data that
-  redaction changed (a session id's pseudonym) measured nothing worth splicing the pseudonym into
-  the producer's line instead. Reaching 1.5× would take out most of what redaction and validation
-  do, or request metadata (which Workers Logs, the alternative, records too): features, not
-  overhead. At list prices the whole tail path costs about $0.00005 per million events of CPU.
+  (Node 25, V8 14, the same engine generation as workerd; µs per event, of about 2.5, each within
+  about 0.1 of noise): redaction 0.4 (0.6 before keys and parameters in text were found from their
+  separators rather than by a regular expression tried at every position, which took a URL from
+  1.2 to 0.3 µs; the invocation record's URL, headers and \`cf\`, console text and the key walk of
+  JSON lines), validation 0.2, request headers and \`cf\` in the invocation record 0.22 (three
+  headers and three \`cf\` fields here; a deployed request has more), printing CRITICAL events
+  0.08. Re-serialising data that redaction changed (a session id's pseudonym) measured nothing
+  worth splicing the pseudonym into the producer's line instead. Reaching 1.5× would take out most
+  of what redaction and validation do, or request metadata (which Workers Logs, the alternative,
+  records too): features, not overhead. At list prices the whole tail path costs about $0.00005 of
+  CPU per million events.
 - **Group commit.** bench/collector-concurrency.bench.ts sends ingest calls into one shard at a
   steady rate from the test isolate (open loop: each call leaves on time whether or not earlier ones
   were answered). Rows written are every change SQLite counts (\`total_changes()\`: buffer rows, the
