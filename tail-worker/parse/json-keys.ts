@@ -44,9 +44,14 @@ export function lineHoldsAllKeys(line: string, parsed: unknown): boolean {
  * a time of day) is counted exactly.
  */
 export function lineHoldsKeys(line: string, keys: number): boolean {
+  return colonsUpTo(line, keys) === keys || countJsonKeys(line) === keys;
+}
+
+/** The colons of a text, counted up to one past `max`. */
+export function colonsUpTo(text: string, max: number): number {
   let colons = 0;
-  for (let at = line.indexOf(":"); at !== -1; at = line.indexOf(":", at + 1)) if (++colons > keys) break;
-  return colons === keys || countJsonKeys(line) === keys;
+  for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) if (++colons > max) break;
+  return colons;
 }
 
 /** Object keys in a parsed value, at any depth (iteratively: parsed JSON may nest very deep). */

@@ -23,10 +23,10 @@ export interface ParsedEvent {
    */
   raw?: string;
   /**
-   * Object keys redaction met in `data` when it left `raw` in place: what `raw` must hold for the
-   * archive to reuse it, counted without a second walk of the data.
+   * Redaction checked that `raw` holds exactly the keys of `data` and nothing it did not search:
+   * the archive may use it as it is.
    */
-  rawKeys?: number;
+  rawChecked?: true;
   /** A part of the item that could not be read: archived as a marked text event (counted as text). */
   unreadable?: true;
   data: Record<string, unknown>;
@@ -58,7 +58,7 @@ export function newParsedEvent(
     argsJoined: undefined,
     parseError: undefined,
     raw: undefined,
-    rawKeys: undefined,
+    rawChecked: undefined,
     unreadable: undefined,
     data,
     importance: undefined,

@@ -1,4 +1,5 @@
 import type { SecurityConfig } from "../../schemas/config/config";
+import { colonsUpTo, countJsonKeys } from "../parse/json-keys";
 import type { ParsedEvent } from "../parse/parsed-event";
 import type { Redactor } from "./redact-fields";
 import { dropPersonalRequestMetadata } from "./request-metadata";
@@ -8,16 +9,33 @@ import { lineMayHoldSecretText } from "./secret-text";
  * Redacts one event before anything stores or forwards it: its data at any depth, the secret
  * query parameters in its text, and for an invocation the request metadata that locates or
  * fingerprints a person. Once anything was redacted, the producer's original line no longer says
- * what the data says: it is dropped, and no later step can archive it (whether a line that is
- * left holds keys its parse dropped is the envelope's check, see dataJson).
+ * what the data says: it is dropped, and no later step can archive it.
  */
 export function redactEvent(event: ParsedEvent, redactor: Redactor, security: SecurityConfig): void {
   if (event.kind === "invocation") dropPersonalRequestMetadata(event.data, security);
   const raw = event.raw;
-  const changed = redactor.redact(event.data, raw === undefined || lineMayHoldSecretText(raw));
-  if (changed) event.raw = undefined;
-  else if (raw !== undefined) event.rawKeys = redactor.keysWalked();
+  if (raw === undefined) redactor.redact(event.data);
+  else redactLineData(event, raw, redactor);
   if (event.text !== undefined) event.text = redactor.redactText(event.text, event.argsJoined === true);
   // What could not be read is named with the error it threw, which is the producer's text too.
   if (event.parseError !== undefined) event.parseError = redactor.redactText(event.parseError);
+}
+
+/**
+ * Data parsed from a JSON line, whose line the archive keeps while it says what the data says.
+ * Its strings are searched for secrets written into them when the line holds a mark of one
+ * (lineMayHoldSecretText), or a colon that is not a key's (`secret:abc`): a line has as many
+ * colons as keys unless a string holds one, or a key is there twice (JSON.parse keeps the last of
+ * duplicate keys, and the first could hide a secret the data does not show: such a line is never
+ * kept). The colons are counted once for both questions, after the walk has counted the keys.
+ */
+function redactLineData(event: ParsedEvent, line: string, redactor: Redactor): void {
+  const scanned = lineMayHoldSecretText(line);
+  let changed = redactor.redact(event.data, scanned);
+  const keys = redactor.keysWalked();
+  const colons = changed ? 0 : colonsUpTo(line, keys);
+  if (!changed && !scanned && colons > keys) changed = redactor.redact(event.data, true);
+  if (changed) event.raw = undefined;
+  else if (colons === keys || countJsonKeys(line) === keys) event.rawChecked = true;
+  else event.raw = undefined;
 }
