@@ -6,8 +6,8 @@ import { dropPersonalRequestMetadata } from "./request-metadata";
 import { lineMayHoldSecretText } from "./secret-text";
 
 /**
- * Redacts one event before anything stores or forwards it: its data at any depth, the secret
- * query parameters in its text, and for an invocation the request metadata that locates or
+ * Redacts one event before anything stores or forwards it: its data at any depth, the secrets
+ * written into its text and its name, and for an invocation the request metadata that locates or
  * fingerprints a person. Once anything was redacted, the producer's original line no longer says
  * what the data says: it is dropped, and no later step can archive it.
  */
@@ -16,6 +16,9 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
   const raw = event.raw;
   if (raw === undefined) redactor.redact(event.data);
   else redactLineData(event, raw, redactor);
+  // Names are the producer's text too: an `_event` or a diagnostics channel can be written with a secret in it.
+  event.type = redactor.redactText(event.type);
+  if (event.channel !== undefined) event.channel = redactor.redactText(event.channel);
   if (event.text !== undefined) event.text = redactor.redactText(event.text, event.argsJoined === true);
   // What could not be read is named with the error it threw, which is the producer's text too.
   if (event.parseError !== undefined) event.parseError = redactor.redactText(event.parseError);

@@ -49,6 +49,8 @@ const MAX_VERDICTS = 10_000;
 /** Far more values than any event holds (a copy is cut at a million, a log line is at most 256 KB). */
 const MAX_WALKED_NODES = 4_000_000;
 const redactors = new WeakMap<SecurityConfig, Redactor>();
+/** A URL inside a parameter inside a parameter: deeper nesting is not decoded. */
+const MAX_DECODED_LEVELS = 3;
 
 /** `for=` and `by=` of a Forwarded header, with an optional quoted or bracketed address. */
 const FORWARDED_ADDRESS = /\b(for|by)=("[^"]*"|[^;,\s]*)/gi;
@@ -120,7 +122,11 @@ function createRedactor(security: SecurityConfig): Redactor {
     return header.replace(FORWARDED_ADDRESS, (_, name: string, address: string) => `${name}=${hash(address.replace(/^"|"$/g, ""))}`);
   }
 
-  /** Query and fragment parameters (see nextParameter), their names and values URL-decoded to judge them. */
+  /**
+   * Query and fragment parameters (see nextParameter), their names and values URL-decoded to judge
+   * them. A plain parameter's encoded value is redacted as the text it decodes to: a URL passed
+   * along (`next=%2Flogin%3Ftoken%3D…`, `redirect_uri=…`) holds parameters of its own.
+   */
   function redactParameters(text: string): string {
     let out = "";
     let copied = 0;
@@ -131,11 +137,31 @@ function createRedactor(security: SecurityConfig): Redactor {
       if (verdict === SECRET) replaced = value === REDACTED ? undefined : REDACTED;
       else if (verdict === IP && value !== "") replaced = hash(decodeName(value));
       else if (verdict === SESSION && value !== "") replaced = hashSession(decodeName(value));
+      else if (value.indexOf("%") !== -1) replaced = encodedValue(value);
       if (replaced === undefined) continue;
       out += `${text.slice(copied, parameter.end - value.length)}${replaced}`;
       copied = parameter.end;
     }
     return copied === 0 ? text : out + text.slice(copied);
+  }
+
+  /**
+   * An encoded value whose decoded text holds a secret, encoded again once redacted; else
+   * undefined. Up to MAX_DECODED_LEVELS deep: each level reads the whole value again, and hostile
+   * text can nest as deep as it is long.
+   */
+  let decodedLevels = 0;
+  function encodedValue(value: string): string | undefined {
+    if (decodedLevels >= MAX_DECODED_LEVELS) return undefined;
+    const decoded = decodeName(value);
+    if (decoded === value) return undefined;
+    decodedLevels++;
+    try {
+      const redacted = redactString(decoded);
+      return redacted === decoded ? undefined : encodeURIComponent(redacted);
+    } finally {
+      decodedLevels--;
+    }
   }
 
   /** Writes a replaced value back; `__proto__` as an own field, never as the object's prototype. */

@@ -31,6 +31,13 @@ const BEARER = /\b(bearer\s+)[\w.~+/-]{6,}=*/gi;
 const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
 /** The password of a URL's userinfo. */
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:)([^\s/@]{1,500})@/gi;
+/**
+ * A URL's userinfo without a password: often a token itself (`https://ghp_…@github.com/…`), and
+ * otherwise a user name, which is no loss to redact.
+ */
+const URL_USER = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/:@]{1,500})@/gi;
+/** A PEM private key block, to its end or the end of the text when it was cut. */
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g;
 /** A key, spaces, then a word: the bare "name value" form of joined console arguments. */
 const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)([^\s"'<>,;]{4,500})/g;
 
@@ -40,7 +47,9 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     let out = text.indexOf(":") === -1 && text.indexOf("=") === -1 ? text : redactKeyValues(text);
     // Searches led by a rare character first: this runs on every string a scanned event holds.
     if (out.indexOf(".eyJ") !== -1) out = out.replace(JWT, REDACTED);
-    if (out.indexOf("@") !== -1 && out.indexOf("://") !== -1) out = out.replace(URL_PASSWORD, `$1${REDACTED}@`);
+    if (out.indexOf("@") !== -1 && out.indexOf("://") !== -1)
+      out = out.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(URL_USER, `$1${REDACTED}@`);
+    if (out.indexOf("PRIVATE KEY-----") !== -1) out = out.replace(PRIVATE_KEY, REDACTED);
     if (mayHoldBearer(out)) out = out.replace(BEARER, (_, scheme: string) => `${scheme}${REDACTED}`);
     return out;
   }
@@ -99,10 +108,11 @@ export function lineMayHoldSecretText(line: string): boolean {
 
 /**
  * What a string holds when any form this module or the parameter pass redacts could be in it: a
- * separator of a named value or parameter (":", "="), a URL password's "@", a JWT's ".eyJ" or a
- * bearer scheme. Most strings of data hold none ("GET", "ok", an id) and cost one native search.
+ * separator of a named value or parameter (":", "="), a URL password's "@", a JWT's ".eyJ", a
+ * bearer scheme or a private key's PEM header. Most strings of data hold none ("GET", "ok", an id)
+ * and cost one native search.
  */
-const TEXT_SECRET_MARK = /[:=@]|\.eyJ|bearer/i;
+const TEXT_SECRET_MARK = /[:=@]|\.eyJ|bearer|PRIVATE KEY/i;
 
 /** Whether a string could hold a secret in any form but the bare "name value" of joined arguments. */
 export function textMayHoldSecret(text: string): boolean {

@@ -1,0 +1,89 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../schemas/config/config";
+import type { EventEnvelope } from "../schemas/event-envelope";
+import { toWireEvents } from "../tail-worker/tail-handler";
+import { log, traceItem } from "./helpers/trace-items";
+
+const SECRET = "Sx9secretVALUE77";
+
+function archivedJson(item: unknown): string {
+  return toWireEvents([item], loadConfig(env), Date.now())
+    .map((event) => event.json)
+    .join("\n");
+}
+
+function archivedEvents(item: unknown): EventEnvelope[] {
+  return toWireEvents([item], loadConfig(env), Date.now()).map((event) => JSON.parse(event.json) as EventEnvelope);
+}
+
+const PEM = `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA${SECRET}\nqZ3x\n-----END RSA PRIVATE KEY-----`;
+
+describe("secrets in odd places", () => {
+  it("redacts a secret written into an event's name", () => {
+    const json = archivedJson(traceItem({ logs: [log("log", JSON.stringify({ _event: `login token=${SECRET}`, ok: true }))] }));
+    expect(json).not.toContain(SECRET);
+    expect(json).toContain('"type":"login token=[REDACTED]"');
+  });
+
+  it("redacts a secret written into a diagnostics channel's name", () => {
+    const item = traceItem({ diagnosticsChannelEvents: [{ timestamp: 1, channel: `db?password=${SECRET}`, message: { rows: 1 } }] });
+    const json = archivedJson(item);
+    expect(json).not.toContain(SECRET);
+    expect(json).toContain("db?password=[REDACTED]");
+  });
+
+  it("redacts the parameters of a URL passed encoded in a parameter, and keeps one with none", () => {
+    const [, leaking, plain] = archivedEvents(
+      traceItem({
+        logs: [
+          log("log", `GET /cb?next=%2Flogin%3Fuser%3Dbob%26token%3D${SECRET}&state=7`),
+          log("log", "GET /cb?next=%2Fhome%3Fpage%3D2&state=7"),
+        ],
+      }),
+    );
+    expect(leaking!.text).not.toContain(SECRET);
+    expect(decodeURIComponent(leaking!.text!)).toContain("/login?user=bob&token=[REDACTED]&state=7");
+    expect(plain!.text).toBe("GET /cb?next=%2Fhome%3Fpage%3D2&state=7");
+  });
+
+  it("stops decoding values nested deeper than a few levels, in time, and archives the event", () => {
+    let value = `token=${SECRET}`;
+    for (let i = 0; i < 400; i++) value = `a=${encodeURIComponent(value)}`;
+    const events = archivedEvents(traceItem({ logs: [log("log", `GET /x?${value}`)] }));
+    expect(events).toHaveLength(2);
+    expect(events[1]!.text!.length).toBeGreaterThan(1000);
+  });
+
+  it("redacts a PEM private key in console text, a JSON line, an exception and data, and keeps a public key", () => {
+    const item = traceItem({
+      logs: [
+        log("log", `loaded key ${PEM} from env`),
+        log("log", JSON.stringify({ _event: "config", signingKey: "see below", pem: PEM })),
+        log("log", { settings: { key: PEM.slice(0, 60) } }),
+        log("log", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"),
+      ],
+      exceptions: [{ timestamp: 1, name: "Error", message: `bad key: ${PEM}` }],
+    });
+    const json = archivedJson(item);
+    expect(json).not.toContain(SECRET);
+    expect(json).not.toContain("MIIEpAIBAAKCAQEA");
+    expect(json).toContain("loaded key [REDACTED] from env");
+    expect(json).toContain("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE");
+  });
+
+  it("redacts a token written as a URL's user (`https://<token>@host`), in text and in data", () => {
+    const json = archivedJson(
+      traceItem({
+        logs: [
+          log("log", `cloning https://${SECRET}@github.com/org/repo.git`),
+          log("log", JSON.stringify({ _event: "sentry", dsn: `https://${SECRET}@o1.ingest.example.io/42` })),
+          log("log", "see https://github.com/org/repo and mail bob@example.com"),
+        ],
+      }),
+    );
+    expect(json).not.toContain(SECRET);
+    expect(json).toContain("https://[REDACTED]@github.com/org/repo.git");
+    expect(json).toContain("see https://github.com/org/repo and mail bob@example.com");
+  });
+});
