@@ -61,6 +61,7 @@ describe("secrets in odd places", () => {
         log("log", `loaded key ${PEM} from env`),
         log("log", JSON.stringify({ _event: "config", signingKey: "see below", pem: PEM })),
         log("log", { settings: { key: PEM.slice(0, 60) } }),
+        log("log", JSON.stringify({ _event: "env", key: PEM.replace(/\n/g, " ") })),
         log("log", "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"),
       ],
       exceptions: [{ timestamp: 1, name: "Error", message: `bad key: ${PEM}` }],
