@@ -1,22 +1,13 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../schemas/config/config";
-import type { Env } from "../schemas/config/env";
-import type { EventEnvelope } from "../schemas/event-envelope";
-import { toWireEvents } from "../tail-worker/tail-handler";
+import { archivedEvents, archivedJson as archivedWith } from "./helpers/tail-path";
 import { fetchEvent, log, traceItem } from "./helpers/trace-items";
 
 const SECRET = "Sx9secretVALUE77";
 const JWT_TOKEN = `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.${SECRET}`;
 
-function archivedJson(item: unknown): string[] {
-  const config = loadConfig({ ...env, IP_HASH_SALT: "salt-for-tests-0123456789" } as Env);
-  return toWireEvents([item], config, Date.now()).map((event) => event.json);
-}
-
-function archived(item: unknown): EventEnvelope[] {
-  return archivedJson(item).map((json) => JSON.parse(json) as EventEnvelope);
-}
+const SALTED = { IP_HASH_SALT: "salt-for-tests-0123456789" };
+const archivedJson = (item: unknown) => archivedWith(item, SALTED);
+const archived = (item: unknown) => archivedEvents(item, SALTED);
 
 /** Every way of writing a secret into text, each put in every place text reaches the archive. */
 const TEXT_FORMS: Record<string, string> = {

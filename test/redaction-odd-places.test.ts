@@ -1,20 +1,11 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../schemas/config/config";
-import type { EventEnvelope } from "../schemas/event-envelope";
-import { toWireEvents } from "../tail-worker/tail-handler";
+import { archivedEvents, archivedJson as archivedJsonParts } from "./helpers/tail-path";
 import { log, traceItem } from "./helpers/trace-items";
 
 const SECRET = "Sx9secretVALUE77";
 
 function archivedJson(item: unknown): string {
-  return toWireEvents([item], loadConfig(env), Date.now())
-    .map((event) => event.json)
-    .join("\n");
-}
-
-function archivedEvents(item: unknown): EventEnvelope[] {
-  return toWireEvents([item], loadConfig(env), Date.now()).map((event) => JSON.parse(event.json) as EventEnvelope);
+  return archivedJsonParts(item).join("\n");
 }
 
 const PEM = `-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA${SECRET}\nqZ3x\n-----END RSA PRIVATE KEY-----`;

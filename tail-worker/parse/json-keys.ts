@@ -29,22 +29,15 @@ function escaped(text: string, at: number): boolean {
 }
 
 /**
- * Whether a JSON line holds no more keys than the value parsed from it: JSON.parse keeps only the
- * last of duplicate keys, and a line that lost some must not stand for its value (the first of
- * two `"password"` keys could hold a secret the value does not show).
+ * Whether a JSON line holds exactly `keys` object keys, the count of the value parsed from it:
+ * JSON.parse keeps only the last of duplicate keys, and a line that lost some must not stand for
+ * its value (the first of two `"password"` keys could hold a secret the value does not show).
+ * Each key is followed by a colon, so a line with no more colons than keys (`colons`, as
+ * colonsUpTo counts them) holds no other key; only one with colons inside its strings (a URL, a
+ * time of day) is counted exactly.
  */
-export function lineHoldsAllKeys(line: string, parsed: unknown): boolean {
-  return lineHoldsKeys(line, countValueKeys(parsed));
-}
-
-/**
- * Whether a JSON line holds exactly `keys` object keys, the count of the value parsed from
- * it. Each key is followed by a colon: a line with no more colons than that holds no other key,
- * and is answered after a native search per colon; only one with colons inside its strings (a URL,
- * a time of day) is counted exactly.
- */
-export function lineHoldsKeys(line: string, keys: number): boolean {
-  return colonsUpTo(line, keys) === keys || countJsonKeys(line) === keys;
+export function lineHoldsKeys(line: string, keys: number, colons: number): boolean {
+  return colons === keys || countJsonKeys(line) === keys;
 }
 
 /** The colons of a text, counted up to one past `max`. */
@@ -52,23 +45,4 @@ export function colonsUpTo(text: string, max: number): number {
   let colons = 0;
   for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) if (++colons > max) break;
   return colons;
-}
-
-/** Object keys in a parsed value, at any depth (iteratively: parsed JSON may nest very deep). */
-function countValueKeys(value: unknown): number {
-  let keys = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== "object") continue;
-    if (Array.isArray(node)) {
-      for (const item of node) if (item !== null && typeof item === "object") stack.push(item);
-      continue;
-    }
-    for (const item of Object.values(node)) {
-      keys++;
-      if (item !== null && typeof item === "object") stack.push(item);
-    }
-  }
-  return keys;
 }

@@ -18,15 +18,10 @@ export interface ParsedEvent {
   parseError?: string;
   /**
    * The log line `data` was strictly parsed from: the archive keeps it byte for byte where it
-   * says the same more exactly (integers beyond 2^53, `1.0`) and holds no key its parse dropped.
-   * Dropped as soon as anything in `data` changes.
+   * says the same more exactly (integers beyond 2^53, `1.0`). Redaction drops it when anything in
+   * `data` changes or the line holds a key its parse dropped (see redactEvent).
    */
   raw?: string;
-  /**
-   * Redaction checked that `raw` holds exactly the keys of `data` and nothing it did not search:
-   * the archive may use it as it is.
-   */
-  rawChecked?: true;
   /** A part of the item that could not be read: archived as a marked text event (counted as text). */
   unreadable?: true;
   data: Record<string, unknown>;
@@ -58,7 +53,6 @@ export function newParsedEvent(
     argsJoined: undefined,
     parseError: undefined,
     raw: undefined,
-    rawChecked: undefined,
     unreadable: undefined,
     data,
     importance: undefined,

@@ -1,5 +1,5 @@
 import type { SecurityConfig } from "../../schemas/config/config";
-import { colonsUpTo, countJsonKeys } from "../parse/json-keys";
+import { colonsUpTo, lineHoldsKeys } from "../parse/json-keys";
 import type { ParsedEvent } from "../parse/parsed-event";
 import type { Redactor } from "./redact-fields";
 import { dropPersonalRequestMetadata } from "./request-metadata";
@@ -38,7 +38,5 @@ function redactLineData(event: ParsedEvent, line: string, redactor: Redactor): v
   const keys = redactor.keysWalked();
   const colons = changed ? 0 : colonsUpTo(line, keys);
   if (!changed && !scanned && colons > keys) changed = redactor.redact(event.data, true);
-  if (changed) event.raw = undefined;
-  else if (colons === keys || countJsonKeys(line) === keys) event.rawChecked = true;
-  else event.raw = undefined;
+  if (changed || !lineHoldsKeys(line, keys, colons)) event.raw = undefined;
 }

@@ -3,7 +3,6 @@ import { errorMessage } from "../../schemas/lib/error-message";
 import { utf8ByteLength } from "../../schemas/lib/utf8";
 import { isPlainJson, wellFormed, wellFormedJson } from "../../schemas/lib/well-formed-json";
 import type { ClassifiedEvent } from "../classify/classified-event";
-import { lineHoldsAllKeys } from "../parse/json-keys";
 import type { ParsedTraceItem } from "../parse/parsed-event";
 import { toPlain } from "../parse/plain-value";
 
@@ -152,17 +151,12 @@ function headOf(event: ClassifiedEvent, script: string | null): Head {
 }
 
 /**
- * The event's data as JSON: serialised, or the producer's own line when that says the same and
- * more exactly (spaces, `1.0`, integers beyond 2^53 kept byte for byte). Redaction has dropped the
- * line if it changed anything, and checked the line it left (see redactEvent); a line no redaction
- * checked is used only while it holds every key its parse kept (JSON.parse keeps the last of
- * duplicate keys, so a line with a duplicate could hide a secret the data does not show). Throws
+ * The event's data as JSON: the producer's own line where redaction left it (it says the same
+ * more exactly: spaces, `1.0`, integers beyond 2^53 kept byte for byte), else serialised. Throws
  * what JSON.stringify throws on data too deep for it, unless the line can stand in.
  */
 function dataJson(event: ClassifiedEvent): string {
-  const line = event.raw;
-  if (line !== undefined && (event.rawChecked === true || lineHoldsAllKeys(line, event.data))) return line;
-  return JSON.stringify(event.data);
+  return event.raw ?? JSON.stringify(event.data);
 }
 
 /** The envelope as an object, for the rare events that are rewritten (unserialisable, too large). */
