@@ -17,12 +17,26 @@ export function ipHasher(salt: string | undefined): (ip: string) => string {
 
 /**
  * Session ids as `session:<16 hex>`: a session id is a bearer credential, yet it is also what
- * correlates a session's events, so it is replaced by a stable hash rather than dropped. Keyed with
- * IP_HASH_SALT when set; without it SHA-256 alone, which cannot be reversed for the random,
- * high-entropy ids sessions use (a guessable id was no secret to begin with).
+ * correlates a session's events, so it is replaced by a stable hash rather than dropped.
  */
 export function sessionHasher(salt: string | undefined): (id: string) => string {
-  if (salt === undefined) return cached((id) => `session:${sha256Hex(id, 16)}`);
-  const hmac = hmacSha256Hex(salt, 16);
-  return cached((id) => `session:${hmac(id)}`);
+  return credentialHasher("session", salt);
+}
+
+/**
+ * A field name that is itself a credential (a map keyed by API key) as `secret:<16 hex>`: the
+ * value under it is kept, and such names stay apart from one another.
+ */
+export function secretNameHasher(salt: string | undefined): (name: string) => string {
+  return credentialHasher("secret", salt);
+}
+
+/**
+ * `<prefix>:<16 hex>`, keyed with IP_HASH_SALT when set; without it SHA-256 alone, which cannot
+ * be reversed for the random, high-entropy credentials this is used for (a guessable one was no
+ * secret to begin with).
+ */
+function credentialHasher(prefix: string, salt: string | undefined): (credential: string) => string {
+  const hash = salt === undefined ? (credential: string) => sha256Hex(credential, 16) : hmacSha256Hex(salt, 16);
+  return cached((credential) => `${prefix}:${hash(credential)}`);
 }

@@ -9,17 +9,19 @@ import {
   WORD_REDACT_FIELDS,
 } from "../../schemas/config/redaction";
 import { setOwn } from "../../schemas/lib/own-property";
-import { ipHasher, sessionHasher } from "./pseudonym";
+import { holdsKnownToken, redactKnownTokens } from "./known-tokens";
+import { ipHasher, secretNameHasher, sessionHasher } from "./pseudonym";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
 import { nextParameter } from "./text-matches";
 
 export interface Redactor {
   /**
    * Redacts data in place, at any depth: values of secret-named fields, the value of a
-   * `[name, value]` pair or `{name, value}` entry whose name is secret, secrets written inside any
-   * string (see secret-text.ts; unless `scanStrings` is false: the caller knows no string holds
-   * one, see lineMayHoldSecretText); client IPs become keyed hashes. Answers whether anything was
-   * replaced.
+   * `[name, value]` pair or `{name, value}` entry whose name is secret, credentials of a known
+   * form in any string (see known-tokens.ts), the other secrets written inside any string (see
+   * secret-text.ts; unless `scanStrings` is false: the caller knows no string holds one, see
+   * lineMayHoldSecretText); client IPs become keyed hashes, and field names that are credentials
+   * of a known form `secret:<hash>`. Answers whether anything was replaced.
    */
   redact(root: unknown, scanStrings?: boolean): boolean;
   /**
@@ -30,7 +32,8 @@ export interface Redactor {
   /**
    * Console text: secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`), values
    * after secret names (`password: …`, `"apiKey":"…"`, `token=…`), bearer tokens, JWTs and URL
-   * passwords are redacted wherever they appear; in text joined from several console arguments,
+   * passwords and credentials of a known form are redacted wherever they appear; in text joined
+   * from several console arguments,
    * also a credential-like word after a secret's name (`token abc123`).
    */
   redactText(text: string, argsJoined?: boolean): string;
@@ -41,7 +44,9 @@ const SECRET = 1;
 const IP = 2;
 const FORWARDED = 3;
 const SESSION = 4;
-type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION;
+/** A name that is itself a credential of a known form: its value is plain, the name is hashed. */
+const SECRET_NAME = 5;
+type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION | typeof SECRET_NAME;
 
 const IP_FIELD_SET = new Set(IP_FIELDS);
 const WORD_FIELD_SET = new Set(WORD_REDACT_FIELDS);
@@ -69,6 +74,7 @@ function createRedactor(security: SecurityConfig): Redactor {
   const secretKey = new RegExp(`(?:${names})$`);
   const hash = ipHasher(security.ipHashSalt);
   const hashSession = sessionHasher(security.ipHashSalt);
+  const hashSecretName = secretNameHasher(security.ipHashSalt);
 
   // Keys repeat across events: remember what each one is rather than normalising it every time.
   const verdicts = new Map<string, Verdict>();
@@ -77,8 +83,9 @@ function createRedactor(security: SecurityConfig): Redactor {
     if (verdict === undefined) {
       const normalized = normalizeFieldName(key);
       const word = lastWord(key);
-      verdict =
-        secretKey.test(normalized) || WORD_FIELD_SET.has(word)
+      verdict = holdsKnownToken(key)
+        ? SECRET_NAME
+        : secretKey.test(normalized) || WORD_FIELD_SET.has(word)
           ? SECRET
           : IP_FIELD_SET.has(normalized)
             ? IP
@@ -93,7 +100,12 @@ function createRedactor(security: SecurityConfig): Redactor {
     return verdict;
   }
 
-  /** What a value under a non-plain name becomes; the value itself when nothing is to change. */
+  /** Whether a name decides what its value becomes. */
+  function judgesValue(verdict: Verdict): boolean {
+    return verdict !== PLAIN && verdict !== SECRET_NAME;
+  }
+
+  /** What a value under a name that judges it becomes; the value itself when nothing is to change. */
   function replacement(verdict: Verdict, value: unknown): unknown {
     // A flag or a null holds no secret (`immutableSession: true`); strings, numbers (PINs, OTPs)
     // and whole structures under a secret name do.
@@ -109,13 +121,18 @@ function createRedactor(security: SecurityConfig): Redactor {
   /** What a value written after a name in text becomes; undefined when the name is a plain one. */
   function namedValue(name: string): ((value: string) => string) | undefined {
     const verdict = verdictOf(name);
-    if (verdict === PLAIN) return undefined;
+    if (!judgesValue(verdict)) return undefined;
     return verdict === SECRET ? redactSecret : verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
   }
   const secrets = secretText(namedValue);
 
   function redactString(text: string): string {
-    return textMayHoldSecret(text) ? redactParameters(secrets.redactString(text)) : text;
+    return redactKnownTokens(textMayHoldSecret(text) ? redactParameters(secrets.redactString(text)) : text, REDACTED);
+  }
+
+  /** A string value met in data: every form searched, or (`scanStrings` false) known credentials only. */
+  function redactValue(text: string, scanStrings: boolean): string {
+    return scanStrings ? redactString(text) : redactKnownTokens(text, REDACTED);
   }
 
   function hashForwarded(header: string): string {
@@ -187,7 +204,7 @@ function createRedactor(security: SecurityConfig): Redactor {
         // A [name, value] pair, as in header lists: the name decides for the value.
         if (node.length === 2 && typeof node[0] === "string") {
           const verdict = verdictOf(node[0]);
-          if (verdict !== PLAIN) {
+          if (judgesValue(verdict)) {
             const value = replacement(verdict, node[1]);
             if (value !== node[1]) {
               node[1] = value;
@@ -198,8 +215,7 @@ function createRedactor(security: SecurityConfig): Redactor {
         for (let i = 0; i < node.length; i++) {
           const item = node[i];
           if (typeof item === "string") {
-            if (!scanStrings) continue;
-            const redacted = redactString(item);
+            const redacted = redactValue(item, scanStrings);
             if (redacted !== item) {
               node[i] = redacted;
               changed = true;
@@ -209,17 +225,21 @@ function createRedactor(security: SecurityConfig): Redactor {
         continue;
       }
       const record = node as Record<string, unknown>;
+      let secretNames = false;
       // for-in rather than Object.keys: no array per object, and V8 reads each value from its enum
       // cache. The objects are plain data, so it meets their own keys only (nothing in this isolate
       // adds enumerable keys to Object.prototype).
       for (const key in record) {
         keys++;
         const value = record[key];
-        const verdict = verdictOf(key);
+        let verdict = verdictOf(key);
+        if (verdict === SECRET_NAME) {
+          secretNames = true;
+          verdict = PLAIN;
+        }
         if (verdict === PLAIN) {
           if (typeof value === "string") {
-            if (!scanStrings) continue;
-            const redacted = redactString(value);
+            const redacted = redactValue(value, scanStrings);
             if (redacted !== value) {
               replace(record, key, redacted);
               changed = true;
@@ -242,7 +262,7 @@ function createRedactor(security: SecurityConfig): Redactor {
       if (Object.hasOwn(record, "value")) {
         const name = typeof record.name === "string" ? record.name : typeof record.key === "string" ? record.key : undefined;
         const verdict = name === undefined ? PLAIN : verdictOf(name);
-        if (verdict !== PLAIN) {
+        if (judgesValue(verdict)) {
           const redacted = replacement(verdict, record.value);
           if (redacted !== record.value) {
             setOwn(record, "value", redacted);
@@ -250,13 +270,28 @@ function createRedactor(security: SecurityConfig): Redactor {
           }
         }
       }
+      if (secretNames) {
+        hashSecretNames(record);
+        changed = true;
+      }
     }
     walkedKeys = keys;
     return changed;
   }
 
+  /** Renames in place, keeping the order of the fields (JSON.stringify writes them in it). */
+  function hashSecretNames(record: Record<string, unknown>): void {
+    const keys = Object.keys(record);
+    const values = keys.map((key) => record[key]);
+    for (const key of keys) delete record[key];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      setOwn(record, verdictOf(key) === SECRET_NAME ? hashSecretName(key) : key, values[i]);
+    }
+  }
+
   function redactText(text: string, argsJoined = false): string {
-    return argsJoined ? redactParameters(secrets.redactJoinedArgs(text)) : redactString(text);
+    return argsJoined ? redactKnownTokens(redactParameters(secrets.redactJoinedArgs(text)), REDACTED) : redactString(text);
   }
 
   return { redact, redactText, keysWalked: () => walkedKeys };

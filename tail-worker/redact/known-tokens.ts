@@ -1,0 +1,47 @@
+/**
+ * Credentials that name themselves: their issuers give them a fixed prefix so that leak scanners
+ * can find them, and so can redaction, with nothing in front naming the value a secret
+ * (`console.log(\`charging with ${key}\`)`, a header or a field with a plain name, a map keyed by
+ * API key). Each form needs a word boundary before it and a body of the issuer's length after its
+ * prefix, so that ordinary words ("task-runner", "skip_live_check") are not taken for one.
+ */
+const KNOWN_TOKEN_FORMS = [
+  "cf(?:k|ut|at)_[0-9A-Za-z]{40,}", // Cloudflare Global API key, user and account API tokens
+  "(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}", // Stripe secret and restricted keys
+  "whsec_[0-9A-Za-z+/=]{24,}", // Stripe webhook signing secrets
+  "gh[pousr]_[0-9A-Za-z]{30,}", // GitHub tokens
+  "github_pat_\\w{40,}", // GitHub fine-grained tokens
+  "glpat-[\\w-]{20,}", // GitLab personal access tokens
+  "gl(?:sa|c)_[\\w-]{20,}", // Grafana service account and cloud tokens
+  "xox[abposr]-[0-9A-Za-z-]{15,}", // Slack tokens
+  "xapp-[0-9A-Za-z-]{15,}", // Slack app tokens
+  "A(?:KIA|SIA)[0-9A-Z]{16,}", // AWS access key ids
+  "AIza[\\w-]{35,}", // Google API keys
+  "sk-[\\w-]{20,}", // OpenAI and Anthropic keys (sk-proj-…, sk-ant-…)
+  "npm_[0-9A-Za-z]{36,}", // npm tokens
+  "hf_[0-9A-Za-z]{30,}", // Hugging Face tokens
+  "SG\\.[\\w-]{16,}\\.[\\w-]{16,}", // SendGrid keys
+  "shp(?:at|ca|pa|ss)_[0-9a-fA-F]{32,}", // Shopify tokens
+  "pypi-[\\w-]{50,}", // PyPI tokens
+  "do[opr]_v1_[0-9a-f]{64}", // DigitalOcean tokens
+  "lin_api_[0-9A-Za-z]{40,}", // Linear keys
+  "sntry[su]_[\\w=+/-]{30,}", // Sentry auth tokens
+  "PMAK-[0-9a-f-]{40,}", // Postman keys
+];
+
+const KNOWN_TOKEN_SOURCE = `\\b(?:${KNOWN_TOKEN_FORMS.join("|")})`;
+const KNOWN_TOKEN = new RegExp(KNOWN_TOKEN_SOURCE);
+const KNOWN_TOKENS = new RegExp(KNOWN_TOKEN_SOURCE, "g");
+
+/** The shortest text any form matches (AKIA and 16 characters): shorter strings are not searched. */
+export const MIN_KNOWN_TOKEN_LENGTH = 20;
+
+/** Whether a text holds a credential of a known form. One native search, about 1 ns a character. */
+export function holdsKnownToken(text: string): boolean {
+  return text.length >= MIN_KNOWN_TOKEN_LENGTH && KNOWN_TOKEN.test(text);
+}
+
+/** The text with every credential of a known form replaced by `replacement`. */
+export function redactKnownTokens(text: string, replacement: string): string {
+  return holdsKnownToken(text) ? text.replace(KNOWN_TOKENS, replacement) : text;
+}
