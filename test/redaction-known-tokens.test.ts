@@ -41,6 +41,8 @@ const TOKENS: Record<string, string> = {
   "Linear key": `lin_api_${body(25, 40)}`,
   "Sentry auth token": `sntrys_${body(26, 60)}`,
   "Postman key": `PMAK-${body(27, 24, HEX)}-${body(27, 34, HEX)}`,
+  "Slack incoming webhook": `hooks.slack.com/services/T${body(28, 8, UPPER)}/B${body(28, 10, UPPER)}/${body(28, 24)}`,
+  "Discord webhook": `discord.com/api/webhooks/123456789012345678/${body(29, 68)}`,
 };
 
 describe("credentials that name themselves", () => {

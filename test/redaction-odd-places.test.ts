@@ -78,4 +78,56 @@ describe("secrets in odd places", () => {
     expect(json).toContain("https://[REDACTED]@github.com/org/repo.git");
     expect(json).toContain("see https://github.com/org/repo and mail bob@example.com");
   });
+
+  it("redacts JSON written inside a JSON string, at any depth, keeping its quotes so that it still parses", () => {
+    const twice = JSON.stringify({ inner: JSON.stringify({ token: SECRET, n: 1 }), ok: true });
+    const thrice = JSON.stringify({ outer: JSON.stringify({ inner: JSON.stringify({ apiKey: SECRET }) }) });
+    const [, line2, line3, text] = archivedEvents(
+      traceItem({
+        logs: [
+          log("log", JSON.stringify({ _event: "sns", body: twice })),
+          log("log", JSON.stringify({ _event: "sqs", body: thrice })),
+          log("log", `payload: ${JSON.stringify(twice)}`),
+        ],
+      }),
+    );
+    const body2 = JSON.parse(line2!.data.body as string) as { inner: string; ok: boolean };
+    expect(JSON.parse(body2.inner)).toEqual({ token: "[REDACTED]", n: 1 });
+    expect(body2.ok).toBe(true);
+    const body3 = JSON.parse(line3!.data.body as string) as { outer: string };
+    expect(JSON.parse((JSON.parse(body3.outer) as { inner: string }).inner)).toEqual({ apiKey: "[REDACTED]" });
+    expect(text!.text).not.toContain(SECRET);
+    const written = JSON.parse(JSON.parse(text!.text!.slice("payload: ".length)) as string) as { inner: string };
+    expect(JSON.parse(written.inner)).toEqual({ token: "[REDACTED]", n: 1 });
+  });
+
+  it("redacts every cookie of a Cookie or Set-Cookie line, and only that line", () => {
+    const [, cookie, setCookie] = archivedEvents(
+      traceItem({
+        logs: [
+          log("log", `GET /\nCookie: theme=dark; sid=${SECRET}; lang=en\nHost: example.com`),
+          log("log", `Set-Cookie: sid=${SECRET}; Path=/; HttpOnly`),
+        ],
+      }),
+    );
+    expect(cookie!.text).toBe("GET /\nCookie: [REDACTED]\nHost: example.com");
+    expect(setCookie!.text).toBe("Set-Cookie: [REDACTED]");
+  });
+
+  it("redacts an element named like a secret (<password>, <ns:Token a=…>) and keeps the others", () => {
+    const xml = `<s:Body><ns:Token kind="api">${SECRET}</ns:Token><password>${SECRET}</password><user>ada</user></s:Body>`;
+    const [, text, line] = archivedEvents(traceItem({ logs: [log("log", xml), log("log", JSON.stringify({ _event: "soap", xml }))] }));
+    const expected = '<s:Body><ns:Token kind="api">[REDACTED]</ns:Token><password>[REDACTED]</password><user>ada</user></s:Body>';
+    expect(text!.text).toBe(expected);
+    expect(line!.data.xml).toBe(expected);
+  });
+
+  it("redacts Basic credentials with nothing naming them, and keeps a Basic that decodes to none", () => {
+    const credentials = btoa(`admin:${SECRET}`);
+    const [, sending, plan] = archivedEvents(
+      traceItem({ logs: [log("log", `retrying with basic ${credentials} now`), log("log", "Basic plan chosen; basic auth off")] }),
+    );
+    expect(sending!.text).toBe("retrying with basic [REDACTED] now");
+    expect(plan!.text).toBe("Basic plan chosen; basic auth off");
+  });
 });

@@ -12,10 +12,25 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "secret",
   "token",
   "authorization",
+  "bearer",
   "cookie",
+  "cookies",
+  "csrf",
+  "xsrf",
   "apikey",
   "accesskey",
   "privatekey",
+  // Keys that are secrets by what they key: secretKey and SECRET_KEY, clientSecretKey, and the rest.
+  "secretkey",
+  "privkey",
+  "encryptionkey",
+  "signingkey",
+  "masterkey",
+  "hmackey",
+  "sharedkey",
+  "sessionkey",
+  "authkey",
+  "licensekey",
   "credential",
   "credentials",
   "creditcard",
@@ -23,8 +38,19 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "ccnumber",
   "cvv",
   "cvc",
+  "securitycode",
   "ssn",
   "otp",
+  "passcode",
+  "mfacode",
+  "twofactorcode",
+  "verificationcode",
+  "recoverycode",
+  "recoverycodes",
+  "backupcode",
+  "backupcodes",
+  "mnemonic",
+  "seedphrase",
   "signature",
   "jwt",
   // cf-access-jwt-assertion and cf-access-authenticated-user-email (Cloudflare Access).
@@ -33,11 +59,12 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
 ];
 
 /**
- * Names too short or too common to match as a suffix ("bypass", "compass", "config"): they match
- * only as the last word of a key, words being split at separators and at lower-to-upper case
- * changes. "pass", "userPass", "user_pass", "x-sig" match; "bypass", "passengers" do not.
+ * Names too short or too common to match as a suffix ("bypass", "compass", "oauth", "spin"): they
+ * match only as the last word of a key, words being split at separators and at lower-to-upper case
+ * changes. "pass", "userPass", "user_pass", "x-sig", "basicAuth", "x-auth", "cardPin" match;
+ * "bypass", "passengers", "oauth", "author", "authMethod", "pinned" do not.
  */
-export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig"];
+export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "auth", "pin"];
 
 /**
  * Session ids: bearer credentials that also correlate a session's events, so their values are

@@ -1,6 +1,6 @@
 /**
- * Credentials that name themselves: their issuers give them a fixed prefix so that leak scanners
- * can find them, and so can redaction, with nothing in front naming the value a secret
+ * Credentials that name themselves: their issuers give them a fixed prefix (or, for webhooks, a
+ * fixed host and path) so that leak scanners can find them, and so can redaction, with nothing in front naming the value a secret
  * (`console.log(\`charging with ${key}\`)`, a header or a field with a plain name, a map keyed by
  * API key). Each form needs a word boundary before it and a body of the issuer's length after its
  * prefix, so that ordinary words ("task-runner", "skip_live_check") are not taken for one.
@@ -27,6 +27,9 @@ const KNOWN_TOKEN_FORMS = [
   "lin_api_[0-9A-Za-z]{40,}", // Linear keys
   "sntry[su]_[\\w=+/-]{30,}", // Sentry auth tokens
   "PMAK-[0-9a-f-]{40,}", // Postman keys
+  // Webhook URLs whose path is the credential: whoever holds one can post.
+  "hooks\\.slack\\.com/(?:services|workflows|triggers)/[\\w/-]{10,}", // Slack incoming webhooks
+  "discord(?:app)?\\.com/api/webhooks/\\d+/[\\w-]{20,}", // Discord webhooks
 ];
 
 const KNOWN_TOKEN_SOURCE = `\\b(?:${KNOWN_TOKEN_FORMS.join("|")})`;

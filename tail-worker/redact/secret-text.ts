@@ -1,9 +1,10 @@
 /**
  * Secrets written into free text rather than under a field name: `token=…` or `password: …` in a
- * sentence or a logfmt line, `"apiKey":"…"` inside a message, `Authorization: Bearer …`, a bare
- * bearer token or JWT, the password of a `scheme://user:password@host` URL, and (in text joined
- * from console arguments) a secret name followed by a value that looks like one, as
- * `console.log("token", token)` prints.
+ * sentence or a logfmt line, `"apiKey":"…"` inside a message (also JSON written inside a JSON
+ * string, `\"apiKey\":\"…\"`), `<password>…</password>`, `Authorization: Bearer …`, every
+ * cookie of a `Cookie:` line, a bare bearer token, Basic credentials or JWT, the password of a
+ * `scheme://user:password@host` URL, and (in text joined from console arguments) a secret name
+ * followed by a value that looks like one, as `console.log("token", token)` prints.
  */
 
 import { KeyScan } from "./text-matches";
@@ -27,6 +28,12 @@ export interface SecretText {
 const VALUE = /\[REDACTED\]|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|(?:(?:bearer|basic|digest|token)\s+)?[^\s,;&}\]]*/iy;
 /** A bearer token anywhere (RFC 6750's token68 characters). */
 const BEARER = /\b(bearer\s+)[\w.~+/-]{6,}=*/gi;
+/** Basic credentials anywhere: base64 that decodes to `user:password` (see basicCredentials). */
+const BASIC = /\b(basic\s+)([A-Za-z0-9+/]{4,}={0,2})(?![\w+/=])/gi;
+/** An element whose name may be a secret's: `<password>…</password>`, `<ns:Token a="1">…</ns:Token>`. */
+const ELEMENT = /<([\w.:-]{1,100})(\s[^<>]{0,500})?>([^<]{1,1000})<\/\1>/g;
+/** A cookie header's name: its value is every cookie to the end of the line, not only the first. */
+const COOKIE_NAME = /cookies?$/i;
 /** A JSON Web Token anywhere: three base64url parts, the first two JSON objects (`eyJ`). */
 const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
 /** The password of a URL's userinfo. */
@@ -50,8 +57,20 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     if (out.indexOf("@") !== -1 && out.indexOf("://") !== -1)
       out = out.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(URL_USER, `$1${REDACTED}@`);
     if (out.indexOf("PRIVATE KEY-----") !== -1) out = out.replace(PRIVATE_KEY, REDACTED);
-    if (mayHoldBearer(out)) out = out.replace(BEARER, (_, scheme: string) => `${scheme}${REDACTED}`);
+    if (out.indexOf("</") !== -1) out = out.replace(ELEMENT, redactElement);
+    if (mayHoldScheme(out)) {
+      out = out
+        .replace(BEARER, (_, scheme: string) => `${scheme}${REDACTED}`)
+        .replace(BASIC, (match, scheme: string, value: string) => (basicCredentials(value) ? `${scheme}${REDACTED}` : match));
+    }
     return out;
+  }
+
+  function redactElement(match: string, name: string, attributes: string | undefined, value: string): string {
+    const redact = value === REDACTED ? undefined : redactNamed(name);
+    if (redact === undefined) return match;
+    const replaced = redact(value);
+    return replaced === value ? match : `<${name}${attributes ?? ""}>${replaced}</${name}>`;
   }
 
   function redactKeyValues(text: string): string {
@@ -66,11 +85,20 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
       const redact = redactNamed(key.name);
       if (redact === undefined) continue;
       const valueStart = key.end;
-      VALUE.lastIndex = valueStart;
-      const value = VALUE.exec(text)?.[0] ?? "";
-      if (value === "" || value === REDACTED) continue;
-      const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
-      const inner = quote === "" ? value : value.slice(1, value.length > 1 && value.endsWith(quote) ? -1 : undefined);
+      const escaped = escapedValue(text, valueStart);
+      let value: string;
+      let quote: string;
+      let inner: string;
+      if (escaped !== undefined) ({ value, quote, inner } = escaped);
+      else {
+        VALUE.lastIndex = valueStart;
+        value = VALUE.exec(text)?.[0] ?? "";
+        quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
+        // Unquoted, a cookie header's value is all its cookies: `Cookie: a=1; sid=…` to the line's end.
+        if (quote === "" && value !== REDACTED && COOKIE_NAME.test(key.name)) value = text.slice(valueStart, lineEnd(text, valueStart));
+        inner = quote === "" ? value : value.slice(1, value.length > 1 && value.endsWith(quote) ? -1 : undefined);
+      }
+      if (value === "" || value === REDACTED || inner === REDACTED) continue;
       const replaced = redact(inner);
       if (replaced === inner) continue;
       out += `${text.slice(copied, valueStart)}${quote}${replaced}${quote}`;
@@ -94,12 +122,12 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
  * What a JSON log line holds when a string in it could hold a secret its field names do not show:
  * "=" (a parameter or `key=value`), an escape (which can spell anything, and `\"` is JSON written
  * inside a string), ": " (`password: …`), "@" (a URL password), ".eyJ" (a JWT's second part), a
- * bearer scheme in any case, or a PEM private key written on one line. One native search for all
- * of them costs about 140 ns a line under V8 14 (workerd's), less than the six searches it
- * replaced (170 ns); a search led by a frequent character ("eyJ", "://") would cost several times
- * more. `token:abc` with no space has no mark: its colon is found by counting (see redactEvent).
+ * bearer or Basic scheme in any case, a PEM private key written on one line, or a closing tag
+ * (`<password>…</password>`). One native search for all of them costs about 140 ns a line under
+ * V8 14 (workerd's), less than the six searches it replaced (170 ns); a search led by a frequent
+ * character ("eyJ", "://") would cost several times more. `token:abc` with no space has no mark: its colon is found by counting (see redactEvent).
  */
-const LINE_SECRET_MARK = /[=\\@]|: |\.eyJ|bearer|PRIVATE KEY/i;
+const LINE_SECRET_MARK = /[=\\@]|: |\.eyJ|bearer|basic|PRIVATE KEY|<\//i;
 
 /** Whether a JSON log line could hold a secret inside a string value (see LINE_SECRET_MARK). */
 export function lineMayHoldSecretText(line: string): boolean {
@@ -109,20 +137,57 @@ export function lineMayHoldSecretText(line: string): boolean {
 /**
  * What a string holds when any form this module or the parameter pass redacts could be in it: a
  * separator of a named value or parameter (":", "="), a URL password's "@", a JWT's ".eyJ", a
- * bearer scheme or a private key's PEM header. Most strings of data hold none ("GET", "ok", an id)
+ * bearer or Basic scheme, a private key's PEM header or a closing tag. Most strings of data hold none ("GET", "ok", an id)
  * and cost one native search.
  */
-const TEXT_SECRET_MARK = /[:=@]|\.eyJ|bearer|PRIVATE KEY/i;
+const TEXT_SECRET_MARK = /[:=@]|\.eyJ|bearer|basic|PRIVATE KEY|<\//i;
 
 /** Whether a string could hold a secret in any form but the bare "name value" of joined arguments. */
 export function textMayHoldSecret(text: string): boolean {
   return TEXT_SECRET_MARK.test(text);
 }
 
-const BEARER_WORD = /bearer/i;
+const SCHEME_WORD = /bearer|basic/i;
 
-function mayHoldBearer(text: string): boolean {
-  return BEARER_WORD.test(text);
+function mayHoldScheme(text: string): boolean {
+  return SCHEME_WORD.test(text);
+}
+
+/**
+ * A value in quotes escaped as JSON written inside a JSON string writes them (`\"…\"`, at any
+ * depth): its opening and closing quote (the same backslashes and quote) and what is between; with
+ * no closing quote, to the end of the text (as VALUE reads an unclosed quote). Undefined when the
+ * value is not one.
+ */
+function escapedValue(text: string, start: number): { value: string; quote: string; inner: string } | undefined {
+  let at = start;
+  while (text.charCodeAt(at) === 92) at++;
+  const quoteChar = text.charCodeAt(at);
+  if (at === start || (quoteChar !== 34 && quoteChar !== 39)) return undefined;
+  const quote = text.slice(start, at + 1);
+  // The same quote closes it only when no further backslash makes it a deeper one.
+  let close = text.indexOf(quote, at + 1);
+  while (close !== -1 && text.charCodeAt(close - 1) === 92) close = text.indexOf(quote, close + 1);
+  if (close === -1) return { value: text.slice(start), quote, inner: text.slice(at + 1) };
+  return { value: text.slice(start, close + quote.length), quote, inner: text.slice(at + 1, close) };
+}
+
+function lineEnd(text: string, from: number): number {
+  let end = from;
+  while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+  return end;
+}
+
+/** Whether a Basic scheme's value decodes to `user:password` ("Basic plan" decodes to nothing). */
+function basicCredentials(value: string): boolean {
+  // What atob refuses is told apart first: a throw costs microseconds, and prose repeats "basic".
+  const decodable = value.indexOf("=") === -1 ? value.length % 4 !== 1 : value.length % 4 === 0;
+  if (!decodable) return false;
+  try {
+    return atob(value).indexOf(":") !== -1;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -27,11 +27,12 @@ const MAX_NAME = 100;
 
 /**
  * The keys of one text, left to right: `next(from)` answers the first `key:`, `"key": `, `key=` …
- * at or after `from` as `/(?<![\w$.-])(["']?)([\w$.-]{1,100})\1(\s*[:=]\s*)/g` finds it from
- * lastIndex `from`: a name of word characters, `$`, `.` or `-` that does not start inside a longer
- * run of them, in matching quotes or none, then spaces, `:` or `=`, spaces. The next `:` and `=`
- * are kept between calls, so a text is searched once however many keys it holds (`from` only
- * grows from call to call).
+ * at or after `from` as `/(?<![\w$.-])(\\*["']|)([\w$.-]{1,100})\1(\s*[:=]\s*)/g` finds it
+ * from lastIndex `from`: a name of word characters, `$`, `.` or `-` that does not start inside a
+ * longer run of them, in matching quotes or none, then spaces, `:` or `=`, spaces. A quote may be
+ * escaped as JSON written inside a JSON string writes it (`\"key\":`, at any depth), the same on
+ * both sides. The next `:` and `=` are kept between calls, so a text is searched once however many
+ * keys it holds (`from` only grows from call to call).
  */
 export class KeyScan {
   private colon = -2;
@@ -64,16 +65,21 @@ function keyBefore(text: string, separator: number, from: number): KeyMatch | nu
   while (closing > from && isSpace(text.charCodeAt(closing - 1))) closing--;
   const last = text.charCodeAt(closing - 1);
   const quote = last === 34 || last === 39 ? last : 0;
-  const nameEnd = quote === 0 ? closing : closing - 1;
+  // Backslashes escaping the closing quote: no name character is one, so all of them.
+  let escapes = 0;
+  if (quote !== 0) while (closing - 2 - escapes >= 0 && text.charCodeAt(closing - 2 - escapes) === 92) escapes++;
+  const nameEnd = quote === 0 ? closing : closing - 1 - escapes;
   let nameStart = nameEnd;
   while (nameStart > 0 && nameEnd - nameStart <= MAX_NAME && isKeyChar(text.charCodeAt(nameStart - 1))) nameStart--;
   const length = nameEnd - nameStart;
   if (length === 0 || length > MAX_NAME) return null;
   let index = nameStart;
   if (quote !== 0) {
-    // Quoted: the same quote opens it, and no key character stands before that.
-    if (nameStart === 0 || text.charCodeAt(nameStart - 1) !== quote) return null;
-    index = nameStart - 1;
+    // Quoted: the same quote, escaped the same way, opens it, and no key character stands before that.
+    const open = nameStart - 1;
+    if (open < escapes || text.charCodeAt(open) !== quote) return null;
+    for (let i = 1; i <= escapes; i++) if (text.charCodeAt(open - i) !== 92) return null;
+    index = open - escapes;
     if (index > 0 && isKeyChar(text.charCodeAt(index - 1))) return null;
   }
   if (index < from) return null;

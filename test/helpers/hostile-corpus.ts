@@ -33,6 +33,14 @@ export function hostileCorpus(): HostileCase[] {
   add("4 MB broken JSON of one word", withLogs(`{${"x".repeat(4 * 1024 * 1024)}`));
   add("4 MB broken JSON of keys without values", withLogs(`{${"a:".repeat(2 * 1024 * 1024)}`));
   add("4 MB broken JSON of query-like text", withLogs(`[${"?a".repeat(1024 * 1024)}=${"&b=".repeat(512 * 1024)}`));
+  add("backslash runs around quoted keys", withLogs(`${"\\".repeat(50)}"k${"\\".repeat(50)}":`.repeat(5_000)));
+  add("secret elements that never close", withLogs(`<password>${"x".repeat(900)}</pass>`.repeat(300)));
+  add("'basic' 50,000 times", withLogs("basic ".repeat(50_000)));
+  add("a cookie line of 100,000 cookies", withLogs(`Cookie: ${"a=1; ".repeat(100_000)}`));
+  add(
+    "8,000 keys that are credentials",
+    withLogs(JSON.stringify(Object.fromEntries(Array.from({ length: 8_000 }, (_, i) => [`sk_live_${"x".repeat(16)}${i}`, i])))),
+  );
   add("array of 100,000 items as JSON", withLogs(JSON.stringify({ _event: "many", items: Array.from({ length: 100_000 }, (_, i) => i) })));
   add("array of 100,000 items as argument", withLogs({ items: Array.from({ length: 100_000 }, (_, i) => ({ i })) }));
   add("__proto__ key in JSON", withLogs('{"_event":"proto","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'));

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { archivedEvents } from "./helpers/tail-path";
+import { log, traceItem } from "./helpers/trace-items";
+
+const S = "Vq8secretValue42";
+
+/** The archived data of one JSON line holding `S` under each name. */
+function archivedUnder(names: readonly string[]): Record<string, unknown> {
+  const line = JSON.stringify({ _event: "names", ...Object.fromEntries(names.map((name) => [name, S])) });
+  return archivedEvents(traceItem({ logs: [log("log", line)] }))[1]!.data;
+}
+
+describe("field names that say a value is a secret", () => {
+  it("redacts keys that are secrets by what they key, cookies, CSRF tokens and recovery material", () => {
+    const names = [
+      "secretKey",
+      "SECRET_KEY",
+      "aws_secret_key",
+      "clientSecretKey",
+      "encryptionKey",
+      "SIGNING_KEY",
+      "masterKey",
+      "hmacKey",
+      "privKey",
+      "sharedKey",
+      "sessionKey",
+      "authKey",
+      "licenseKey",
+      "bearer",
+      "cookies",
+      "csrf",
+      "x-xsrf",
+      "passcode",
+      "mfaCode",
+      "twoFactorCode",
+      "verificationCode",
+      "recoveryCodes",
+      "backup_codes",
+      "mnemonic",
+      "seedPhrase",
+      "securityCode",
+    ];
+    const data = archivedUnder(names);
+    for (const name of names) expect(data[name], name).toBe("[REDACTED]");
+  });
+
+  it("redacts auth and pin only as a key's last word, sparing their look-alikes", () => {
+    const secret = ["auth", "basicAuth", "BASIC_AUTH", "x-auth", "proxy_auth", "pin", "cardPin", "user_pin"];
+    const plain = ["oauth", "author", "authMethod", "authorName", "spin", "pinned", "pinCount", "opinion"];
+    const data = archivedUnder([...secret, ...plain]);
+    for (const name of secret) expect(data[name], name).toBe("[REDACTED]");
+    for (const name of plain) expect(data[name], name).toBe(S);
+  });
+
+  it("keeps keys that name no secret: key ids, cache and idempotency keys, public keys", () => {
+    const plain = ["key", "keyId", "secretKeyId", "cacheKey", "idempotencyKey", "publicKey", "code", "errorCode", "salt", "seed"];
+    const data = archivedUnder(plain);
+    for (const name of plain) expect(data[name], name).toBe(S);
+  });
+});
