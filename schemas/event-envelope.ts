@@ -14,6 +14,14 @@ export const ValidationMark = v.object({
 });
 export type ValidationMark = v.InferOutput<typeof ValidationMark>;
 
+/**
+ * How deep `data` nests at most (`data` itself is level 1), so that every strict reader reads every
+ * archived event: serde_json stops at 128 levels, Python's json and ClickHouse at about 1,000, and
+ * one event past a reader's limit can fail its whole object. Deeper log lines are archived as
+ * text; deeper console arguments are cut, with a marker.
+ */
+export const MAX_DATA_DEPTH = 100;
+
 export const EventEnvelope = v.object({
   /** `<invocationId>-<position>`; the invocation id is random per TraceItem and delivery, reused by retries. */
   id: v.string(),

@@ -1,7 +1,5 @@
 import { setOwn } from "../../schemas/lib/own-property";
-
-/** Nesting a lenient read accepts; deeper lines stay text (the strict parser has read them already). */
-const MAX_DEPTH = 512;
+import { MAX_LINE_DEPTH } from "./json-depth";
 
 /**
  * Reads the JSON that people write by hand or with a JavaScript literal rather than
@@ -51,10 +49,11 @@ class LenientReader {
     }
   }
 
+  /** `depth`: the containers around this value. Deeper lines stay text, as strict ones do. */
   value(depth: number): unknown {
-    if (depth > MAX_DEPTH) this.fail(`nested deeper than ${MAX_DEPTH} levels`);
     this.skipBlank();
     const c = this.text[this.i];
+    if ((c === "{" || c === "[") && depth >= MAX_LINE_DEPTH) this.fail(`nested deeper than ${MAX_LINE_DEPTH} levels`);
     if (c === "{") return this.object(depth);
     if (c === "[") return this.array(depth);
     if (c === '"' || c === "'") return this.string();

@@ -1,5 +1,6 @@
 import { errorMessage } from "../../schemas/lib/error-message";
 import { applyFormatSpecifiers, formatArg } from "./format-args";
+import { MAX_LINE_DEPTH, nestsDeeperThan } from "./json-depth";
 import { startsLikeJsonContainer } from "./json-start";
 import { parseLenientJson } from "./lenient-json";
 import { newParsedEvent, type ParsedEvent } from "./parsed-event";
@@ -157,13 +158,18 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
   let lenient: string | undefined;
   try {
     parsed = JSON.parse(line);
+    if (nestsDeeperThan(line, MAX_LINE_DEPTH)) {
+      const deep = textEvent(line, level, timestamp);
+      deep.parseError = `JSON nested deeper than ${MAX_LINE_DEPTH} levels: kept as text, so that every JSON reader can read the archive`;
+      return deep;
+    }
   } catch (strictError) {
     try {
       parsed = parseLenientJson(line);
       lenient = `not strict JSON (${errorMessage(strictError)}), read leniently`;
-    } catch {
+    } catch (lenientError) {
       const broken = textEvent(line, level, timestamp);
-      broken.parseError = `invalid JSON: ${errorMessage(strictError)}`;
+      broken.parseError = `invalid JSON: ${errorMessage(strictError)}; not read leniently either: ${errorMessage(lenientError)}`;
       return broken;
     }
   }

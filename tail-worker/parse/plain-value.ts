@@ -1,9 +1,14 @@
+import { MAX_DATA_DEPTH } from "../../schemas/event-envelope";
 import { errorMessage } from "../../schemas/lib/error-message";
 import { setOwn } from "../../schemas/lib/own-property";
 import { noteProblem, type Problems } from "./values";
 
-/** Deeper structures are cut with a marker: every later step then works on bounded data. */
-export const MAX_PLAIN_DEPTH = 500;
+/**
+ * Deeper structures are cut with a marker: every later step then works on bounded data, and the
+ * archive holds no more than MAX_DATA_DEPTH levels. Data holds a copy at most two levels down
+ * (`{args: [copy]}`, `request.headers`).
+ */
+export const MAX_PLAIN_DEPTH = MAX_DATA_DEPTH - 2;
 /** Values copied from one producer value at most; past it the rest is cut with a marker. */
 export const MAX_PLAIN_NODES = 1_000_000;
 
