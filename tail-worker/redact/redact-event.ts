@@ -31,6 +31,8 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
  * colons as keys unless a string holds one, or a key is there twice (JSON.parse keeps the last of
  * duplicate keys, and the first could hide a secret the data does not show: such a line is never
  * kept). The colons are counted once for both questions, after the walk has counted the keys.
+ * A number beyond the double range (`1e400`) is not kept either: readers such as serde_json and
+ * Go's refuse it, so the data is written instead, where it is null, and marked.
  */
 function redactLineData(event: ParsedEvent, line: string, redactor: Redactor): void {
   const scanned = lineMayHoldSecretText(line);
@@ -39,4 +41,10 @@ function redactLineData(event: ParsedEvent, line: string, redactor: Redactor): v
   const colons = changed ? 0 : colonsUpTo(line, keys);
   if (!changed && !scanned && colons > keys) changed = redactor.redact(event.data, true);
   if (changed || !lineHoldsKeys(line, keys, colons)) event.raw = undefined;
+  const nonFinite = redactor.nonFiniteWalked();
+  if (nonFinite > 0) {
+    event.raw = undefined;
+    const note = `${nonFinite} number${nonFinite === 1 ? "" : "s"} beyond the double range archived as null`;
+    event.parseError = event.parseError === undefined ? note : `${event.parseError}; ${note}`;
+  }
 }

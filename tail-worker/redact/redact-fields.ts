@@ -30,6 +30,11 @@ export interface Redactor {
    */
   keysWalked(): number;
   /**
+   * Numbers the last redact call met that JSON cannot write: a line's `1e400` parses to Infinity,
+   * which JSON.stringify writes as null.
+   */
+  nonFiniteWalked(): number;
+  /**
    * Console text: secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`), values
    * after secret names (`password: …`, `"apiKey":"…"`, `token=…`), bearer tokens, JWTs and URL
    * passwords and credentials of a known form are redacted wherever they appear; in text joined
@@ -188,11 +193,13 @@ function createRedactor(security: SecurityConfig): Redactor {
   }
 
   let walkedKeys = 0;
+  let walkedNonFinite = 0;
 
   function redact(root: unknown, scanStrings = true): boolean {
     let changed = false;
     let nodes = 0;
     let keys = 0;
+    let nonFinite = 0;
     const stack: unknown[] = [root];
     while (stack.length > 0) {
       const node = stack.pop();
@@ -221,6 +228,7 @@ function createRedactor(security: SecurityConfig): Redactor {
               changed = true;
             }
           } else if (item !== null && typeof item === "object") stack.push(item);
+          else if (typeof item === "number" && item - item !== 0) nonFinite++;
         }
         continue;
       }
@@ -245,6 +253,7 @@ function createRedactor(security: SecurityConfig): Redactor {
               changed = true;
             }
           } else if (value !== null && typeof value === "object") stack.push(value);
+          else if (typeof value === "number" && value - value !== 0) nonFinite++;
         } else if (
           verdict === SECRET ||
           typeof value === "string" ||
@@ -276,6 +285,7 @@ function createRedactor(security: SecurityConfig): Redactor {
       }
     }
     walkedKeys = keys;
+    walkedNonFinite = nonFinite;
     return changed;
   }
 
@@ -294,7 +304,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     return argsJoined ? redactKnownTokens(redactParameters(secrets.redactJoinedArgs(text)), REDACTED) : redactString(text);
   }
 
-  return { redact, redactText, keysWalked: () => walkedKeys };
+  return { redact, redactText, keysWalked: () => walkedKeys, nonFiniteWalked: () => walkedNonFinite };
 }
 
 function decodeName(text: string): string {
