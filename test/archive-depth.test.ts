@@ -68,6 +68,15 @@ describe("archived data nests at most MAX_DATA_DEPTH levels, whatever the produc
     expect(text!.data).toEqual({});
   });
 
+  it("cuts a Map whose pairs would pass the bound, at every depth around it", () => {
+    for (let levels = MAX_DATA_DEPTH - 12; levels <= MAX_DATA_DEPTH + 2; levels++) {
+      let value: unknown = new Map([["k", "v"]]);
+      for (let i = 0; i < levels; i++) value = [value];
+      const [, event] = archivedEvents(traceItem({ logs: [log("log", "wrapped", value)] }));
+      expect(depthOf(event!.data), `a Map under ${levels} arrays`).toBeLessThanOrEqual(MAX_DATA_DEPTH);
+    }
+  });
+
   it("counts only brackets that nest, not those inside strings", () => {
     const line = JSON.stringify({ _event: "brackets", art: "[".repeat(1_000) + "{".repeat(1_000), more: ["]]]]", "}}}}"] });
     const [, event] = archivedEvents(traceItem({ logs: [log("log", line)] }));

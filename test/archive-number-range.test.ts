@@ -9,7 +9,23 @@ describe("numbers beyond the double range", () => {
     for (const written of ["1e400", "1E+999", "2e308"]) expect(json).not.toContain(written);
     const [, event] = archivedEvents(traceItem({ logs: [log("log", line)] }));
     expect(event!.data).toMatchObject({ huge: null, tiny: null, list: [1, null], ok: 1.5 });
-    expect(event!.parseError).toBe("3 numbers beyond the double range archived as null");
+    expect(event!.parseError).toBe("3 numbers JSON cannot hold (NaN, Infinity or beyond the double range) archived as null");
+  });
+
+  it("marks them under any field name, in array lines, lenient lines and arguments", () => {
+    const events = archivedEvents(
+      traceItem({
+        logs: [
+          log("log", '{"ip":1e400,"x-forwarded-for":-1e400}'),
+          log("log", "[1e400, 2]"),
+          log("log", "{a: 1e400, b: 'x',}"),
+          log("log", { ratio: Number.NaN, limit: Number.POSITIVE_INFINITY }),
+        ],
+      }),
+    );
+    expect(events.slice(1).map((event) => event.parseError?.match(/(\d+) numbers? JSON cannot hold/)?.[1])).toEqual(["2", "1", "1", "2"]);
+    expect(events[1]!.data).toEqual({ ip: null, "x-forwarded-for": null });
+    expect(events[2]!.data).toEqual({ args: [[null, 2]] });
   });
 
   it("leaves a line of finite numbers byte for byte, large integers and 1.0 included", () => {

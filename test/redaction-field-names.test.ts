@@ -39,21 +39,36 @@ describe("field names that say a value is a secret", () => {
       "mnemonic",
       "seedPhrase",
       "securityCode",
+      "pinCode",
+      "cardPin",
     ];
     const data = archivedUnder(names);
     for (const name of names) expect(data[name], name).toBe("[REDACTED]");
   });
 
-  it("redacts auth and pin only as a key's last word, sparing their look-alikes", () => {
-    const secret = ["auth", "basicAuth", "BASIC_AUTH", "x-auth", "proxy_auth", "pin", "cardPin", "user_pin"];
-    const plain = ["oauth", "author", "authMethod", "authorName", "spin", "pinned", "pinCount", "opinion"];
+  it("redacts auth only as a key's last word, sparing its look-alikes", () => {
+    const secret = ["auth", "basicAuth", "BASIC_AUTH", "x-auth", "proxy_auth"];
+    const plain = ["oauth", "author", "authMethod", "authorName", "authorization_url"];
     const data = archivedUnder([...secret, ...plain]);
     for (const name of secret) expect(data[name], name).toBe("[REDACTED]");
     for (const name of plain) expect(data[name], name).toBe(S);
   });
 
-  it("keeps keys that name no secret: key ids, cache and idempotency keys, public keys", () => {
-    const plain = ["key", "keyId", "secretKeyId", "cacheKey", "idempotencyKey", "publicKey", "code", "errorCode", "salt", "seed"];
+  it("keeps keys that name no secret: key ids, cache and idempotency keys, public keys, map pins", () => {
+    const plain = [
+      "key",
+      "keyId",
+      "secretKeyId",
+      "cacheKey",
+      "idempotencyKey",
+      "publicKey",
+      "code",
+      "errorCode",
+      "salt",
+      "seed",
+      "pin",
+      "mapPin",
+    ];
     const data = archivedUnder(plain);
     for (const name of plain) expect(data[name], name).toBe(S);
   });

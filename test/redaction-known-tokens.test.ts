@@ -110,6 +110,9 @@ describe("credentials that name themselves", () => {
       "desk-sk-not-a-key",
       "the AIza prefix alone",
       "a glpat- prefix and nothing more",
+      "payments-sk-worker-7d9f8b6c4-x2x9z started",
+      "blob abc-sk-QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+      "sk-learn-pipeline-for-the-nightly-model",
     ];
     const line = JSON.stringify({ _event: "words", near });
     const events = archivedEvents(traceItem({ logs: [log("log", line), log("log", near.join(" "))] }));

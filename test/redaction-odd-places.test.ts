@@ -99,6 +99,13 @@ describe("secrets in odd places", () => {
     expect(text!.text).not.toContain(SECRET);
     const written = JSON.parse(JSON.parse(text!.text!.slice("payload: ".length)) as string) as { inner: string };
     expect(JSON.parse(written.inner)).toEqual({ token: "[REDACTED]", n: 1 });
+    // A value ending in a backslash, and a quote inside a value, at the depth below.
+    const odd = JSON.stringify({
+      msg: JSON.stringify({ payload: JSON.stringify({ token: `${SECRET}\\`, note: 'say "hi"', user: "bob" }) }),
+    });
+    const [, oddLine] = archivedEvents(traceItem({ logs: [log("log", odd)] }));
+    const payload = JSON.parse((JSON.parse(oddLine!.data.msg as string) as { payload: string }).payload);
+    expect(payload).toEqual({ token: "[REDACTED]", note: 'say "hi"', user: "bob" });
   });
 
   it("redacts every cookie of a Cookie or Set-Cookie line, and only that line", () => {
@@ -112,6 +119,18 @@ describe("secrets in odd places", () => {
     );
     expect(cookie!.text).toBe("GET /\nCookie: [REDACTED]\nHost: example.com");
     expect(setCookie!.text).toBe("Set-Cookie: [REDACTED]");
+    const [, escapedBreak, again, logfmt] = archivedEvents(
+      traceItem({
+        logs: [
+          log("log", `headers: Cookie: theme=dark; sid=${SECRET}\\r\\nHost: example.com`),
+          log("log", `Cookie: [REDACTED]; sid=${SECRET}`),
+          log("log", "level=info cookies=3 path=/checkout status=200"),
+        ],
+      }),
+    );
+    expect(escapedBreak!.text).toBe("headers: Cookie: [REDACTED]\\r\\nHost: example.com");
+    expect(again!.text).toBe("Cookie: [REDACTED]");
+    expect(logfmt!.text).toBe("level=info cookies=[REDACTED] path=/checkout status=200");
   });
 
   it("redacts an element named like a secret (<password>, <ns:Token a=…>) and keeps the others", () => {
@@ -120,6 +139,17 @@ describe("secrets in odd places", () => {
     const expected = '<s:Body><ns:Token kind="api">[REDACTED]</ns:Token><password>[REDACTED]</password><user>ada</user></s:Body>';
     expect(text!.text).toBe(expected);
     expect(line!.data.xml).toBe(expected);
+    const odd = [
+      `<password><![CDATA[${SECRET}]]></password>`,
+      `<password>${SECRET}</password >`,
+      `<apiKey>${"k".repeat(2_000)}${SECRET}</apiKey>`,
+    ];
+    const events = archivedEvents(traceItem({ logs: odd.map((xml) => log("log", xml)) }));
+    expect(events.slice(1).map((event) => event.text)).toEqual([
+      "<password><![CDATA[[REDACTED]]]></password>",
+      "<password>[REDACTED]</password>",
+      "<apiKey>[REDACTED]</apiKey>",
+    ]);
   });
 
   it("redacts Basic credentials with nothing naming them, and keeps a Basic that decodes to none", () => {
@@ -129,5 +159,21 @@ describe("secrets in odd places", () => {
     );
     expect(sending!.text).toBe("retrying with basic [REDACTED] now");
     expect(plan!.text).toBe("Basic plan chosen; basic auth off");
+    const prose = ["Basic Options enabled", "Basic Only mode", "basic Other stuff", "Basic Oval test"];
+    const kept = archivedEvents(traceItem({ logs: prose.map((text) => log("log", text)) }));
+    expect(kept.slice(1).map((event) => event.text)).toEqual(prose);
+  });
+
+  it("names why a line is not JSON without quoting the producer's values in parseError", () => {
+    const lines = [
+      "{apiKey: hunter2secretValue}",
+      `{"a":1, "password": ${SECRET}, "b": 2, "c": "${"x".repeat(60)}"}`,
+      `{"${"y".repeat(60)}": ${SECRET}, "z":1}`,
+    ];
+    for (const event of archivedEvents(traceItem({ logs: lines.map((line) => log("log", line)) })).slice(1)) {
+      expect(event.parseError).toMatch(/^invalid JSON: /);
+      expect(event.parseError).not.toContain("hunter2");
+      expect(event.parseError).not.toContain(SECRET.slice(0, 6));
+    }
   });
 });

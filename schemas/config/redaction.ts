@@ -39,6 +39,8 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "cvv",
   "cvc",
   "securitycode",
+  "pincode",
+  "cardpin",
   "ssn",
   "otp",
   "passcode",
@@ -59,12 +61,12 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
 ];
 
 /**
- * Names too short or too common to match as a suffix ("bypass", "compass", "oauth", "spin"): they
- * match only as the last word of a key, words being split at separators and at lower-to-upper case
- * changes. "pass", "userPass", "user_pass", "x-sig", "basicAuth", "x-auth", "cardPin" match;
- * "bypass", "passengers", "oauth", "author", "authMethod", "pinned" do not.
+ * Names too short or too common to match as a suffix ("bypass", "compass", "oauth"): they match
+ * only as the last word of a key, words being split at separators and at lower-to-upper case
+ * changes. "pass", "userPass", "user_pass", "x-sig", "basicAuth", "x-auth" match; "bypass",
+ * "passengers", "oauth", "author", "authMethod" do not.
  */
-export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "auth", "pin"];
+export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "auth"];
 
 /**
  * Session ids: bearer credentials that also correlate a session's events, so their values are

@@ -68,7 +68,8 @@ class LenientReader {
     if (word === "false") return false;
     if (word === "null" || word === "undefined") return null;
     if (word === "NaN" || word === "Infinity") return null;
-    return this.fail(word === undefined ? "expected a value" : `unexpected word ${word.slice(0, 20)}`);
+    // The word itself is not named: it is the producer's value, and its key may be elsewhere.
+    return this.fail(word === undefined ? "expected a value" : "unexpected word");
   }
 
   private object(depth: number): Record<string, unknown> {

@@ -169,7 +169,7 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
       lenient = `not strict JSON (${errorMessage(strictError)}), read leniently`;
     } catch (lenientError) {
       const broken = textEvent(line, level, timestamp);
-      broken.parseError = `invalid JSON: ${errorMessage(strictError)}; not read leniently either: ${errorMessage(lenientError)}`;
+      broken.parseError = `invalid JSON: ${withoutQuotedText(errorMessage(strictError))}; not read leniently either: ${errorMessage(lenientError)}`;
       return broken;
     }
   }
@@ -179,6 +179,15 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
   else return textEvent(line, level, timestamp);
   if (lenient) event.parseError = event.parseError === undefined ? lenient : `${lenient}; ${event.parseError}`;
   return event;
+}
+
+/**
+ * A JSON.parse error without the piece of the line V8 quotes in it (`Unexpected token 'h',
+ * ..."assword": hunter2"... is not valid JSON`): cut at any point, it can show a secret's value
+ * without the name that would have it redacted.
+ */
+function withoutQuotedText(message: string): string {
+  return message.replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, ", not valid JSON");
 }
 
 /** Longer names are kept in `data` but not used as a type, so keys and stats stay bounded. */

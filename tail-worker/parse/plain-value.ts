@@ -92,6 +92,8 @@ class PlainCopier {
       return Number.isNaN(time) ? null : Date.prototype.toISOString.call(object);
     }
     if (!plain && object instanceof Map) {
+      // Its pairs are a level of their own, which the depth check in copy does not see.
+      if (depth + 1 >= MAX_PLAIN_DEPTH) return this.cut(`nested deeper than ${MAX_PLAIN_DEPTH} levels`);
       const pairs: unknown[] = [];
       Map.prototype.forEach.call(object, (v: unknown, k: unknown) => pairs.push([this.copy(k, depth + 2), this.copy(v, depth + 2)]));
       return pairs;

@@ -2,8 +2,8 @@
  * Credentials that name themselves: their issuers give them a fixed prefix (or, for webhooks, a
  * fixed host and path) so that leak scanners can find them, and so can redaction, with nothing in front naming the value a secret
  * (`console.log(\`charging with ${key}\`)`, a header or a field with a plain name, a map keyed by
- * API key). Each form needs a word boundary before it and a body of the issuer's length after its
- * prefix, so that ordinary words ("task-runner", "skip_live_check") are not taken for one.
+ * API key). Each form needs a word boundary before it and a body at least as long as its issuer's
+ * after its prefix, so that ordinary words ("task-runner", "skip_live_check") are not taken for one.
  */
 const KNOWN_TOKEN_FORMS = [
   "cf(?:k|ut|at)_[0-9A-Za-z]{40,}", // Cloudflare Global API key, user and account API tokens
@@ -17,7 +17,9 @@ const KNOWN_TOKEN_FORMS = [
   "xapp-[0-9A-Za-z-]{15,}", // Slack app tokens
   "A(?:KIA|SIA)[0-9A-Z]{16,}", // AWS access key ids
   "AIza[\\w-]{35,}", // Google API keys
-  "sk-[\\w-]{20,}", // OpenAI and Anthropic keys (sk-proj-…, sk-ant-…)
+  // OpenAI (sk-proj-, sk-svcacct-, sk-admin-, and the older sk- with 32+ letters and digits) and
+  // Anthropic (sk-ant-api03-…) keys; not after a "-" (the "-sk-" of a pod name or base64url text).
+  "(?<!-)sk-(?:(?:proj|svcacct|admin|ant-(?:api|admin)\\d\\d)-[\\w-]{20,}|[0-9A-Za-z]{32,})",
   "npm_[0-9A-Za-z]{36,}", // npm tokens
   "hf_[0-9A-Za-z]{30,}", // Hugging Face tokens
   "SG\\.[\\w-]{16,}\\.[\\w-]{16,}", // SendGrid keys

@@ -16,6 +16,7 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
   const raw = event.raw;
   if (raw === undefined) redactor.redact(event.data);
   else redactLineData(event, raw, redactor);
+  markNonFinite(event, redactor.nonFiniteWalked());
   // Names are the producer's text too: an `_event` or a diagnostics channel can be written with a secret in it.
   event.type = redactor.redactText(event.type);
   if (event.channel !== undefined) event.channel = redactor.redactText(event.channel);
@@ -31,8 +32,6 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
  * colons as keys unless a string holds one, or a key is there twice (JSON.parse keeps the last of
  * duplicate keys, and the first could hide a secret the data does not show: such a line is never
  * kept). The colons are counted once for both questions, after the walk has counted the keys.
- * A number beyond the double range (`1e400`) is not kept either: readers such as serde_json and
- * Go's refuse it, so the data is written instead, where it is null, and marked.
  */
 function redactLineData(event: ParsedEvent, line: string, redactor: Redactor): void {
   const scanned = lineMayHoldSecretText(line);
@@ -41,10 +40,16 @@ function redactLineData(event: ParsedEvent, line: string, redactor: Redactor): v
   const colons = changed ? 0 : colonsUpTo(line, keys);
   if (!changed && !scanned && colons > keys) changed = redactor.redact(event.data, true);
   if (changed || !lineHoldsKeys(line, keys, colons)) event.raw = undefined;
-  const nonFinite = redactor.nonFiniteWalked();
-  if (nonFinite > 0) {
-    event.raw = undefined;
-    const note = `${nonFinite} number${nonFinite === 1 ? "" : "s"} beyond the double range archived as null`;
-    event.parseError = event.parseError === undefined ? note : `${event.parseError}; ${note}`;
-  }
+}
+
+/**
+ * Numbers JSON cannot write (a line's `1e400` parses to Infinity; an argument can hold NaN) are
+ * archived as JSON.stringify writes them, null, and marked. A line holding one is never kept
+ * byte for byte: readers such as serde_json and Go's refuse `1e400`.
+ */
+function markNonFinite(event: ParsedEvent, count: number): void {
+  if (count === 0) return;
+  event.raw = undefined;
+  const note = `${count} number${count === 1 ? "" : "s"} JSON cannot hold (NaN, Infinity or beyond the double range) archived as null`;
+  event.parseError = event.parseError === undefined ? note : `${event.parseError}; ${note}`;
 }

@@ -266,6 +266,7 @@ function createRedactor(security: SecurityConfig): Redactor {
             changed = true;
           }
         } else if (value !== null && typeof value === "object") stack.push(value);
+        else if (typeof value === "number" && value - value !== 0) nonFinite++;
       }
       // A {name, value} (or {key, value}) entry, as in HAR header lists.
       if (Object.hasOwn(record, "value")) {

@@ -30,8 +30,13 @@ const VALUE = /\[REDACTED\]|"(?:[^"\\]|\\.)*"?|'(?:[^'\\]|\\.)*'?|(?:(?:bearer|b
 const BEARER = /\b(bearer\s+)[\w.~+/-]{6,}=*/gi;
 /** Basic credentials anywhere: base64 that decodes to `user:password` (see basicCredentials). */
 const BASIC = /\b(basic\s+)([A-Za-z0-9+/]{4,}={0,2})(?![\w+/=])/gi;
-/** An element whose name may be a secret's: `<password>…</password>`, `<ns:Token a="1">…</ns:Token>`. */
-const ELEMENT = /<([\w.:-]{1,100})(\s[^<>]{0,500})?>([^<]{1,1000})<\/\1>/g;
+/**
+ * An element whose name may be a secret's: `<password>…</password>`, `<ns:Token a="1">…</ns:Token >`,
+ * its value text or one CDATA section. Every part stops at a `<` (a CDATA section's too), so a
+ * search from each `<` reads only to the next one.
+ */
+const ELEMENT = /<([\w.:-]{1,100})(\s[^<>]*)?>(<!\[CDATA\[[^\]<]*\]\]>|[^<]+)<\/\1\s*>/g;
+const CDATA_START = "<![CDATA[";
 /** A cookie header's name: its value is every cookie to the end of the line, not only the first. */
 const COOKIE_NAME = /cookies?$/i;
 /** A JSON Web Token anywhere: three base64url parts, the first two JSON objects (`eyJ`). */
@@ -66,11 +71,14 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     return out;
   }
 
-  function redactElement(match: string, name: string, attributes: string | undefined, value: string): string {
+  function redactElement(match: string, name: string, attributes: string | undefined, content: string): string {
+    const cdata = content.startsWith(CDATA_START);
+    const value = cdata ? content.slice(CDATA_START.length, -3) : content;
     const redact = value === REDACTED ? undefined : redactNamed(name);
     if (redact === undefined) return match;
     const replaced = redact(value);
-    return replaced === value ? match : `<${name}${attributes ?? ""}>${replaced}</${name}>`;
+    if (replaced === value) return match;
+    return `<${name}${attributes ?? ""}>${cdata ? `${CDATA_START}${replaced}]]>` : replaced}</${name}>`;
   }
 
   function redactKeyValues(text: string): string {
@@ -94,11 +102,12 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
         VALUE.lastIndex = valueStart;
         value = VALUE.exec(text)?.[0] ?? "";
         quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
-        // Unquoted, a cookie header's value is all its cookies: `Cookie: a=1; sid=…` to the line's end.
-        if (quote === "" && value !== REDACTED && COOKIE_NAME.test(key.name)) value = text.slice(valueStart, lineEnd(text, valueStart));
+        // A cookie header's unquoted value is all its cookies: `Cookie: a=1; sid=…` to the line's end.
+        if (quote === "" && COOKIE_NAME.test(key.name) && separatorBefore(text, valueStart) === 58)
+          value = text.slice(valueStart, lineEnd(text, valueStart));
         inner = quote === "" ? value : value.slice(1, value.length > 1 && value.endsWith(quote) ? -1 : undefined);
       }
-      if (value === "" || value === REDACTED || inner === REDACTED) continue;
+      if (value === "" || inner === REDACTED) continue;
       const replaced = redact(inner);
       if (replaced === inner) continue;
       out += `${text.slice(copied, valueStart)}${quote}${replaced}${quote}`;
@@ -162,29 +171,59 @@ function mayHoldScheme(text: string): boolean {
 function escapedValue(text: string, start: number): { value: string; quote: string; inner: string } | undefined {
   let at = start;
   while (text.charCodeAt(at) === 92) at++;
-  const quoteChar = text.charCodeAt(at);
-  if (at === start || (quoteChar !== 34 && quoteChar !== 39)) return undefined;
+  const quoteChar = text[at];
+  if (at === start || (quoteChar !== '"' && quoteChar !== "'")) return undefined;
+  const escapes = at - start;
   const quote = text.slice(start, at + 1);
-  // The same quote closes it only when no further backslash makes it a deeper one.
-  let close = text.indexOf(quote, at + 1);
-  while (close !== -1 && text.charCodeAt(close - 1) === 92) close = text.indexOf(quote, close + 1);
-  if (close === -1) return { value: text.slice(start), quote, inner: text.slice(at + 1) };
-  return { value: text.slice(start, close + quote.length), quote, inner: text.slice(at + 1, close) };
+  // Each level of writing doubles the backslashes before a quote and adds one: at this depth the
+  // closing quote has `escapes` of them, after any number of the inner text's own backslashes
+  // (2 × escapes + 2 each: `ab\` inside `\"…\"` ends `ab\\\\\"`). Other runs are quotes deeper in.
+  for (let close = text.indexOf(quoteChar, at + 1); close !== -1; close = text.indexOf(quoteChar, close + 1)) {
+    let run = 0;
+    while (text.charCodeAt(close - 1 - run) === 92) run++;
+    if (run >= escapes && (run - escapes) % (2 * escapes + 2) === 0)
+      return { value: text.slice(start, close + 1), quote, inner: text.slice(at + 1, close - escapes) };
+  }
+  return { value: text.slice(start), quote, inner: text.slice(at + 1) };
 }
 
+/** The separator a key's value follows (`:` or `=`): the character before the spaces before `valueStart`. */
+function separatorBefore(text: string, valueStart: number): number {
+  let at = valueStart - 1;
+  while (at > 0 && (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9)) at--;
+  return text.charCodeAt(at);
+}
+
+/** Where the line ends: a line break, or one written as an escape (`\n`, `\r`) as JSON text holds it. */
 function lineEnd(text: string, from: number): number {
   let end = from;
-  while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (c === 10 || c === 13) break;
+    if (c === 92) {
+      const next = text.charCodeAt(end + 1);
+      if (next === 110 || next === 114) break;
+    }
+  }
   return end;
 }
 
-/** Whether a Basic scheme's value decodes to `user:password` ("Basic plan" decodes to nothing). */
+/**
+ * `user:password` in printable ASCII, as Basic credentials decode; with no user, a token of some
+ * length (`:<token>`), so that a short word in prose ("Basic Only" decodes to ":yr") is not one.
+ */
+const USER_PASSWORD = /^(?:[\x20-\x7e]+:[\x20-\x7e]+|:[\x20-\x7e]{8,})$/;
+
+/**
+ * Whether a Basic scheme's value decodes to `user:password`: a word after "basic" in prose ("Basic
+ * Options") decodes to bytes that are not printable text.
+ */
 function basicCredentials(value: string): boolean {
   // What atob refuses is told apart first: a throw costs microseconds, and prose repeats "basic".
   const decodable = value.indexOf("=") === -1 ? value.length % 4 !== 1 : value.length % 4 === 0;
   if (!decodable) return false;
   try {
-    return atob(value).indexOf(":") !== -1;
+    return USER_PASSWORD.test(atob(value));
   } catch {
     return false;
   }
