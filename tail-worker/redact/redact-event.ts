@@ -18,8 +18,8 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
   else redactLineData(event, raw, redactor);
   markNonFinite(event, redactor.nonFiniteWalked());
   // Names are the producer's text too: an `_event` or a diagnostics channel can be written with a secret in it.
-  event.type = redactor.redactText(event.type);
-  if (event.channel !== undefined) event.channel = redactor.redactText(event.channel);
+  event.type = redactor.redactName(event.type);
+  if (event.channel !== undefined) event.channel = redactor.redactName(event.channel);
   if (event.text !== undefined) event.text = redactor.redactText(event.text, event.argsJoined === true);
   // What could not be read is named with the error it threw, which is the producer's text too.
   if (event.parseError !== undefined) event.parseError = redactor.redactText(event.parseError);

@@ -8,6 +8,7 @@ import {
   SESSION_WORD,
   WORD_REDACT_FIELDS,
 } from "../../schemas/config/redaction";
+import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
 import { holdsKnownToken, redactKnownTokens } from "./known-tokens";
 import { ipHasher, secretNameHasher, sessionHasher } from "./pseudonym";
@@ -42,6 +43,8 @@ export interface Redactor {
    * also a credential-like word after a secret's name (`token abc123`).
    */
   redactText(text: string, argsJoined?: boolean): string;
+  /** An event's name (`_event`, a diagnostics channel): redacted as text, each name once. */
+  redactName(name: string): string;
 }
 
 const PLAIN = 0;
@@ -56,6 +59,8 @@ type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typ
 const IP_FIELD_SET = new Set(IP_FIELDS);
 const WORD_FIELD_SET = new Set(WORD_REDACT_FIELDS);
 const MAX_VERDICTS = 10_000;
+/** Names repeat from event to event (a producer logs a few kinds): each is redacted once. */
+const MAX_REDACTED_NAMES = 1_000;
 /** Far more values than any event holds (a copy is cut at a million, a log line is at most 256 KB). */
 const MAX_WALKED_NODES = 4_000_000;
 const redactors = new WeakMap<SecurityConfig, Redactor>();
@@ -305,7 +310,9 @@ function createRedactor(security: SecurityConfig): Redactor {
     return argsJoined ? redactKnownTokens(redactParameters(secrets.redactJoinedArgs(text)), REDACTED) : redactString(text);
   }
 
-  return { redact, redactText, keysWalked: () => walkedKeys, nonFiniteWalked: () => walkedNonFinite };
+  const redactName = boundedMemo(redactString, MAX_REDACTED_NAMES);
+
+  return { redact, redactText, redactName, keysWalked: () => walkedKeys, nonFiniteWalked: () => walkedNonFinite };
 }
 
 function decodeName(text: string): string {
