@@ -37,10 +37,10 @@ export interface Redactor {
   nonFiniteWalked(): number;
   /**
    * Console text: secret query parameters (`?token=…`, `&api_key=…`, `#access_token=…`), values
-   * after secret names (`password: …`, `"apiKey":"…"`, `token=…`), bearer tokens, JWTs and URL
+   * after secret names (`password: …`, `"apiKey":"…"`, `token=…`), bearer tokens, JWTs, URL
    * passwords and credentials of a known form are redacted wherever they appear; in text joined
-   * from several console arguments,
-   * also a credential-like word after a secret's name (`token abc123`).
+   * from several console arguments, also a credential-like word after a secret's name
+   * (`token abc123`).
    */
   redactText(text: string, argsJoined?: boolean): string;
   /** An event's name (`_event`, a diagnostics channel): redacted as text, each name once. */

@@ -134,7 +134,8 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
  * bearer or Basic scheme in any case, a PEM private key written on one line, or a closing tag
  * (`<password>…</password>`). One native search for all of them costs about 140 ns a line under
  * V8 14 (workerd's), less than the six searches it replaced (170 ns); a search led by a frequent
- * character ("eyJ", "://") would cost several times more. `token:abc` with no space has no mark: its colon is found by counting (see redactEvent).
+ * character ("eyJ", "://") would cost several times more. `token:abc` with no space has no mark:
+ * its colon is found by counting (see redactEvent).
  */
 const LINE_SECRET_MARK = /[=\\@]|: |\.eyJ|bearer|basic|PRIVATE KEY|<\//i;
 
@@ -146,8 +147,8 @@ export function lineMayHoldSecretText(line: string): boolean {
 /**
  * What a string holds when any form this module or the parameter pass redacts could be in it: a
  * separator of a named value or parameter (":", "="), a URL password's "@", a JWT's ".eyJ", a
- * bearer or Basic scheme, a private key's PEM header or a closing tag. Most strings of data hold none ("GET", "ok", an id)
- * and cost one native search.
+ * bearer or Basic scheme, a private key's PEM header or a closing tag. Most strings of data hold
+ * none ("GET", "ok", an id) and cost one native search.
  */
 const TEXT_SECRET_MARK = /[:=@]|\.eyJ|bearer|basic|PRIVATE KEY|<\//i;
 
