@@ -169,9 +169,11 @@ describe("secrets in odd places", () => {
       "{apiKey: hunter2secretValue}",
       `{"a":1, "password": ${SECRET}, "b": 2, "c": "${"x".repeat(60)}"}`,
       `{"${"y".repeat(60)}": ${SECRET}, "z":1}`,
+      // Read leniently: its parseError names why strict JSON refused it.
+      `{"${"y".repeat(60)}": '${SECRET}', "z":1}`,
     ];
     for (const event of archivedEvents(traceItem({ logs: lines.map((line) => log("log", line)) })).slice(1)) {
-      expect(event.parseError).toMatch(/^invalid JSON: /);
+      expect(event.parseError).toMatch(/^(?:invalid|not strict) JSON/);
       expect(event.parseError).not.toContain("hunter2");
       expect(event.parseError).not.toContain(SECRET.slice(0, 6));
     }

@@ -166,7 +166,7 @@ function fromString(line: string, level: string, timestamp: number): ParsedEvent
   } catch (strictError) {
     try {
       parsed = parseLenientJson(line);
-      lenient = `not strict JSON (${errorMessage(strictError)}), read leniently`;
+      lenient = `not strict JSON (${withoutQuotedText(errorMessage(strictError))}), read leniently`;
     } catch (lenientError) {
       const broken = textEvent(line, level, timestamp);
       broken.parseError = `invalid JSON: ${withoutQuotedText(errorMessage(strictError))}; not read leniently either: ${errorMessage(lenientError)}`;
