@@ -1,3 +1,5 @@
+import { REDACTED } from "./secret-text";
+
 /**
  * Credentials that name themselves: their issuers give them a fixed prefix (or, for webhooks, a
  * fixed host and path) so that leak scanners can find them, and so can redaction, with nothing in front naming the value a secret
@@ -46,7 +48,7 @@ export function holdsKnownToken(text: string): boolean {
   return text.length >= MIN_KNOWN_TOKEN_LENGTH && KNOWN_TOKEN.test(text);
 }
 
-/** The text with every credential of a known form replaced by `replacement`. */
-export function redactKnownTokens(text: string, replacement: string): string {
-  return holdsKnownToken(text) ? text.replace(KNOWN_TOKENS, replacement) : text;
+/** The text with every credential of a known form redacted. */
+export function redactKnownTokens(text: string): string {
+  return holdsKnownToken(text) ? text.replace(KNOWN_TOKENS, REDACTED) : text;
 }

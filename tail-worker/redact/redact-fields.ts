@@ -137,12 +137,12 @@ function createRedactor(security: SecurityConfig): Redactor {
   const secrets = secretText(namedValue);
 
   function redactString(text: string): string {
-    return redactKnownTokens(textMayHoldSecret(text) ? redactParameters(secrets.redactString(text)) : text, REDACTED);
+    return redactKnownTokens(textMayHoldSecret(text) ? redactParameters(secrets.redactString(text)) : text);
   }
 
   /** A string value met in data: every form searched, or (`scanStrings` false) known credentials only. */
   function redactValue(text: string, scanStrings: boolean): string {
-    return scanStrings ? redactString(text) : redactKnownTokens(text, REDACTED);
+    return scanStrings ? redactString(text) : redactKnownTokens(text);
   }
 
   function hashForwarded(header: string): string {
@@ -307,7 +307,7 @@ function createRedactor(security: SecurityConfig): Redactor {
   }
 
   function redactText(text: string, argsJoined = false): string {
-    return argsJoined ? redactKnownTokens(redactParameters(secrets.redactJoinedArgs(text)), REDACTED) : redactString(text);
+    return argsJoined ? redactKnownTokens(redactParameters(secrets.redactJoinedArgs(text))) : redactString(text);
   }
 
   const redactName = boundedMemo(redactString, MAX_REDACTED_NAMES);
