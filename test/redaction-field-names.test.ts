@@ -37,6 +37,7 @@ describe("field names that say a value is a secret", () => {
       "recoveryCodes",
       "backup_codes",
       "mnemonic",
+      "SSHPASS",
       "seedPhrase",
       "securityCode",
       "pinCode",

@@ -26,6 +26,15 @@ const TEXT_FORMS: Record<string, string> = {
   "a JWT": `session started ${JWT_TOKEN} ok`,
   "a URL password": `connecting to postgres://app:${SECRET}@db.internal:5432/main`,
   "a key after a plain key": `Error: token: ${SECRET}`,
+  "a name of two words": `Invalid API key: ${SECRET}`,
+  "a PHP array": `array('password' => '${SECRET}', 'user' => 'bob')`,
+  "a Ruby hash": `{:token => "${SECRET}", :user => "bob"}`,
+  "an API key URL parameter": `GET https://maps.example/api/geocode?key=${SECRET}&address=1`,
+  "a command-line flag": `spawned deploy --api-token ${SECRET} --verbose`,
+  "curl's user option": `curl -u deploy:${SECRET} https://x.example/hook`,
+  "SQL's PASSWORD clause": `ALTER USER bob WITH PASSWORD '${SECRET}' VALID UNTIL 'infinity'`,
+  "SQL's IDENTIFIED BY": `CREATE USER 'bob'@'%' IDENTIFIED BY '${SECRET}'`,
+  "a quoted value after a name": `set token "${SECRET}" for bob`,
 };
 
 const PLACES: Record<string, (text: string) => unknown> = {
@@ -104,6 +113,14 @@ describe("secrets written into text", () => {
       "status=200 duration=12ms tokens=1500",
       "see https://example.com/docs?page=2#auth",
       "Error: upstream timed out",
+      "cache key: user:42",
+      "primary key: 7, public key: abc",
+      "key=user:42 hit=true",
+      "deploy --verbose --password-file /run/secrets/db",
+      "git push -u origin main",
+      "$arr = array('user' => 'bob')",
+      "Cannot read properties of undefined (reading 'token')",
+      'the "password" field is required',
     ];
     const events = archived(traceItem({ logs: kept.map((text) => log("log", text)) }));
     expect(events.slice(1).map((e) => e.text)).toEqual(kept);

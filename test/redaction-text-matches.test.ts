@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { KeyScan, nextParameter } from "../tail-worker/redact/text-matches";
 
 /** What the scanners stand for: the regular expressions redaction used to run over every string. */
-const KEY = /(?<![\w$.-])(\\*["']|)([\w$.-]{1,100})\1(\s*[:=]\s*)/g;
+const KEY = /(?<![\w$.-])(\\*["']|)([\w$.-]{1,100})\1(\s*(?:=>|[:=])\s*)/g;
 const PARAMETER = /(^|[?&;#])([^=&#?;\s"'<>]{1,100})=([^&#;\s"'<>]*)/g;
 
 /** Pieces texts are made of: every character class either expression tells apart, and long runs. */
@@ -46,6 +46,7 @@ const PIECES = [
   "#",
   "<",
   ">",
+  "=>",
   "/",
   "\\",
   ",",
@@ -110,6 +111,7 @@ const CASES = [
   "\"'k\":v 'k\":v \"k':v ''k'':v",
   `${"k".repeat(101)}=1&${"k".repeat(100)}=2?${"k".repeat(100)}:3`,
   "=x &=y ?a= #b=c;d=e<f=g>h=i",
+  "array('password' => 'p', \"k\"=>v) {:token=>\"t\"} a=>=>b ==>c",
   '{\\"token\\":\\"x\\"} {\\\\\\"k\\\\\\": 1} \\"k":v "k\\":v \\\\\\"k\\":v a\\"k\\":v',
   "",
 ];

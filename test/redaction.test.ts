@@ -207,10 +207,22 @@ describe("secrets in odd places", () => {
           log("log", new Headers({ "X-Api-Key": S, accept: "*/*" })),
           log("log", { entries: [{ key: "x-api-key", value: S }] }),
           log("log", JSON.stringify({ forwardedFor: [["x-forwarded-for", "203.0.113.9"]] })),
+          // AWS's casing: SSM parameters, container environments, tags.
+          log("log", JSON.stringify({ Parameters: [{ Name: "/prod/db_password", Type: "SecureString", Value: S }] })),
+          log("log", {
+            Environment: [
+              { Key: "API_TOKEN", Value: S },
+              { Key: "REGION", Value: "weur" },
+            ],
+          }),
         ],
       }),
     );
     expect(text).not.toContain(S);
+    expect(events[8]!.data.Environment).toEqual([
+      { Key: "API_TOKEN", Value: "[REDACTED]" },
+      { Key: "REGION", Value: "weur" },
+    ]);
     expect(text).not.toContain("203.0.113.9");
     expect(events[1]!.data.headers).toEqual([
       ["authorization", "[REDACTED]"],

@@ -9,6 +9,8 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "passwd",
   "passphrase",
   "pwd",
+  // sshpass reads the password from SSHPASS.
+  "sshpass",
   "secret",
   "token",
   "authorization",

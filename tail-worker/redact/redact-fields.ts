@@ -1,28 +1,23 @@
 import type { SecurityConfig } from "../../schemas/config/config";
-import {
-  FORWARDED_FIELD,
-  IP_FIELDS,
-  lastWord,
-  normalizeFieldName,
-  SESSION_ID_SUFFIX,
-  SESSION_WORD,
-  WORD_REDACT_FIELDS,
-} from "../../schemas/config/redaction";
 import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
-import { holdsKnownToken, redactKnownTokens } from "./known-tokens";
-import { ipHasher, secretNameHasher, sessionHasher } from "./pseudonym";
+import { isCardNumberValue, redactCardNumbers } from "./card-numbers";
+import { flagName } from "./command-line";
+import { fieldVerdicts, IP, judgesValue, PLAIN, SECRET, SECRET_NAME, SESSION } from "./field-verdicts";
+import { redactKnownTokens } from "./known-tokens";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
 import { nextParameter } from "./text-matches";
 
 export interface Redactor {
   /**
    * Redacts data in place, at any depth: values of secret-named fields, the value of a
-   * `[name, value]` pair or `{name, value}` entry whose name is secret, credentials of a known
-   * form in any string (see known-tokens.ts), the other secrets written inside any string (see
-   * secret-text.ts; unless `scanStrings` is false: the caller knows no string holds one, see
-   * lineMayHoldSecretText); client IPs become keyed hashes, and field names that are credentials
-   * of a known form `secret:<hash>`. Answers whether anything was replaced.
+   * `[name, value]` pair or `{name, value}` entry whose name is secret, the element after a secret
+   * flag in an argv array, credentials of a known form and card numbers in any string (see
+   * known-tokens.ts, card-numbers.ts; card numbers written as JSON numbers too), the other secrets
+   * written inside any string (see secret-text.ts; unless `scanStrings` is false: the caller knows
+   * no string holds one, see lineMayHoldSecretText); client IPs become keyed hashes, and field
+   * names that are credentials of a known form `secret:<hash>`. Answers whether anything was
+   * replaced.
    */
   redact(root: unknown, scanStrings?: boolean): boolean;
   /**
@@ -47,18 +42,6 @@ export interface Redactor {
   redactName(name: string): string;
 }
 
-const PLAIN = 0;
-const SECRET = 1;
-const IP = 2;
-const FORWARDED = 3;
-const SESSION = 4;
-/** A name that is itself a credential of a known form: its value is plain, the name is hashed. */
-const SECRET_NAME = 5;
-type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION | typeof SECRET_NAME;
-
-const IP_FIELD_SET = new Set(IP_FIELDS);
-const WORD_FIELD_SET = new Set(WORD_REDACT_FIELDS);
-const MAX_VERDICTS = 10_000;
 /** Names repeat from event to event (a producer logs a few kinds): each is redacted once. */
 const MAX_REDACTED_NAMES = 1_000;
 /** Far more values than any event holds (a copy is cut at a million, a log line is at most 256 KB). */
@@ -66,9 +49,6 @@ const MAX_WALKED_NODES = 4_000_000;
 const redactors = new WeakMap<SecurityConfig, Redactor>();
 /** A URL inside a parameter inside a parameter: deeper nesting is not decoded. */
 const MAX_DECODED_LEVELS = 3;
-
-/** `for=` and `by=` of a Forwarded header, with an optional quoted or bracketed address. */
-const FORWARDED_ADDRESS = /\b(for|by)=("[^"]*"|[^;,\s]*)/gi;
 
 export function redactorFor(security: SecurityConfig): Redactor {
   let redactor = redactors.get(security);
@@ -80,73 +60,16 @@ export function redactorFor(security: SecurityConfig): Redactor {
 }
 
 function createRedactor(security: SecurityConfig): Redactor {
-  const names = security.redactFields.map(escapeRegExp).join("|");
-  const secretKey = new RegExp(`(?:${names})$`);
-  const hash = ipHasher(security.ipHashSalt);
-  const hashSession = sessionHasher(security.ipHashSalt);
-  const hashSecretName = secretNameHasher(security.ipHashSalt);
-
-  // Keys repeat across events: remember what each one is rather than normalising it every time.
-  const verdicts = new Map<string, Verdict>();
-  function verdictOf(key: string): Verdict {
-    let verdict = verdicts.get(key);
-    if (verdict === undefined) {
-      const normalized = normalizeFieldName(key);
-      const word = lastWord(key);
-      verdict = holdsKnownToken(key)
-        ? SECRET_NAME
-        : secretKey.test(normalized) || WORD_FIELD_SET.has(word)
-          ? SECRET
-          : IP_FIELD_SET.has(normalized)
-            ? IP
-            : normalized === FORWARDED_FIELD
-              ? FORWARDED
-              : normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD
-                ? SESSION
-                : PLAIN;
-      if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
-      verdicts.set(key, verdict);
-    }
-    return verdict;
-  }
-
-  /** Whether a name decides what its value becomes. */
-  function judgesValue(verdict: Verdict): boolean {
-    return verdict !== PLAIN && verdict !== SECRET_NAME;
-  }
-
-  /** What a value under a name that judges it becomes; the value itself when nothing is to change. */
-  function replacement(verdict: Verdict, value: unknown): unknown {
-    // A flag or a null holds no secret (`immutableSession: true`); strings, numbers (PINs, OTPs)
-    // and whole structures under a secret name do.
-    if (verdict === SECRET) return value === REDACTED || value === null || typeof value === "boolean" ? value : REDACTED;
-    const one = verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
-    if (typeof value === "string") return one(value);
-    if (verdict === SESSION && typeof value === "number") return one(String(value));
-    if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? one(v) : v));
-    return value;
-  }
-
-  const redactSecret = () => REDACTED;
-  /** What a value written after a name in text becomes; undefined when the name is a plain one. */
-  function namedValue(name: string): ((value: string) => string) | undefined {
-    const verdict = verdictOf(name);
-    if (!judgesValue(verdict)) return undefined;
-    return verdict === SECRET ? redactSecret : verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
-  }
+  const { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName } = fieldVerdicts(security);
   const secrets = secretText(namedValue);
 
   function redactString(text: string): string {
-    return redactKnownTokens(textMayHoldSecret(text) ? redactParameters(secrets.redactString(text)) : text);
+    return redactSelfEvident(textMayHoldSecret(text) ? redactParameters(secrets.redactString(text)) : text);
   }
 
   /** A string value met in data: every form searched, or (`scanStrings` false) known credentials only. */
   function redactValue(text: string, scanStrings: boolean): string {
-    return scanStrings ? redactString(text) : redactKnownTokens(text);
-  }
-
-  function hashForwarded(header: string): string {
-    return header.replace(FORWARDED_ADDRESS, (_, name: string, address: string) => `${name}=${hash(address.replace(/^"|"$/g, ""))}`);
+    return scanStrings ? redactString(text) : redactSelfEvident(text);
   }
 
   /**
@@ -159,7 +82,11 @@ function createRedactor(security: SecurityConfig): Redactor {
     let copied = 0;
     for (let parameter = nextParameter(text, 0); parameter !== null; parameter = nextParameter(text, parameter.end)) {
       const { name, value } = parameter;
-      const verdict = verdictOf(decodeName(name));
+      const decodedName = decodeName(name);
+      // `?key=` in a URL is an API key as often as not (Google's, and many other APIs'); as a
+      // field, or first in a logfmt line, `key` names anything.
+      const afterSeparator = parameter.end - value.length - 1 - name.length > parameter.index;
+      const verdict = afterSeparator && decodedName.toLowerCase() === "key" ? SECRET : verdictOf(decodedName);
       let replaced: string | undefined;
       if (verdict === SECRET) replaced = value === REDACTED ? undefined : REDACTED;
       else if (verdict === IP && value !== "") replaced = hash(decodeName(value));
@@ -227,13 +154,21 @@ function createRedactor(security: SecurityConfig): Redactor {
         for (let i = 0; i < node.length; i++) {
           const item = node[i];
           if (typeof item === "string") {
+            // An argv array: a flag that names a secret decides for the element after it.
+            if (item.charCodeAt(0) === 45 && i + 1 < node.length && redactFlagValue(node, i)) changed = true;
             const redacted = redactValue(item, scanStrings);
             if (redacted !== item) {
               node[i] = redacted;
               changed = true;
             }
           } else if (item !== null && typeof item === "object") stack.push(item);
-          else if (typeof item === "number" && item - item !== 0) nonFinite++;
+          else if (typeof item === "number") {
+            if (item - item !== 0) nonFinite++;
+            else if (isCardNumberValue(item)) {
+              node[i] = REDACTED;
+              changed = true;
+            }
+          }
         }
         continue;
       }
@@ -258,7 +193,13 @@ function createRedactor(security: SecurityConfig): Redactor {
               changed = true;
             }
           } else if (value !== null && typeof value === "object") stack.push(value);
-          else if (typeof value === "number" && value - value !== 0) nonFinite++;
+          else if (typeof value === "number") {
+            if (value - value !== 0) nonFinite++;
+            else if (isCardNumberValue(value)) {
+              replace(record, key, REDACTED);
+              changed = true;
+            }
+          }
         } else if (
           verdict === SECRET ||
           typeof value === "string" ||
@@ -273,14 +214,16 @@ function createRedactor(security: SecurityConfig): Redactor {
         } else if (value !== null && typeof value === "object") stack.push(value);
         else if (typeof value === "number" && value - value !== 0) nonFinite++;
       }
-      // A {name, value} (or {key, value}) entry, as in HAR header lists.
-      if (Object.hasOwn(record, "value")) {
-        const name = typeof record.name === "string" ? record.name : typeof record.key === "string" ? record.key : undefined;
+      // A {name, value} (or {key, value}) entry, as in HAR header lists, and AWS's {Name, Value}
+      // and {Key, Value} (parameters, environments, tags).
+      const valueKey = Object.hasOwn(record, "value") ? "value" : Object.hasOwn(record, "Value") ? "Value" : undefined;
+      if (valueKey !== undefined) {
+        const name = entryName(record);
         const verdict = name === undefined ? PLAIN : verdictOf(name);
         if (judgesValue(verdict)) {
-          const redacted = replacement(verdict, record.value);
-          if (redacted !== record.value) {
-            setOwn(record, "value", redacted);
+          const redacted = replacement(verdict, record[valueKey]);
+          if (redacted !== record[valueKey]) {
+            setOwn(record, valueKey, redacted);
             changed = true;
           }
         }
@@ -295,6 +238,18 @@ function createRedactor(security: SecurityConfig): Redactor {
     return changed;
   }
 
+  /** Redacts `argv[at + 1]` when `argv[at]` is a flag naming a secret and that element is not a flag too. */
+  function redactFlagValue(argv: unknown[], at: number): boolean {
+    const flag = flagName(argv[at] as string);
+    const verdict = flag === undefined ? PLAIN : verdictOf(flag);
+    const value = argv[at + 1];
+    if (!judgesValue(verdict) || (typeof value === "string" && value.charCodeAt(0) === 45)) return false;
+    const redacted = replacement(verdict, value);
+    if (redacted === value) return false;
+    argv[at + 1] = redacted;
+    return true;
+  }
+
   /** Renames in place, keeping the order of the fields (JSON.stringify writes them in it). */
   function hashSecretNames(record: Record<string, unknown>): void {
     const keys = Object.keys(record);
@@ -307,12 +262,28 @@ function createRedactor(security: SecurityConfig): Redactor {
   }
 
   function redactText(text: string, argsJoined = false): string {
-    return argsJoined ? redactKnownTokens(redactParameters(secrets.redactJoinedArgs(text))) : redactString(text);
+    return argsJoined ? redactSelfEvident(redactParameters(secrets.redactJoinedArgs(text))) : redactString(text);
   }
 
   const redactName = boundedMemo(redactString, MAX_REDACTED_NAMES);
 
   return { redact, redactText, redactName, keysWalked: () => walkedKeys, nonFiniteWalked: () => walkedNonFinite };
+}
+
+const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;
+
+/** The name of a {name, value} entry, however its fields are cased. */
+function entryName(record: Record<string, unknown>): string | undefined {
+  for (const field of ENTRY_NAME_FIELDS) {
+    const name = record[field];
+    if (typeof name === "string") return name;
+  }
+  return undefined;
+}
+
+/** What shows itself a secret wherever it stands: credentials of a known form and card numbers. */
+function redactSelfEvident(text: string): string {
+  return redactCardNumbers(redactKnownTokens(text));
 }
 
 function decodeName(text: string): string {
@@ -322,8 +293,4 @@ function decodeName(text: string): string {
   } catch {
     return text;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -3,11 +3,13 @@
  * sentence or a logfmt line, `"apiKey":"…"` inside a message (also JSON written inside a JSON
  * string, `\"apiKey\":\"…\"`), `<password>…</password>`, `Authorization: Bearer …`, every
  * cookie of a `Cookie:` line, a bare bearer token, Basic credentials or JWT, the password of a
- * `scheme://user:password@host` URL, and (in text joined from console arguments) a secret name
- * followed by a value that looks like one, as `console.log("token", token)` prints.
+ * `scheme://user:password@host` URL, secret flags of a command line (see command-line.ts), and
+ * (in text joined from console arguments) a secret name followed by a value that looks like one,
+ * as `console.log("token", token)` prints.
  */
 
-import { KeyScan } from "./text-matches";
+import { redactCommandLine } from "./command-line";
+import { type KeyMatch, KeyScan } from "./text-matches";
 
 export const REDACTED = "[REDACTED]";
 
@@ -52,17 +54,28 @@ const URL_USER = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/:@]{1,500})@/gi;
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g;
 /** A key, spaces, then a word: the bare "name value" form of joined console arguments. */
 const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)([^\s"'<>,;]{4,500})/g;
+/** A quote after a space: the mark of a quoted value after a name (NAME_SPACE_QUOTED, IDENTIFIED_BY). */
+const QUOTE_AFTER_SPACE = /[ \t]['"]/;
+/**
+ * A key, spaces, then a quoted value on one line: SQL's `WITH PASSWORD '…'`, `set token "…"`. The
+ * quotes say it is a value rather than the next word of a sentence, in any text.
+ */
+const NAME_SPACE_QUOTED = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)('(?:[^'\\\n]|\\.){1,500}'|"(?:[^"\\\n]|\\.){1,500}")/g;
+/** SQL's `IDENTIFIED BY '…'` (MySQL, MariaDB, Oracle), also `IDENTIFIED WITH <plugin> BY '…'`. */
+const IDENTIFIED_BY = /\b(IDENTIFIED[ \t]+(?:WITH[ \t]+\w{1,64}[ \t]+)?BY[ \t]+)('(?:[^'\\\n]|\\.){1,500}'|"(?:[^"\\\n]|\\.){1,500}")/gi;
 
 export function secretText(redactNamed: NamedValueRedaction): SecretText {
   function redactString(text: string): string {
     // Named values first: `Authorization: Bearer …` loses its scheme and token as one value.
     let out = text.indexOf(":") === -1 && text.indexOf("=") === -1 ? text : redactKeyValues(text);
+    if (out.indexOf("-") !== -1) out = redactCommandLine(out, redactNamed);
     // Searches led by a rare character first: this runs on every string a scanned event holds.
     if (out.indexOf(".eyJ") !== -1) out = out.replace(JWT, REDACTED);
     if (out.indexOf("@") !== -1 && out.indexOf("://") !== -1)
       out = out.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(URL_USER, `$1${REDACTED}@`);
     if (out.indexOf("PRIVATE KEY-----") !== -1) out = out.replace(PRIVATE_KEY, REDACTED);
     if (out.indexOf("</") !== -1) out = out.replace(ELEMENT, redactElement);
+    if (QUOTE_AFTER_SPACE.test(out)) out = redactQuotedValues(out);
     if (mayHoldScheme(out)) {
       out = out
         .replace(BEARER, (_, scheme: string) => `${scheme}${REDACTED}`)
@@ -81,6 +94,19 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     return `<${name}${attributes ?? ""}>${cdata ? `${CDATA_START}${replaced}]]>` : replaced}</${name}>`;
   }
 
+  function redactQuotedValues(text: string): string {
+    return text
+      .replace(NAME_SPACE_QUOTED, (match, name: string, space: string, quoted: string) => {
+        const inner = quoted.slice(1, -1);
+        const redact = inner === REDACTED ? undefined : redactNamed(name);
+        const replaced = redact === undefined ? inner : redact(inner);
+        return replaced === inner ? match : `${name}${space}${quoted[0]}${replaced}${quoted[0]}`;
+      })
+      .replace(IDENTIFIED_BY, (match, lead: string, quoted: string) =>
+        quoted.slice(1, -1) === REDACTED ? match : `${lead}${quoted[0]}${REDACTED}${quoted[0]}`,
+      );
+  }
+
   function redactKeyValues(text: string): string {
     let out = "";
     let copied = 0;
@@ -90,7 +116,8 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     let from = 0;
     for (let key = keys.next(0); key !== null; key = keys.next(from)) {
       from = key.end;
-      const redact = redactNamed(key.name);
+      const twoWords = twoWordName(text, key);
+      const redact = redactNamed(key.name) ?? (twoWords === undefined ? undefined : redactNamed(twoWords));
       if (redact === undefined) continue;
       const valueStart = key.end;
       const escaped = escapedValue(text, valueStart);
@@ -130,14 +157,15 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
 /**
  * What a JSON log line holds when a string in it could hold a secret its field names do not show:
  * "=" (a parameter or `key=value`), an escape (which can spell anything, and `\"` is JSON written
- * inside a string), ": " (`password: …`), "@" (a URL password), ".eyJ" (a JWT's second part), a
+ * inside a string), ": " (`password: …`), " '" (`PASSWORD '…'`; a double quote in a string is
+ * escaped), "--" (a flag, `--token …`), "@" (a URL password), ".eyJ" (a JWT's second part), a
  * bearer or Basic scheme in any case, a PEM private key written on one line, or a closing tag
  * (`<password>…</password>`). One native search for all of them costs about 140 ns a line under
  * V8 14 (workerd's), less than the six searches it replaced (170 ns); a search led by a frequent
  * character ("eyJ", "://") would cost several times more. `token:abc` with no space has no mark:
  * its colon is found by counting (see redactEvent).
  */
-const LINE_SECRET_MARK = /[=\\@]|: |\.eyJ|bearer|basic|PRIVATE KEY|<\//i;
+const LINE_SECRET_MARK = /[=\\@]|: | '|--|\.eyJ|bearer|basic|PRIVATE KEY|<\//i;
 
 /** Whether a JSON log line could hold a secret inside a string value (see LINE_SECRET_MARK). */
 export function lineMayHoldSecretText(line: string): boolean {
@@ -146,11 +174,12 @@ export function lineMayHoldSecretText(line: string): boolean {
 
 /**
  * What a string holds when any form this module or the parameter pass redacts could be in it: a
- * separator of a named value or parameter (":", "="), a URL password's "@", a JWT's ".eyJ", a
+ * separator of a named value or parameter (":", "="), a quote after a space (a quoted value), a
+ * flag's "--", a URL password's "@", a JWT's ".eyJ", a
  * bearer or Basic scheme, a private key's PEM header or a closing tag. Most strings of data hold
  * none ("GET", "ok", an id) and cost one native search.
  */
-const TEXT_SECRET_MARK = /[:=@]|\.eyJ|bearer|basic|PRIVATE KEY|<\//i;
+const TEXT_SECRET_MARK = /[:=@]|[ \t]['"]|--|\.eyJ|bearer|basic|PRIVATE KEY|<\//i;
 
 /** Whether a string could hold a secret in any form but the bare "name value" of joined arguments. */
 export function textMayHoldSecret(text: string): boolean {
@@ -186,6 +215,19 @@ function escapedValue(text: string, start: number): { value: string; quote: stri
       return { value: text.slice(start, close + 1), quote, inner: text.slice(at + 1, close - escapes) };
   }
   return { value: text.slice(start), quote, inner: text.slice(at + 1) };
+}
+
+/** A word of letters or digits, and the space after it, that ends right before `end`. */
+const WORD_BEFORE = /[A-Za-z0-9]{1,30} $/;
+
+/**
+ * A name written as two words in prose, when the key (unquoted) follows a word and one space:
+ * "API key: …", "Invalid secret key: …", where the last word alone ("key") names nothing secret.
+ */
+function twoWordName(text: string, key: KeyMatch): string | undefined {
+  if (key.index < 2 || text.charCodeAt(key.index - 1) !== 32) return undefined;
+  const before = WORD_BEFORE.exec(text.slice(Math.max(0, key.index - 32), key.index));
+  return before === null ? undefined : `${before[0]}${key.name}`;
 }
 
 /** The separator a key's value follows (`:` or `=`): the character before the spaces before `valueStart`. */

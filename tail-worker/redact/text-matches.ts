@@ -26,10 +26,11 @@ export interface ParameterMatch {
 const MAX_NAME = 100;
 
 /**
- * The keys of one text, left to right: `next(from)` answers the first `key:`, `"key": `, `key=` …
- * at or after `from` as `/(?<![\w$.-])(\\*["']|)([\w$.-]{1,100})\1(\s*[:=]\s*)/g` finds it
- * from lastIndex `from`: a name of word characters, `$`, `.` or `-` that does not start inside a
- * longer run of them, in matching quotes or none, then spaces, `:` or `=`, spaces. A quote may be
+ * The keys of one text, left to right: `next(from)` answers the first `key:`, `"key": `, `key=`,
+ * `'key' =>` … at or after `from` as `/(?<![\w$.-])(\\*["']|)([\w$.-]{1,100})\1(\s*(?:=>|[:=])\s*)/g`
+ * finds it from lastIndex `from`: a name of word characters, `$`, `.` or `-` that does not start
+ * inside a longer run of them, in matching quotes or none, then spaces, `:`, `=` or the `=>` of
+ * PHP arrays and Ruby hashes, spaces. A quote may be
  * escaped as JSON written inside a JSON string writes it (`\"key\":`, at any depth), the same on
  * both sides. The next `:` and `=` are kept between calls, so a text is searched once however many
  * keys it holds (`from` only grows from call to call).
@@ -84,6 +85,7 @@ function keyBefore(text: string, separator: number, from: number): KeyMatch | nu
   }
   if (index < from) return null;
   let end = separator + 1;
+  if (text.charCodeAt(separator) === 61 && text.charCodeAt(end) === 62) end++;
   while (end < text.length && isSpace(text.charCodeAt(end))) end++;
   return { index, name: text.slice(nameStart, nameEnd), end };
 }

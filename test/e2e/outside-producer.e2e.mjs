@@ -21,7 +21,7 @@ requireSupportedNode("test/e2e/outside-producer.e2e.mjs");
 const WORK = join(ROOT, "test-results", "e2e-outside");
 const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 const IDENTICAL = 200;
-const SECRETS = Array.from({ length: 28 }, (_, i) => `e2e-secret-${i + 1}`);
+const SECRETS = Array.from({ length: 32 }, (_, i) => `e2e-secret-${i + 1}`);
 /** The fixture's Cloudflare API token, logged with nothing naming it. */
 const CLOUDFLARE_TOKEN = `cfut_E2eSecretToken27${"Q".repeat(24)}a1b2c3d4`;
 const log = (message) => console.log(`# e2e: ${message}`);
@@ -137,8 +137,8 @@ describe("a producer from outside the repo, end to end", { timeout: 600_000 }, (
     });
     assert.equal(secrets.status, 200);
 
-    // Each /hit: its invocation and its log; /odd 4 logs, /surrogates 4, /secrets 16, each plus its invocation.
-    const expected = IDENTICAL * 2 + 5 + 5 + 17;
+    // Each /hit: its invocation and its log; /odd 4 logs, /surrogates 4, /secrets 21, each plus its invocation.
+    const expected = IDENTICAL * 2 + 5 + 5 + 22;
     const got = await receivedAtLeast(from, expected);
     const failures = forwardFailures();
     assert.equal(
@@ -181,7 +181,8 @@ describe("a producer from outside the repo, end to end", { timeout: 600_000 }, (
 
   it("lets no secret, client IP, Access identity or request.cf location reach R2", () => {
     const raw = objects.map((o) => o.bytes.toString("utf8")).join("\n");
-    for (const value of [...SECRETS, CLOUDFLARE_TOKEN, "E2eSecretToken27"]) assert.ok(!raw.includes(value), `${value} reached R2`);
+    for (const value of [...SECRETS, CLOUDFLARE_TOKEN, "E2eSecretToken27", "4111 1111 1111 1111"])
+      assert.ok(!raw.includes(value), `${value} reached R2`);
     for (const value of ["203.0.113.", "198.51.100.71", "2001:db8::74", "e2e-user@example.com"])
       assert.ok(!raw.includes(value), `${value} reached R2`);
     for (const invocation of events.filter((e) => e.kind === "invocation")) {

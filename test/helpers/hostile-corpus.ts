@@ -37,6 +37,12 @@ export function hostileCorpus(): HostileCase[] {
   add("secret elements that never close", withLogs(`<password>${"x".repeat(900)}</pass>`.repeat(300)));
   add("'basic' 50,000 times", withLogs("basic ".repeat(50_000)));
   add("a cookie line of 100,000 cookies", withLogs(`Cookie: ${"a=1; ".repeat(100_000)}`));
+  add("quotes that never close after names", withLogs(`a "${"b 'c ".repeat(60_000)}`));
+  add("100,000 secret flags in a row", withLogs("--token ".repeat(100_000)));
+  add("curl user options without end", withLogs(`-u ${"a".repeat(200)}:`.repeat(1_000)));
+  add("a digit run of 256 KB", withLogs("4".repeat(256 * 1024)));
+  add("card-like groups without end", withLogs("4111 1111 ".repeat(25_000)));
+  add("IDENTIFIED BY without end", withLogs(`IDENTIFIED BY '${"x".repeat(400)}`.repeat(500)));
   add(
     "8,000 keys that are credentials",
     withLogs(JSON.stringify(Object.fromEntries(Array.from({ length: 8_000 }, (_, i) => [`sk_live_${"x".repeat(16)}${i}`, i])))),

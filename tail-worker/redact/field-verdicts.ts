@@ -1,0 +1,110 @@
+import type { SecurityConfig } from "../../schemas/config/config";
+import {
+  FORWARDED_FIELD,
+  IP_FIELDS,
+  lastWord,
+  normalizeFieldName,
+  SESSION_ID_SUFFIX,
+  SESSION_WORD,
+  WORD_REDACT_FIELDS,
+} from "../../schemas/config/redaction";
+import { holdsKnownToken } from "./known-tokens";
+import { ipHasher, secretNameHasher, sessionHasher } from "./pseudonym";
+import { REDACTED } from "./secret-text";
+
+export const PLAIN = 0;
+export const SECRET = 1;
+export const IP = 2;
+export const FORWARDED = 3;
+export const SESSION = 4;
+/** A name that is itself a credential of a known form: its value is plain, the name is hashed. */
+export const SECRET_NAME = 5;
+/** What a field name says of its value. */
+export type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION | typeof SECRET_NAME;
+
+/** What names say of values under one security setting, each name decided once. */
+export interface FieldVerdicts {
+  verdictOf(key: string): Verdict;
+  /** What a value under a name that judges it becomes; the value itself when nothing is to change. */
+  replacement(verdict: Verdict, value: unknown): unknown;
+  /** What a value written after a name in text becomes; undefined when the name is a plain one. */
+  namedValue(name: string): ((value: string) => string) | undefined;
+  /** A client IP's keyed hash. */
+  hash(value: string): string;
+  /** A session id's keyed hash, `session:<16 hex>`. */
+  hashSession(value: string): string;
+  /** A field name that is a credential, as `secret:<16 hex>`. */
+  hashSecretName(name: string): string;
+}
+
+const IP_FIELD_SET = new Set(IP_FIELDS);
+const WORD_FIELD_SET = new Set(WORD_REDACT_FIELDS);
+const MAX_VERDICTS = 10_000;
+
+/** `for=` and `by=` of a Forwarded header, with an optional quoted or bracketed address. */
+const FORWARDED_ADDRESS = /\b(for|by)=("[^"]*"|[^;,\s]*)/gi;
+
+/** Whether a name decides what its value becomes. */
+export function judgesValue(verdict: Verdict): boolean {
+  return verdict !== PLAIN && verdict !== SECRET_NAME;
+}
+
+export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
+  const names = security.redactFields.map(escapeRegExp).join("|");
+  const secretKey = new RegExp(`(?:${names})$`);
+  const hash = ipHasher(security.ipHashSalt);
+  const hashSession = sessionHasher(security.ipHashSalt);
+  const hashSecretName = secretNameHasher(security.ipHashSalt);
+
+  // Keys repeat across events: remember what each one is rather than normalising it every time.
+  const verdicts = new Map<string, Verdict>();
+  function verdictOf(key: string): Verdict {
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      const normalized = normalizeFieldName(key);
+      const word = lastWord(key);
+      verdict = holdsKnownToken(key)
+        ? SECRET_NAME
+        : secretKey.test(normalized) || WORD_FIELD_SET.has(word)
+          ? SECRET
+          : IP_FIELD_SET.has(normalized)
+            ? IP
+            : normalized === FORWARDED_FIELD
+              ? FORWARDED
+              : normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD
+                ? SESSION
+                : PLAIN;
+      if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+      verdicts.set(key, verdict);
+    }
+    return verdict;
+  }
+
+  function hashForwarded(header: string): string {
+    return header.replace(FORWARDED_ADDRESS, (_, name: string, address: string) => `${name}=${hash(address.replace(/^"|"$/g, ""))}`);
+  }
+
+  function replacement(verdict: Verdict, value: unknown): unknown {
+    // A flag or a null holds no secret (`immutableSession: true`); strings, numbers (PINs, OTPs)
+    // and whole structures under a secret name do.
+    if (verdict === SECRET) return value === REDACTED || value === null || typeof value === "boolean" ? value : REDACTED;
+    const one = verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
+    if (typeof value === "string") return one(value);
+    if (verdict === SESSION && typeof value === "number") return one(String(value));
+    if (Array.isArray(value)) return value.map((v) => (typeof v === "string" ? one(v) : v));
+    return value;
+  }
+
+  const redactSecret = () => REDACTED;
+  function namedValue(name: string): ((value: string) => string) | undefined {
+    const verdict = verdictOf(name);
+    if (!judgesValue(verdict)) return undefined;
+    return verdict === SECRET ? redactSecret : verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
+  }
+
+  return { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

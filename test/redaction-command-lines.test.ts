@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { archivedEvents, archivedJson } from "./helpers/tail-path";
+import { log, traceItem } from "./helpers/trace-items";
+
+const SECRET = "Sx9secretVALUE77";
+
+describe("secrets in command lines", () => {
+  it("redacts the value after a flag naming a secret, quoted or not, and keeps the other flags' values", () => {
+    const texts = [
+      `deploy --password ${SECRET} --region weur`,
+      `deploy --client-secret "${SECRET} two" --region weur`,
+      `deploy --api-token '${SECRET}' --region weur`,
+      `deploy --token=${SECRET} --region weur`,
+    ];
+    const events = archivedEvents(traceItem({ logs: texts.map((text) => log("log", text)) }));
+    for (const event of events.slice(1)) {
+      expect(event.text).not.toContain(SECRET);
+      expect(event.text).toMatch(/^deploy --[\w-]+[ =]['"]?\[REDACTED\]['"]? --region weur$/);
+    }
+  });
+
+  it("redacts the password of curl's user options and keeps the user name", () => {
+    const texts = [
+      `curl -u deploy:${SECRET} https://x.example`,
+      `curl --user "deploy:${SECRET}" https://x.example`,
+      `curl -udeploy:${SECRET} https://x.example`,
+      `curl --proxy-user=deploy:${SECRET} https://x.example`,
+      `curl -U deploy:${SECRET} https://x.example`,
+    ];
+    const events = archivedEvents(traceItem({ logs: texts.map((text) => log("log", text)) }));
+    for (const event of events.slice(1)) {
+      expect(event.text).not.toContain(SECRET);
+      expect(event.text).toContain("deploy:[REDACTED]");
+    }
+  });
+
+  it("redacts the element after a secret flag in an argv array, in data and in a JSON line", () => {
+    const argv = ["node", "cli.js", "--password", SECRET, "--port", "8080", "-token", 12345678];
+    const [, fromData, fromLine] = archivedEvents(
+      traceItem({ logs: [log("log", { argv }), log("log", JSON.stringify({ _event: "spawn", argv }))] }),
+    );
+    const redacted = ["node", "cli.js", "--password", "[REDACTED]", "--port", "8080", "-token", "[REDACTED]"];
+    expect(fromData!.data).toEqual({ argv: redacted });
+    expect(fromLine!.data).toEqual({ _event: "spawn", argv: redacted });
+  });
+
+  it("keeps a flag that follows a secret flag, and the arguments of plain flags", () => {
+    const argv = ["run", "--token", "--dry-run", "--password-file", "/run/secrets/db", "--user", "bob"];
+    const [, event] = archivedEvents(traceItem({ logs: [log("log", { argv })] }));
+    expect(event!.data).toEqual({ argv });
+    const [, text] = archivedEvents(traceItem({ logs: [log("log", "run --token --dry-run --password-file /run/secrets/db")] }));
+    expect(text!.text).toBe("run --token --dry-run --password-file /run/secrets/db");
+  });
+
+  it("redacts a command line in a JSON line's string, an exception and a diagnostics-channel message", () => {
+    const command = `psql --password ${SECRET} -h db`;
+    const json = archivedJson(
+      traceItem({
+        logs: [log("log", JSON.stringify({ _event: "job", command }))],
+        exceptions: [{ timestamp: 1, name: "Error", message: `spawn failed: ${command}` }],
+        diagnosticsChannelEvents: [{ timestamp: 1, channel: "jobs", message: { command } }],
+      }),
+    ).join("\n");
+    expect(json).not.toContain(SECRET);
+    expect(json.split("psql --password [REDACTED] -h db").length - 1).toBe(3);
+  });
+});
