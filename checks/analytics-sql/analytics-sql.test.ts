@@ -14,7 +14,8 @@ import { readArchives } from "../../test/helpers/archive";
 import { collector } from "../../test/helpers/collector";
 import { recordingDataset } from "../../test/helpers/recording-dataset";
 import { MONITORS, trafficMix } from "../../test/helpers/traffic-mix";
-import { compareBy, type Event, EXPECTED, type Figures, type Row } from "./expected-figures";
+import { EXPECTED } from "./expected-figures";
+import { compareBy, type Event, type Figures, type Row } from "./figure-math";
 import { expectSameFleet, expectSameMonitor, same } from "./insight-answers";
 
 declare module "vitest" {

@@ -1,5 +1,6 @@
 import type { Importance } from "../importance";
 import { ARCHIVE_PREFIX, parseArchiveKey } from "./key";
+import { closedSliceObjects } from "./slice-cache";
 
 /**
  * A seekable listing of the archive for a time range. Keys are
@@ -166,36 +167,8 @@ function spreadOrder(slices: Slice[]): Slice[] {
   );
 }
 
-/**
- * Slices of hours that ended a while ago, as listed, per bucket binding: the panels of one
- * dashboard refresh (listing at the same time: they share one listing in flight) and the
- * refreshes after it list the same closed hours. A closed hour gains objects only from a flush
- * delayed by R2 failures, which a cached slice shows up to SLICE_CACHE_MS late. Bounded by the
- * objects held, oldest entries dropped first.
- */
-const SLICE_CACHE_MS = 5 * 60_000;
+/** An hour this long past its end is closed: its slices are listed once and kept a while (see slice-cache.ts). */
 const CLOSED_AFTER_MS = 15 * 60_000;
-const SLICE_CACHE_OBJECTS = 50_000;
-
-interface CachedSlice {
-  at: number;
-  objects: Promise<ListedObject[] | undefined>;
-  size: number;
-}
-const sliceCaches = new WeakMap<R2Bucket, { entries: Map<string, CachedSlice>; objects: number }>();
-
-function sliceCache(bucket: R2Bucket) {
-  let cache = sliceCaches.get(bucket);
-  if (!cache) sliceCaches.set(bucket, (cache = { entries: new Map(), objects: 0 }));
-  return cache;
-}
-
-function forget(cache: ReturnType<typeof sliceCache>, key: string): void {
-  const entry = cache.entries.get(key);
-  if (!entry) return;
-  cache.entries.delete(key);
-  cache.objects -= entry.size;
-}
 
 /** Lists one slice into `into` (from the cache when its hour is closed); false when the budget ran out first. */
 async function listSlice(
@@ -208,43 +181,12 @@ async function listSlice(
 ): Promise<boolean> {
   const closed = slice.hourStart + HOUR_MS + CLOSED_AFTER_MS < Date.now() && slice.hourStart + HOUR_MS <= range.to;
   if (!closed) return listPages(bucket, slice, range, budget, listing, into);
-  const cache = sliceCache(bucket);
-  const key = `${slice.prefix}|${slice.startAfter ?? ""}`;
-  let entry = cache.entries.get(key);
-  if (entry && Date.now() - entry.at > SLICE_CACHE_MS) {
-    forget(cache, key);
-    entry = undefined;
-  }
-  if (entry) listing.cachedSlices++;
-  else {
-    const whole: ListedObject[] = [];
-    const created: CachedSlice = {
-      at: Date.now(),
-      size: 0,
-      objects: listPages(bucket, slice, { from: Number.NEGATIVE_INFINITY, to: range.to }, budget, listing, whole).then((done) => {
-        if (!done || whole.length > SLICE_CACHE_OBJECTS / 4) {
-          forget(cache, key);
-          return done ? whole : undefined;
-        }
-        created.size = whole.length;
-        cache.objects += whole.length;
-        for (const [old] of cache.entries) {
-          if (cache.objects <= SLICE_CACHE_OBJECTS) break;
-          if (old !== key) forget(cache, old);
-        }
-        return whole;
-      }),
-    };
-    cache.entries.set(key, created);
-    entry = created;
-  }
-  let objects: ListedObject[] | undefined;
-  try {
-    objects = await entry.objects;
-  } catch (error) {
-    forget(cache, key);
-    throw error;
-  }
+  const objects = await closedSliceObjects(
+    bucket,
+    `${slice.prefix}|${slice.startAfter ?? ""}`,
+    (whole) => listPages(bucket, slice, { from: Number.NEGATIVE_INFINITY, to: range.to }, budget, listing, whole),
+    () => listing.cachedSlices++,
+  );
   if (!objects) return false;
   for (const object of objects) {
     if (!mayHold(object, range)) continue;
