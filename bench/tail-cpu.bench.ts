@@ -1,16 +1,24 @@
 import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import { loadConfig } from "../schemas/config/config";
+import type { Env } from "../schemas/config/env";
 import { toWireEvents } from "../tail-worker/tail-handler";
+// Built by bench/vitest.config.ts (see deployed-tail-path.mjs): the same code as one bundle.
+import * as deployed from "./.build/tail-path.mjs";
 import { realisticInvocations } from "./realistic-mix";
 import { medianMs, report } from "./report";
+
+type TailPath = (items: readonly unknown[], config: ReturnType<typeof loadConfig>, now: number) => unknown[];
 
 /**
  * CPU per event of the tail path (parse, redact, classify, validate, sample, serialise; no I/O)
  * against the floor on the same data in the same run: JSON.parse of every log line plus
- * JSON.stringify of every output event. Rounds alternate so that both see the same machine.
+ * JSON.stringify of every output event. The tail path is measured as deployed (one bundle, as
+ * wrangler builds it) and, for reference, as the tests load it (one module at a time). Rounds
+ * alternate so that all three see the same machine.
  */
 it("tail path CPU per event against the floor", () => {
+  const deployedConfig = (deployed.loadConfig as typeof loadConfig)(env as Env);
   const config = loadConfig(env);
   // 3,000 invocations: long enough runs that the runtime's coarse clock does not blur the figures.
   const items = realisticInvocations(3000);
@@ -18,6 +26,8 @@ it("tail path CPU per event against the floor", () => {
   const lines = items.flatMap((item) => item.logs.map((log) => log.message[0] as string));
   const outputs = toWireEvents(items, config, now).map((event) => JSON.parse(event.json) as unknown);
   const events = outputs.length;
+  const deployedEvents = (deployed.toWireEvents as TailPath)(items, deployedConfig, now).length;
+  if (deployedEvents !== events) throw new Error(`the bundle made ${deployedEvents} events of the mix, the modules ${events}`);
 
   const floor = () => {
     // Plain-text lines are not JSON: a floor would not parse them either (nor does the tail path).
@@ -28,20 +38,17 @@ it("tail path CPU per event against the floor", () => {
   // handed on and dropped when it returns: one call per invocation here too. (One call for all
   // 3,000 kept 30,000 events alive to the end, whose copying through the young generation cost a
   // quarter of the tail path's time, a cost no deployed tail() call pays.)
-  const tail = () => {
-    for (const item of items) toWireEvents([item], config, now);
+  const tailOf = (tailPath: TailPath, tailConfig: ReturnType<typeof loadConfig>) => () => {
+    for (const item of items) tailPath([item], tailConfig, now);
   };
-  for (let i = 0; i < 3; i++) {
-    floor();
-    tail();
-  }
-  const rounds = { floor: [] as number[], tail: [] as number[] };
-  for (let i = 0; i < 11; i++) {
-    rounds.floor.push(medianMs(1, floor));
-    rounds.tail.push(medianMs(1, tail));
-  }
+  const runs = { floor, tail: tailOf(deployed.toWireEvents as TailPath, deployedConfig), modules: tailOf(toWireEvents, config) };
+  for (let i = 0; i < 3; i++) for (const run of Object.values(runs)) run();
+  const rounds = { floor: [] as number[], tail: [] as number[], modules: [] as number[] };
+  for (let i = 0; i < 11; i++) for (const [name, run] of Object.entries(runs)) rounds[name as keyof typeof rounds].push(medianMs(1, run));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const tailUs = (median(rounds.tail) * 1000) / events;
-  const floorUs = (median(rounds.floor) * 1000) / events;
-  report("tail_cpu", { events, tailUsPerEvent: tailUs, floorUsPerEvent: floorUs, ratio: tailUs / floorUs });
+  const perEvent = (xs: number[]) => (median(xs) * 1000) / events;
+  const tailUs = perEvent(rounds.tail);
+  const floorUs = perEvent(rounds.floor);
+  const modulesUs = perEvent(rounds.modules);
+  report("tail_cpu", { events, tailUsPerEvent: tailUs, floorUsPerEvent: floorUs, ratio: tailUs / floorUs, modulesUsPerEvent: modulesUs });
 });

@@ -6,8 +6,14 @@ export const BENCH_NOTES = `
   local R2 and SQLite emulation and garbage not yet collected, not the collector's isolate alone.
   What shows that a flush streams is the comparison: flushing twice as much does not take twice the
   memory (the object is written in 8 MiB parts from one buffer, rows are read four at a time).
-- **CPU.** The tail path does more than the floor's parse and stringify: it builds the invocation
-  record, redacts (a walk over every key, with a per-key verdict cache), classifies (memoised per
+- **CPU.** The tail path is measured as deployed: \`bench/deployed-tail-path.mjs\` builds it into one
+  bundle with the esbuild wrangler uses and wrangler's options, as \`wrangler deploy\` ships it. The
+  same code loaded one module at a time, as the Vitest integration loads it, costs about a third more
+  (its row in the table): there every use of an imported binding in a hot loop is read through its
+  module (the redaction's verdict constants, moved to a file of their own, cost +0.23 µs an event
+  that way), a cost no deployed Worker pays. Until this was found the benchmark measured the
+  modules (2.37× in the previous run). The tail path does more than the floor's parse and
+  stringify: it builds the invocation record, redacts (a walk over every key, with a per-key verdict cache), classifies (memoised per
   kind, type and level), decides sampling, validates named events against their catalog schema (a
   compiled check; valibot only for invalid ones), copies producer values it cannot trust and counts
   the keys of each JSON line (so that a line with a duplicate key is never archived as is: its
@@ -18,22 +24,21 @@ export const BENCH_NOTES = `
   once per invocation, as \`tail()\` is called deployed (one call for all 3,000 invocations kept
   30,000 events alive to its end, which cost a quarter of the time under Node 22's V8 12; under
   workerd's it made no difference). Where the rest goes, measured by taking one step out at a time
-  (Node 25, V8 14, the same engine generation as workerd; µs per event, of about 2.5, each within
-  about 0.1 of noise): redaction 0.4 (0.6 before keys and parameters in text were found from their
-  separators rather than by a regular expression tried at every position, which took a URL from
-  1.2 to 0.3 µs; the invocation record's URL, headers and \`cf\`, console text and the key walk of
-  JSON lines), validation 0.2, request headers and \`cf\` in the invocation record 0.22 (three
-  headers and three \`cf\` fields here; a deployed request has more), printing CRITICAL events
-  0.08. Re-serialising data that redaction changed (a session id's pseudonym) measured nothing
-  worth splicing the pseudonym into the producer's line instead. Credentials with an issued prefix
-  (\`sk_live_\`, \`cfut_\`, …, searched in every string of 20 characters or more), escaped JSON in
-  strings, cookie lines, XML elements, Basic credentials and the depth bound for strict readers
-  came after that: about +3% under Node 25 and +5–8% under workerd, whose regular expressions ran
-  three times slower in a probe (known-credential search of a 30-character string: about 50 ns
-  against 14). Reaching 1.5× would take out most
-  of what redaction and validation do, or request metadata (which Workers Logs, the alternative,
-  records too): features, not overhead. At list prices the whole tail path costs about $0.00005 of
-  CPU per million events.
+  (Node 25, V8 14, the same engine generation as workerd, on a bundle; µs per event, of about 2.5,
+  each within about 0.1 of noise): redaction 0.4 (0.6 before keys and parameters in text were found
+  from their separators rather than by a regular expression tried at every position, which took a
+  URL from 1.2 to 0.3 µs; the invocation record's URL, headers and \`cf\`, console text and the key
+  walk of JSON lines), validation 0.2, request headers and \`cf\` in the invocation record 0.22
+  (three headers and three \`cf\` fields here; a deployed request has more), printing CRITICAL
+  events 0.08. Re-serialising data that redaction changed (a session id's pseudonym) measured
+  nothing worth splicing the pseudonym into the producer's line instead. Later redaction work
+  (credentials with an issued prefix in every string of 20 characters or more, escaped JSON in
+  strings, cookie lines, XML elements, Basic credentials, the depth bound for strict readers; then
+  card numbers in every string of 14 characters or more, command lines, quoted values, names of two
+  words) cost about +3% and then +4–5% (bundles of the two versions in one workerd run: 2.36 and
+  2.46 µs an event). Reaching 1.5× would take out most of what redaction and validation do, or
+  request metadata (which Workers Logs, the alternative, records too): features, not overhead. At
+  list prices the whole tail path costs about $0.00005 of CPU per million events.
 - **Group commit.** bench/collector-concurrency.bench.ts sends ingest calls into one shard at a
   steady rate from the test isolate (open loop: each call leaves on time whether or not earlier ones
   were answered). Rows written are every change SQLite counts (\`total_changes()\`: buffer rows, the

@@ -171,9 +171,15 @@ function alertRows(alerts) {
 export function benchTable({ tail, collector, flushes, memory, e2e, concurrency = [], objectBounds = [], queries, alerts, live }) {
   const cost = costs(collector);
   const rows = [
-    ["Tail path CPU per event (parse, redact, classify, validate, sample, serialise)", `${fixed(tail.tailUsPerEvent)} µs`, "", ""],
+    [
+      "Tail path CPU per event as deployed, one bundle as wrangler builds it (parse, redact, classify, validate, sample, serialise)",
+      `${fixed(tail.tailUsPerEvent)} µs`,
+      "",
+      "",
+    ],
+    ["The same code loaded one module at a time, as the tests load it (for comparison)", `${fixed(tail.modulesUsPerEvent)} µs`, "", ""],
     ["Floor: JSON.parse of each log + JSON.stringify of each output event", `${fixed(tail.floorUsPerEvent)} µs`, "", ""],
-    ["Tail path / floor", `${fixed(tail.ratio)}×`, "≤ 1.5×", tail.ratio <= 1.5 ? "met" : "not met"],
+    ["Tail path as deployed / floor", `${fixed(tail.ratio)}×`, "≤ 1.5×", tail.ratio <= 1.5 ? "met" : "not met"],
     ["Collector ingest into the durable buffer", `${Math.round(collector.ingestEventsPerSecond)} events/s`, "", ""],
     [
       "SQLite rows written per event, calls one at a time (a row per call, alarms, bookkeeping)",
