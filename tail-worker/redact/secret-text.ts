@@ -116,8 +116,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     let from = 0;
     for (let key = keys.next(0); key !== null; key = keys.next(from)) {
       from = key.end;
-      const twoWords = twoWordName(text, key);
-      const redact = redactNamed(key.name) ?? (twoWords === undefined ? undefined : redactNamed(twoWords));
+      const redact = redactNamed(key.name) ?? redactTwoWordName(text, key);
       if (redact === undefined) continue;
       const valueStart = key.end;
       const escaped = escapedValue(text, valueStart);
@@ -142,6 +141,12 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
       from = copied;
     }
     return copied === 0 ? text : out + text.slice(copied);
+  }
+
+  /** What the value after a name of two words becomes (see twoWordName); undefined for a plain one. */
+  function redactTwoWordName(text: string, key: KeyMatch): ((value: string) => string) | undefined {
+    const name = twoWordName(text, key);
+    return name === undefined ? undefined : redactNamed(name);
   }
 
   function redactJoinedArgs(text: string): string {
