@@ -12,8 +12,6 @@ const CARDS = {
   amex: "378282246310005",
   discover: "6011111111111117",
   jcb: "3530111333300000",
-  diners: "30569309025904",
-  unionpay: "6200000000000005",
 };
 
 /** `digits` grouped as cards are printed: in fours, or 4-6-5 for 15 digits. */
@@ -75,18 +73,24 @@ describe("payment card numbers", () => {
     expect(redactCardNumbers("5555555555554444 and 378282246310005")).toBe("[REDACTED] and [REDACTED]");
   });
 
+  it("finds a card after other digit groups and in a URL path", () => {
+    expect(redactCardNumbers("Charged 2500 4111 1111 1111 1111 today")).toBe("Charged 2500 [REDACTED] today");
+    expect(redactCardNumbers("2025 4111-1111-1111-1111")).toBe("2025 [REDACTED]");
+    expect(redactCardNumbers("GET /v1/cards/4111111111111111/charge")).toBe("GET /v1/cards/[REDACTED]/charge");
+    expect(redactCardNumbers("4111 1111 1111 1111 5555 5555 5555 4444")).toBe("[REDACTED] [REDACTED]");
+  });
+
   it("redacts 2,000 random numbers of every network, in any of the three writings", () => {
     const next = random(7);
     const networks: [string, number][] = [
       ["4", 16],
+      ["4", 19],
       ["51", 16],
       ["2720", 16],
       ["34", 15],
       ["6011", 19],
       ["65", 16],
       ["3589", 17],
-      ["36", 14],
-      ["62", 18],
     ];
     for (let i = 0; i < 2_000; i++) {
       const [prefix, length] = networks[i % networks.length]!;
@@ -113,9 +117,11 @@ describe("payment card numbers", () => {
       "00004111111111111111",
       "4111111111111111111111",
       "192.168.100.100",
+      "1764522313123 1764522313124",
+      "diners 30569309025904, unionpay 6200000000000005, maestro 581234567890123453",
     ];
     for (const text of kept) expect(redactCardNumbers(text), text).toBe(text);
-    // Most random digit runs do not pass: a redacted one has a network's prefix and length, and its check.
+    // A redacted digit run has a network's prefix and length, and its check: a few in a hundred.
     let redacted = 0;
     for (let i = 0; i < 5_000; i++) {
       const digits = randomDigits(next, 13 + (i % 7));
@@ -124,18 +130,18 @@ describe("payment card numbers", () => {
         expect(isCardNumber(digits), digits).toBe(true);
       }
     }
-    expect(redacted).toBeLessThan(5_000 * 0.1);
+    expect(redacted).toBeLessThan(5_000 * 0.03);
   });
 
-  it("keeps a JSON line holding no card number byte for byte, and never the line of one that held one", () => {
+  it("keeps a JSON line holding no card number byte for byte (numbers are ids there), and never the line of one that held one", () => {
     // Spaces after the separators: only the producer's own line writes them so.
-    const line = '{"_event": "checkout", "order": "4503599627370", "total": 4111111111111112, "at": 1764522313123456}';
+    const line = '{"_event": "checkout", "order": "4503599627370", "variant_id": 4111111111111111, "at": 1764522313123456}';
     const [, kept] = archivedJson(traceItem({ logs: [log("log", line)] }));
     expect(kept).toContain(`"data":${line}`);
     for (const withCard of [
       `{"_event": "checkout", "note": "card ${CARDS.visa}"}`,
-      `{"_event": "checkout", "pan": ${CARDS.mastercard}}`,
-      `{"_event": "checkout", "cards": [1, ${CARDS.amex}]}`,
+      `{"_event": "checkout", "pan": "${CARDS.mastercard}"}`,
+      `{"_event": "checkout", "cards": [1, "${CARDS.amex}"]}`,
     ]) {
       const [, redacted] = archivedJson(traceItem({ logs: [log("log", withCard)] }));
       expect(redacted, withCard).not.toMatch(/4111111111111111|5555555555554444|378282246310005/);

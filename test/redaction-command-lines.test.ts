@@ -44,6 +44,25 @@ describe("secrets in command lines", () => {
     expect(fromLine!.data).toEqual({ _event: "spawn", argv: redacted });
   });
 
+  it("redacts the password of curl's user option in an argv array, and keeps a uid:gid", () => {
+    const [, event] = archivedEvents(
+      traceItem({
+        logs: [
+          log("log", {
+            curl: ["curl", "-u", `deploy:${SECRET}`, "https://x"],
+            proxy: ["--proxy-user", `p:${SECRET}`],
+            docker: ["-u", "1000:1000"],
+          }),
+        ],
+      }),
+    );
+    expect(event!.data).toEqual({
+      curl: ["curl", "-u", "deploy:[REDACTED]", "https://x"],
+      proxy: ["--proxy-user", "p:[REDACTED]"],
+      docker: ["-u", "1000:1000"],
+    });
+  });
+
   it("keeps a flag that follows a secret flag, and the arguments of plain flags", () => {
     const argv = ["run", "--token", "--dry-run", "--password-file", "/run/secrets/db", "--user", "bob"];
     const [, event] = archivedEvents(traceItem({ logs: [log("log", { argv })] }));

@@ -34,7 +34,7 @@ const TEXT_FORMS: Record<string, string> = {
   "curl's user option": `curl -u deploy:${SECRET} https://x.example/hook`,
   "SQL's PASSWORD clause": `ALTER USER bob WITH PASSWORD '${SECRET}' VALID UNTIL 'infinity'`,
   "SQL's IDENTIFIED BY": `CREATE USER 'bob'@'%' IDENTIFIED BY '${SECRET}'`,
-  "a quoted value after a name": `set token "${SECRET}" for bob`,
+  "MySQL's SET PASSWORD": `SET PASSWORD FOR 'bob'@'%' = '${SECRET}'`,
 };
 
 const PLACES: Record<string, (text: string) => unknown> = {
@@ -121,6 +121,11 @@ describe("secrets written into text", () => {
       "$arr = array('user' => 'bob')",
       "Cannot read properties of undefined (reading 'token')",
       'the "password" field is required',
+      `Unexpected token '<', "<!DOCTYPE "... is not valid JSON`,
+      "Missing secret 'STRIPE_KEY' in env; cannot pass 'undefined' to fetch",
+      "the --token option is required; use --password to set it",
+      "docker run -u 1000:1000 img",
+      "GET https://files.example/get?key=photos/cat.jpg",
     ];
     const events = archived(traceItem({ logs: kept.map((text) => log("log", text)) }));
     expect(events.slice(1).map((e) => e.text)).toEqual(kept);

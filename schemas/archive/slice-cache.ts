@@ -39,7 +39,8 @@ function forget(cache: SliceCache, key: string): void {
 /**
  * Every object of the closed slice `key`: cached, shared with a listing of it in flight, or listed
  * now by `list` (which answers false when its budget ran out first: then undefined, and nothing is
- * kept). `hit` is called when the listing was spared.
+ * kept). `hit` is called when an entry was found, cached or in flight; one in flight may still
+ * answer undefined, when the listing that started it ran out of budget.
  */
 export async function closedSliceObjects(
   bucket: R2Bucket,

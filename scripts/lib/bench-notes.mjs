@@ -11,8 +11,8 @@ export const BENCH_NOTES = `
   same code loaded one module at a time, as the Vitest integration loads it, costs about a third more
   (its row in the table): there every use of an imported binding in a hot loop is read through its
   module (the redaction's verdict constants, moved to a file of their own, cost +0.23 µs an event
-  that way), a cost no deployed Worker pays. Until this was found the benchmark measured the
-  modules (2.37× in the previous run). The tail path does more than the floor's parse and
+  that way), a cost no deployed Worker pays. Until 2026-11-30 the benchmark measured the modules
+  (2.37× on that day). The tail path does more than the floor's parse and
   stringify: it builds the invocation record, redacts (a walk over every key, with a per-key verdict cache), classifies (memoised per
   kind, type and level), decides sampling, validates named events against their catalog schema (a
   compiled check; valibot only for invalid ones), copies producer values it cannot trust and counts
@@ -35,8 +35,8 @@ export const BENCH_NOTES = `
   (credentials with an issued prefix in every string of 20 characters or more, escaped JSON in
   strings, cookie lines, XML elements, Basic credentials, the depth bound for strict readers; then
   card numbers in every string of 14 characters or more, command lines, quoted values, names of two
-  words) cost about +3% and then +4–5% (bundles of the two versions in one workerd run: 2.36 and
-  2.46 µs an event). Reaching 1.5× would take out most of what redaction and validation do, or
+  words) cost about +3% (Node 25) and then about +4% (bundles of the versions before and after,
+  timed in one workerd run on 2026-11-30). Reaching 1.5× would take out most of what redaction and validation do, or
   request metadata (which Workers Logs, the alternative, records too): features, not overhead. At
   list prices the whole tail path costs about $0.00005 of CPU per million events.
 - **Group commit.** bench/collector-concurrency.bench.ts sends ingest calls into one shard at a

@@ -1,23 +1,22 @@
 import type { SecurityConfig } from "../../schemas/config/config";
 import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
-import { isCardNumberValue, redactCardNumbers } from "./card-numbers";
-import { flagName } from "./command-line";
+import { redactCardNumbers } from "./card-numbers";
+import { flagName, redactUserOption } from "./command-line";
 import { fieldVerdicts, IP, judgesValue, PLAIN, SECRET, SECRET_NAME, SESSION } from "./field-verdicts";
 import { redactKnownTokens } from "./known-tokens";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
-import { nextParameter } from "./text-matches";
+import { nextParameter, type ParameterMatch } from "./text-matches";
 
 export interface Redactor {
   /**
    * Redacts data in place, at any depth: values of secret-named fields, the value of a
    * `[name, value]` pair or `{name, value}` entry whose name is secret, the element after a secret
-   * flag in an argv array, credentials of a known form and card numbers in any string (see
-   * known-tokens.ts, card-numbers.ts; card numbers written as JSON numbers too), the other secrets
-   * written inside any string (see secret-text.ts; unless `scanStrings` is false: the caller knows
-   * no string holds one, see lineMayHoldSecretText); client IPs become keyed hashes, and field
-   * names that are credentials of a known form `secret:<hash>`. Answers whether anything was
-   * replaced.
+   * flag (or curl's user option) in an argv array, credentials of a known form and card numbers in
+   * any string (see known-tokens.ts, card-numbers.ts), the other secrets written inside any string
+   * (see secret-text.ts; unless `scanStrings` is false: the caller knows no string holds one, see
+   * lineMayHoldSecretText); client IPs become keyed hashes, and field names that are credentials of
+   * a known form `secret:<hash>`. Answers whether anything was replaced.
    */
   redact(root: unknown, scanStrings?: boolean): boolean;
   /**
@@ -83,12 +82,10 @@ function createRedactor(security: SecurityConfig): Redactor {
     for (let parameter = nextParameter(text, 0); parameter !== null; parameter = nextParameter(text, parameter.end)) {
       const { name, value } = parameter;
       const decodedName = decodeName(name);
-      // `?key=` in a URL is an API key as often as not (Google's, and many other APIs'); as a
-      // field, or first in a logfmt line, `key` names anything.
-      const afterSeparator = parameter.end - value.length - 1 - name.length > parameter.index;
-      const verdict = afterSeparator && decodedName.toLowerCase() === "key" ? SECRET : verdictOf(decodedName);
+      const verdict = isApiKeyParameter(parameter) ? SECRET : verdictOf(decodedName);
       let replaced: string | undefined;
-      if (verdict === SECRET) replaced = value === REDACTED ? undefined : REDACTED;
+      // An empty value hides nothing (`password=>"…"` leaves one before its `>`).
+      if (verdict === SECRET) replaced = value === REDACTED || value === "" ? undefined : REDACTED;
       else if (verdict === IP && value !== "") replaced = hash(decodeName(value));
       else if (verdict === SESSION && value !== "") replaced = hashSession(decodeName(value));
       else if (value.indexOf("%") !== -1) replaced = encodedValue(value);
@@ -162,13 +159,7 @@ function createRedactor(security: SecurityConfig): Redactor {
               changed = true;
             }
           } else if (item !== null && typeof item === "object") stack.push(item);
-          else if (typeof item === "number") {
-            if (item - item !== 0) nonFinite++;
-            else if (isCardNumberValue(item)) {
-              node[i] = REDACTED;
-              changed = true;
-            }
-          }
+          else if (typeof item === "number" && item - item !== 0) nonFinite++;
         }
         continue;
       }
@@ -193,13 +184,7 @@ function createRedactor(security: SecurityConfig): Redactor {
               changed = true;
             }
           } else if (value !== null && typeof value === "object") stack.push(value);
-          else if (typeof value === "number") {
-            if (value - value !== 0) nonFinite++;
-            else if (isCardNumberValue(value)) {
-              replace(record, key, REDACTED);
-              changed = true;
-            }
-          }
+          else if (typeof value === "number" && value - value !== 0) nonFinite++;
         } else if (
           verdict === SECRET ||
           typeof value === "string" ||
@@ -238,13 +223,19 @@ function createRedactor(security: SecurityConfig): Redactor {
     return changed;
   }
 
-  /** Redacts `argv[at + 1]` when `argv[at]` is a flag naming a secret and that element is not a flag too. */
+  /**
+   * Redacts `argv[at + 1]` when `argv[at]` is a flag naming a secret and that element is not a
+   * flag too, or the password in it when `argv[at]` is curl's user option.
+   */
   function redactFlagValue(argv: unknown[], at: number): boolean {
-    const flag = flagName(argv[at] as string);
+    const option = argv[at] as string;
+    const flag = flagName(option);
     const verdict = flag === undefined ? PLAIN : verdictOf(flag);
     const value = argv[at + 1];
-    if (!judgesValue(verdict) || (typeof value === "string" && value.charCodeAt(0) === 45)) return false;
-    const redacted = replacement(verdict, value);
+    if (typeof value === "string" && value.charCodeAt(0) === 45) return false;
+    let redacted: unknown = value;
+    if (judgesValue(verdict)) redacted = replacement(verdict, value);
+    else if (typeof value === "string") redacted = redactUserOption(option, value, namedValue) ?? value;
     if (redacted === value) return false;
     argv[at + 1] = redacted;
     return true;
@@ -268,6 +259,20 @@ function createRedactor(security: SecurityConfig): Redactor {
   const redactName = boundedMemo(redactString, MAX_REDACTED_NAMES);
 
   return { redact, redactText, redactName, keysWalked: () => walkedKeys, nonFiniteWalked: () => walkedNonFinite };
+}
+
+/** An API key's characters and length: letters, digits, `_` and `-`, at least one digit. */
+const API_KEY_VALUE = /^(?=[^\d]*\d)[\w-]{16,}$/;
+
+/**
+ * `?key=…` in a URL holding what reads as an API key (Google's, and many other APIs' way to
+ * pass one). Only then: `key` also passes R2 object keys (`?key=photos/cat.jpg`) and cache keys,
+ * and as a field, or first in a logfmt line, it names anything.
+ */
+function isApiKeyParameter(parameter: ParameterMatch): boolean {
+  const { name, value } = parameter;
+  const separated = parameter.end - value.length - 1 - name.length > parameter.index;
+  return separated && name.length === 3 && name.toLowerCase() === "key" && API_KEY_VALUE.test(value);
 }
 
 const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;

@@ -40,6 +40,8 @@ export function hostileCorpus(): HostileCase[] {
   add("quotes that never close after names", withLogs(`a "${"b 'c ".repeat(60_000)}`));
   add("100,000 secret flags in a row", withLogs("--token ".repeat(100_000)));
   add("curl user options without end", withLogs(`-u ${"a".repeat(200)}:`.repeat(1_000)));
+  add("a curl user option, then 256 KB of spaces", withLogs(`-u${" ".repeat(256 * 1024)}x:`));
+  add("single digits split by spaces, 256 KB", withLogs("1 ".repeat(128 * 1024)));
   add("a digit run of 256 KB", withLogs("4".repeat(256 * 1024)));
   add("card-like groups without end", withLogs("4111 1111 ".repeat(25_000)));
   add("IDENTIFIED BY without end", withLogs(`IDENTIFIED BY '${"x".repeat(400)}`.repeat(500)));
