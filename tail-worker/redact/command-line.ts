@@ -71,10 +71,12 @@ function userPassword(user: string, password: string, redactNamed: NamedValueRed
   return redact === undefined ? password : redact(password);
 }
 
+const CREDENTIAL_LIKE = /[0-9_+/=-]|.[A-Z]/;
+
 /**
  * A word that reads like a credential rather than like prose after a secret's name ("token
  * expired", "password reset"): it holds a digit, a capital after its first letter, or a symbol.
  */
 export function looksLikeCredential(word: string): boolean {
-  return /[0-9_+/=-]|.[A-Z]/.test(word);
+  return CREDENTIAL_LIKE.test(word);
 }

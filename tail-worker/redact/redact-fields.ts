@@ -81,8 +81,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     let copied = 0;
     for (let parameter = nextParameter(text, 0); parameter !== null; parameter = nextParameter(text, parameter.end)) {
       const { name, value } = parameter;
-      const decodedName = decodeName(name);
-      const verdict = isApiKeyParameter(parameter) ? SECRET : verdictOf(decodedName);
+      const verdict = isApiKeyParameter(parameter) ? SECRET : verdictOf(decodeName(name));
       let replaced: string | undefined;
       // An empty value hides nothing (`password=>"…"` leaves one before its `>`).
       if (verdict === SECRET) replaced = value === REDACTED || value === "" ? undefined : REDACTED;

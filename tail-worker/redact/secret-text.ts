@@ -68,7 +68,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   function redactString(text: string): string {
     // Named values first: `Authorization: Bearer …` loses its scheme and token as one value.
     let out = text.indexOf(":") === -1 && text.indexOf("=") === -1 ? text : redactKeyValues(text);
-    if (out.indexOf("-") !== -1) out = redactCommandLine(out, redactNamed);
+    out = redactCommandLine(out, redactNamed);
     // Searches led by a rare character first: this runs on every string a scanned event holds.
     if (out.indexOf(".eyJ") !== -1) out = out.replace(JWT, REDACTED);
     if (out.indexOf("@") !== -1 && out.indexOf("://") !== -1)
