@@ -83,4 +83,74 @@ describe("secrets in command lines", () => {
     expect(json).not.toContain(SECRET);
     expect(json.split("psql --password [REDACTED] -h db").length - 1).toBe(3);
   });
+
+  it("redacts the value after a single-dash flag naming a secret (Java's and keytool's), quoted or credential-like", () => {
+    const texts = [
+      `java -jar app.jar -password ${SECRET} -port 8080`,
+      `keytool -list -storepass ${SECRET} -keystore ks.jks`,
+      `keytool -importkeystore -deststorepass "${SECRET} x" -srckeystore a.p12`,
+      `jarsigner -keypass '${SECRET}' app.jar`,
+    ];
+    const events = archivedEvents(traceItem({ logs: texts.map((text) => log("log", text)) }));
+    expect(events.slice(1).map((event) => event.text)).toEqual([
+      "java -jar app.jar -password [REDACTED] -port 8080",
+      "keytool -list -storepass [REDACTED] -keystore ks.jks",
+      'keytool -importkeystore -deststorepass "[REDACTED]" -srckeystore a.p12',
+      "jarsigner -keypass '[REDACTED]' app.jar",
+    ]);
+  });
+
+  it("redacts the password options of mysql, mariadb, sshpass and redis-cli, whose names say nothing", () => {
+    const texts = [
+      `mysql -u root -p${SECRET} -h db app`,
+      `mysqldump --single-transaction -p'${SECRET} x' app`,
+      `mariadb -h db -p"${SECRET}"`,
+      `sshpass -p ${SECRET} ssh deploy@host`,
+      `sshpass -v -p '${SECRET}' scp a b`,
+      `redis-cli -h cache -p 6379 -a ${SECRET} ping`,
+    ];
+    const events = archivedEvents(traceItem({ logs: texts.map((text) => log("log", text)) }));
+    expect(events.slice(1).map((event) => event.text)).toEqual([
+      "mysql -u root -p[REDACTED] -h db app",
+      "mysqldump --single-transaction -p'[REDACTED]' app",
+      'mariadb -h db -p"[REDACTED]"',
+      "sshpass -p [REDACTED] ssh deploy@host",
+      "sshpass -v -p '[REDACTED]' scp a b",
+      "redis-cli -h cache -p 6379 -a [REDACTED] ping",
+    ]);
+  });
+
+  it("redacts Redis's AUTH command at a line's start or after a prompt, and keeps replies and prose", () => {
+    const secret = [`AUTH ${SECRET}`, `127.0.0.1:6379> AUTH default ${SECRET}`, `connected\nAUTH app ${SECRET}\nPING`];
+    const kept = [
+      "AUTH OK",
+      "AUTH failed: WRONGPASS invalid username-password pair",
+      "mysql -u root -p -h db app",
+      "ssh deploy@host -p 2222",
+      "use -p to set the port",
+      "ls -la /tmp",
+      "the -token option needs a value",
+    ];
+    const events = archivedEvents(traceItem({ logs: [...secret, ...kept].map((text) => log("log", text)) }));
+    const texts = events.slice(1).map((event) => event.text);
+    expect(texts.slice(0, secret.length)).toEqual([
+      "AUTH [REDACTED]",
+      "127.0.0.1:6379> AUTH default [REDACTED]",
+      "connected\nAUTH app [REDACTED]\nPING",
+    ]);
+    expect(texts.slice(secret.length)).toEqual(kept);
+  });
+
+  it("redacts these options in a JSON line's string and an exception too", () => {
+    const command = `mysql -u root -p${SECRET} app`;
+    const json = archivedJson(
+      traceItem({
+        logs: [log("log", JSON.stringify({ _event: "backup", command, auth: undefined }))],
+        exceptions: [{ timestamp: 1, name: "Error", message: `redis-cli -a ${SECRET} failed` }],
+      }),
+    ).join("\n");
+    expect(json).not.toContain(SECRET);
+    expect(json).toContain("mysql -u root -p[REDACTED] app");
+    expect(json).toContain("redis-cli -a [REDACTED] failed");
+  });
 });

@@ -47,6 +47,25 @@ describe("field names that say a value is a secret", () => {
     for (const name of names) expect(data[name], name).toBe("[REDACTED]");
   });
 
+  it("redacts the headers services read their keys from, and a secret's name with digits at its end", () => {
+    const names = [
+      "Ocp-Apim-Subscription-Key",
+      "x-functions-key",
+      "X-Honeycomb-Team",
+      "x-admin-key",
+      "SUPABASE_SERVICE_ROLE_KEY",
+      "serviceKey",
+      "x-hmac",
+      "X-Hub-Signature-256",
+      "password2",
+      "CVV2",
+      "storepass",
+      "keypass",
+    ];
+    const data = archivedUnder(names);
+    for (const name of names) expect(data[name], name).toBe("[REDACTED]");
+  });
+
   it("redacts auth only as a key's last word, sparing its look-alikes", () => {
     const secret = ["auth", "basicAuth", "BASIC_AUTH", "x-auth", "proxy_auth"];
     const plain = ["oauth", "author", "authMethod", "authorName", "authorization_url"];
@@ -69,6 +88,10 @@ describe("field names that say a value is a secret", () => {
       "seed",
       "pin",
       "mapPin",
+      "auth0",
+      "sha256",
+      "base64",
+      "hmacAlgorithm",
     ];
     const data = archivedUnder(plain);
     for (const name of plain) expect(data[name], name).toBe(S);

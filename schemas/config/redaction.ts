@@ -1,8 +1,10 @@
 /**
  * Field names whose values never reach storage or forwarding. A key matches when, lowercased and
  * stripped of everything but letters and digits, it equals a name or ends with one: "x-api-key",
- * "githubToken" and "accesstoken" match, "tokens" and "tokenCount" do not. REDACT_FIELDS adds
- * names, matched the same way.
+ * "githubToken" and "accesstoken" match, "tokenCount" does not; digits at the end are left out
+ * ("X-Hub-Signature-256", "password2"). The plural of a name ("tokens",
+ * "apiKeys") holds several secrets and counts: its strings are redacted, its numbers kept (see
+ * field-verdicts.ts). REDACT_FIELDS adds names, matched the same way.
  */
 export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "password",
@@ -11,6 +13,9 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "pwd",
   // sshpass reads the password from SSHPASS.
   "sshpass",
+  // Java's keytool and jarsigner: -storepass, -keypass, -deststorepass.
+  "storepass",
+  "keypass",
   "secret",
   "token",
   "authorization",
@@ -33,6 +38,16 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "sessionkey",
   "authkey",
   "licensekey",
+  // Keys that services read from headers of their own: Azure API Management's
+  // Ocp-Apim-Subscription-Key, Azure Functions' x-functions-key, Honeycomb's X-Honeycomb-Team,
+  // admin, service and Supabase's service-role keys.
+  "subscriptionkey",
+  "functionskey",
+  "honeycombteam",
+  "adminkey",
+  "servicekey",
+  "servicerolekey",
+  "hmac",
   "credential",
   "credentials",
   "creditcard",

@@ -19,8 +19,13 @@ export const FORWARDED = 3;
 export const SESSION = 4;
 /** A name that is itself a credential of a known form: its value is plain, the name is hashed. */
 export const SECRET_NAME = 5;
+/**
+ * The plural of a secret's name (`passwords`, `apiKeys`, `tokens`): every string below it is a
+ * secret, its numbers are counts (`tokens: 1500`, `tokens: {input: 812, output: 95}`) and kept.
+ */
+export const SECRETS = 6;
 /** What a field name says of its value. */
-export type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION | typeof SECRET_NAME;
+export type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION | typeof SECRET_NAME | typeof SECRETS;
 
 /** What names say of values under one security setting, each name decided once. */
 export interface FieldVerdicts {
@@ -65,7 +70,7 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
       const word = lastWord(key);
       verdict = holdsKnownToken(key)
         ? SECRET_NAME
-        : secretKey.test(normalized) || WORD_FIELD_SET.has(word)
+        : secretKey.test(normalized) || WORD_FIELD_SET.has(word) || secretKey.test(withoutEndDigits(normalized))
           ? SECRET
           : IP_FIELD_SET.has(normalized)
             ? IP
@@ -73,7 +78,9 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
               ? FORWARDED
               : normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD
                 ? SESSION
-                : PLAIN;
+                : word.endsWith("s") && (secretKey.test(normalized.slice(0, -1)) || WORD_FIELD_SET.has(word.slice(0, -1)))
+                  ? SECRETS
+                  : PLAIN;
       if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
       verdicts.set(key, verdict);
     }
@@ -88,6 +95,9 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
     // A flag or a null holds no secret (`immutableSession: true`); strings, numbers (PINs, OTPs)
     // and whole structures under a secret name do.
     if (verdict === SECRET) return value === REDACTED || value === null || typeof value === "boolean" ? value : REDACTED;
+    // Numbers, flags and nulls are kept. A structure in a pair or an entry goes whole; below a
+    // field, the walk reaches each of its strings instead (see secret-strings.ts).
+    if (verdict === SECRETS) return typeof value === "string" || (typeof value === "object" && value !== null) ? REDACTED : value;
     const one = verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
     if (typeof value === "string") return one(value);
     if (verdict === SESSION && typeof value === "number") return one(String(value));
@@ -99,10 +109,32 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
   function namedValue(name: string): ((value: string) => string) | undefined {
     const verdict = verdictOf(name);
     if (!judgesValue(verdict)) return undefined;
-    return verdict === SECRET ? redactSecret : verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
+    return verdict === SECRET
+      ? redactSecret
+      : verdict === SECRETS
+        ? redactUnlessCount
+        : verdict === IP
+          ? hash
+          : verdict === SESSION
+            ? hashSession
+            : hashForwarded;
   }
 
   return { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName };
+}
+
+const END_DIGITS = /\d+$/;
+
+/** A name without the digits it ends with: GitHub's X-Hub-Signature-256, a second password2. */
+function withoutEndDigits(normalized: string): string {
+  return normalized.replace(END_DIGITS, "");
+}
+
+/** A number written in text, which after a plural secret name is a count (`tokens=1500`). */
+const COUNT = /^\d{1,15}(?:\.\d{1,15})?$/;
+
+function redactUnlessCount(value: string): string {
+  return COUNT.test(value) ? value : REDACTED;
 }
 
 function escapeRegExp(text: string): string {

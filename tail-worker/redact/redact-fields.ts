@@ -3,8 +3,9 @@ import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
 import { redactCardNumbers } from "./card-numbers";
 import { flagName, redactUserOption } from "./command-line";
-import { fieldVerdicts, IP, judgesValue, PLAIN, SECRET, SECRET_NAME, SESSION } from "./field-verdicts";
+import { fieldVerdicts, IP, judgesValue, PLAIN, SECRET, SECRET_NAME, SECRETS, SESSION } from "./field-verdicts";
 import { redactKnownTokens } from "./known-tokens";
+import { redactStringsBelow, type WalkCounts } from "./secret-strings";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
 import { nextParameter, type ParameterMatch } from "./text-matches";
 
@@ -81,7 +82,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     let copied = 0;
     for (let parameter = nextParameter(text, 0); parameter !== null; parameter = nextParameter(text, parameter.end)) {
       const { name, value } = parameter;
-      const verdict = isApiKeyParameter(parameter) ? SECRET : verdictOf(decodeName(name));
+      const verdict = isCredentialParameter(parameter) ? SECRET : verdictOf(decodeName(name));
       let replaced: string | undefined;
       // An empty value hides nothing (`password=>"…"` leaves one before its `>`).
       if (verdict === SECRET) replaced = value === REDACTED || value === "" ? undefined : REDACTED;
@@ -129,6 +130,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     let keys = 0;
     let nonFinite = 0;
     const stack: unknown[] = [root];
+    let underPluralNames: unknown[] | undefined;
     while (stack.length > 0) {
       const node = stack.pop();
       if (node === null || typeof node !== "object") continue;
@@ -184,6 +186,9 @@ function createRedactor(security: SecurityConfig): Redactor {
             }
           } else if (value !== null && typeof value === "object") stack.push(value);
           else if (typeof value === "number" && value - value !== 0) nonFinite++;
+        } else if (verdict === SECRETS && value !== null && typeof value === "object") {
+          underPluralNames ??= [];
+          underPluralNames.push(value);
         } else if (
           verdict === SECRET ||
           typeof value === "string" ||
@@ -217,6 +222,12 @@ function createRedactor(security: SecurityConfig): Redactor {
         changed = true;
       }
     }
+    if (underPluralNames !== undefined) {
+      const counts: WalkCounts = { keys, nonFinite, nodes };
+      if (redactStringsBelow(underPluralNames, isSecretName, hashSecretNames, counts, MAX_WALKED_NODES)) changed = true;
+      keys = counts.keys;
+      nonFinite = counts.nonFinite;
+    }
     walkedKeys = keys;
     walkedNonFinite = nonFinite;
     return changed;
@@ -238,6 +249,10 @@ function createRedactor(security: SecurityConfig): Redactor {
     if (redacted === value) return false;
     argv[at + 1] = redacted;
     return true;
+  }
+
+  function isSecretName(key: string): boolean {
+    return verdictOf(key) === SECRET_NAME;
   }
 
   /** Renames in place, keeping the order of the fields (JSON.stringify writes them in it). */
@@ -262,16 +277,22 @@ function createRedactor(security: SecurityConfig): Redactor {
 
 /** An API key's characters and length: letters, digits, `_` and `-`, at least one digit. */
 const API_KEY_VALUE = /^(?=[^\d]*\d)[\w-]{16,}$/;
+/** An OAuth authorization code: as an API key, also with `.`, `~`, `/` and escapes (Google's `4%2F0A…`). */
+const AUTHORIZATION_CODE_VALUE = /^(?=[^\d]*\d)[\w.~%/-]{16,}$/;
 
 /**
- * `?key=…` in a URL holding what reads as an API key (Google's, and many other APIs' way to
- * pass one). Only then: `key` also passes R2 object keys (`?key=photos/cat.jpg`) and cache keys,
- * and as a field, or first in a logfmt line, it names anything.
+ * A parameter of a URL (after `?`, `&` or `#`) whose name alone names nothing secret but whose
+ * value reads as a credential: `key=…`, Google's and many other APIs' way to pass an API key, and
+ * `code=…`, the authorization code an OAuth redirect carries (it buys tokens). Only then: `key`
+ * also passes R2 object keys (`?key=photos/cat.jpg`), `code` error and promotion codes, and as a
+ * field, or first in a logfmt line, either names anything.
  */
-function isApiKeyParameter(parameter: ParameterMatch): boolean {
+function isCredentialParameter(parameter: ParameterMatch): boolean {
   const { name, value } = parameter;
   const separated = parameter.end - value.length - 1 - name.length > parameter.index;
-  return separated && name.length === 3 && name.toLowerCase() === "key" && API_KEY_VALUE.test(value);
+  if (!separated) return false;
+  if (name.length === 3) return name.toLowerCase() === "key" && API_KEY_VALUE.test(value);
+  return name.length === 4 && name.toLowerCase() === "code" && AUTHORIZATION_CODE_VALUE.test(value);
 }
 
 const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;

@@ -9,6 +9,7 @@
  */
 
 import { looksLikeCredential, redactCommandLine } from "./command-line";
+import { phraseNamedValue, redactLooseNamedValues } from "./loose-names";
 import { type KeyMatch, KeyScan } from "./text-matches";
 
 export const REDACTED = "[REDACTED]";
@@ -50,6 +51,12 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:)([^\s/@]{1,
  * otherwise a user name, which is no loss to redact.
  */
 const URL_USER = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/:@]{1,500})@/gi;
+/**
+ * `user:password@host` written without a scheme, as connection strings get printed
+ * (`admin:…@db.internal:5432/app`): only before a port or a path, so that `mailto:name@example.com`
+ * and other addresses stay, and only a password that reads like a credential.
+ */
+const BARE_USERINFO = /(?<![\w.+/:@-])([A-Za-z][\w.+-]{0,63}:)([^\s/:@"'<>]{1,200})@(?=[A-Za-z0-9.-]{1,253}(?::\d{1,5}|\/))/g;
 /** A PEM private key block, to its end or the end of the text when it was cut. */
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g;
 /** A key, spaces, then a word: the bare "name value" form of joined console arguments. */
@@ -71,11 +78,16 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     out = redactCommandLine(out, redactNamed);
     // Searches led by a rare character first: this runs on every string a scanned event holds.
     if (out.indexOf(".eyJ") !== -1) out = out.replace(JWT, REDACTED);
-    if (out.indexOf("@") !== -1 && out.indexOf("://") !== -1)
-      out = out.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(URL_USER, `$1${REDACTED}@`);
+    if (out.indexOf("@") !== -1) {
+      if (out.indexOf("://") !== -1) out = out.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(URL_USER, `$1${REDACTED}@`);
+      out = out.replace(BARE_USERINFO, (match, user: string, password: string) =>
+        password !== REDACTED && looksLikeCredential(password) ? `${user}${REDACTED}@` : match,
+      );
+    }
     if (out.indexOf("PRIVATE KEY-----") !== -1) out = out.replace(PRIVATE_KEY, REDACTED);
     if (out.indexOf("</") !== -1) out = out.replace(ELEMENT, redactElement);
     if (SQL_PASSWORD_MARK.test(out)) out = out.replace(SQL_PASSWORD, redactSqlPassword);
+    out = redactLooseNamedValues(out, redactNamed);
     if (mayHoldScheme(out)) {
       out = out
         .replace(BEARER, (_, scheme: string) => `${scheme}${REDACTED}`)
@@ -103,7 +115,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     let from = 0;
     for (let key = keys.next(0); key !== null; key = keys.next(from)) {
       from = key.end;
-      const redact = redactNamed(key.name) ?? redactTwoWordName(text, key);
+      const redact = redactNamed(key.name) ?? redactTwoWordName(text, key) ?? phraseNamedValue(text, key, redactNamed);
       if (redact === undefined) continue;
       const valueStart = key.end;
       const escaped = escapedValue(text, valueStart);
@@ -149,14 +161,17 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
 /**
  * What a JSON log line holds when a string in it could hold a secret its field names do not show:
  * "=" (a parameter or `key=value`), an escape (which can spell anything, and `\"` is JSON written
- * inside a string), ": " (`password: …`), "--" (a flag, `--token …`), "@" (a URL password),
- * ".eyJ" (a JWT's second part), a bearer or Basic scheme or SQL's password keywords in any case, a PEM private key written on one line, or a closing tag
- * (`<password>…</password>`). One native search for all of them costs about 140 ns a line under
- * V8 14 (workerd's), less than the six searches it replaced (170 ns); a search led by a frequent
- * character ("eyJ", "://") would cost several times more. `token:abc` with no space has no mark:
- * its colon is found by counting (see redactEvent).
+ * inside a string), ": " (`password: …`), "|" or "->" (`token | …`), "--" or "-p" (a flag,
+ * `--token …`, `-password …`, `mysql -p…`), "@" (a URL password), ".eyJ" (a JWT's second part),
+ * a bearer or Basic scheme or SQL's password keywords in any case, a PEM private key written on
+ * one line, or a closing tag (`<password>…</password>`). One native search for all of them costs
+ * about 140 ns a line under V8 14 (workerd's), less than the six searches it replaced (170 ns).
+ * Under V8 one more alternative led by a space (" is ", " -a") makes that search about three times
+ * slower, as does one led by a frequent character ("eyJ", "://"): a line whose only mark would be
+ * one of those (`{"note":"the token is …"}`) is not searched. `token:abc` with no space has no
+ * mark: its colon is found by counting (see redactEvent).
  */
-const LINE_SECRET_MARK = /[=\\@]|: |--|\.eyJ|bearer|basic|password|identified|PRIVATE KEY|<\//i;
+const LINE_SECRET_MARK = /[=\\@|]|: |-[->p]|\.eyJ|bearer|basic|password|identified|PRIVATE KEY|<\//i;
 
 /** Whether a JSON log line could hold a secret inside a string value (see LINE_SECRET_MARK). */
 export function lineMayHoldSecretText(line: string): boolean {
@@ -165,16 +180,16 @@ export function lineMayHoldSecretText(line: string): boolean {
 
 /**
  * What a string holds when any form this module or the parameter pass redacts could be in it: a
- * separator of a named value or parameter (":", "="), a flag's "--", a URL password's "@", a JWT's
- * ".eyJ", a bearer or Basic scheme, SQL's password keywords, a private key's PEM header or a
- * closing tag. Most strings of data hold
- * none ("GET", "ok", an id) and cost one native search.
+ * separator of a named value or parameter (":", "="), a loose one (a tab, "|", "->", " is "), a
+ * flag's dash (" -x", "--"), a line break (Redis's `AUTH` starts a line), a URL password's "@", a
+ * JWT's ".eyJ", a bearer or Basic scheme, SQL's password keywords, a private key's PEM header or a
+ * closing tag. Most strings of data hold none ("GET", "ok", an id) and cost one native search.
  */
-const TEXT_SECRET_MARK = /[:=@]|--|\.eyJ|bearer|basic|password|identified|PRIVATE KEY|<\//i;
+const TEXT_SECRET_MARK = /[:=@|\t\n]|-[->]|\.eyJ|bearer|basic|password|identified|PRIVATE KEY|<\/| (?:-[a-z]|is )/i;
 
 /** Whether a string could hold a secret in any form but the bare "name value" of joined arguments. */
 export function textMayHoldSecret(text: string): boolean {
-  return TEXT_SECRET_MARK.test(text);
+  return TEXT_SECRET_MARK.test(text) || text.startsWith("AUTH ");
 }
 
 const SCHEME_WORD = /bearer|basic/i;

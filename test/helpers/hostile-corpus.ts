@@ -45,6 +45,15 @@ export function hostileCorpus(): HostileCase[] {
   add("a digit run of 256 KB", withLogs("4".repeat(256 * 1024)));
   add("card-like groups without end", withLogs("4111 1111 ".repeat(25_000)));
   add("IDENTIFIED BY without end", withLogs(`IDENTIFIED BY '${"x".repeat(400)}`.repeat(500)));
+  add("redis-cli and mysql options without a password", withLogs(`redis-cli -x mysql ${"-h ".repeat(100)}`.repeat(800)));
+  add("loose separators after names, 256 KB", withLogs("password\t token -> api_key | secret is ".repeat(6_500)));
+  add("phrases before colons, 256 KB", withLogs("password for user bob: ".repeat(11_500)));
+  add("user:password@ without hosts", withLogs(`a:b1@${"h".repeat(250)}.`.repeat(1_000)));
+  add("AUTH lines, 256 KB", withLogs("\nAUTH a b".repeat(29_000)));
+  add(
+    "plural secret names 100,000 strings deep",
+    withLogs(JSON.stringify({ _event: "many", tokens: Array.from({ length: 100_000 }, (_, i) => ({ t: `x${i}` })) })),
+  );
   add(
     "8,000 keys that are credentials",
     withLogs(JSON.stringify(Object.fromEntries(Array.from({ length: 8_000 }, (_, i) => [`sk_live_${"x".repeat(16)}${i}`, i])))),
