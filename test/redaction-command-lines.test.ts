@@ -88,6 +88,7 @@ describe("secrets in command lines", () => {
     const texts = [
       `java -jar app.jar -password ${SECRET} -port 8080`,
       `keytool -list -storepass ${SECRET} -keystore ks.jks`,
+      `keytool\t-storepass ${SECRET}\n-keypass ${SECRET}`,
       `keytool -importkeystore -deststorepass "${SECRET} x" -srckeystore a.p12`,
       `jarsigner -keypass '${SECRET}' app.jar`,
     ];
@@ -95,6 +96,7 @@ describe("secrets in command lines", () => {
     expect(events.slice(1).map((event) => event.text)).toEqual([
       "java -jar app.jar -password [REDACTED] -port 8080",
       "keytool -list -storepass [REDACTED] -keystore ks.jks",
+      "keytool\t-storepass [REDACTED]\n-keypass [REDACTED]",
       'keytool -importkeystore -deststorepass "[REDACTED]" -srckeystore a.p12',
       "jarsigner -keypass '[REDACTED]' app.jar",
     ]);
@@ -121,10 +123,19 @@ describe("secrets in command lines", () => {
   });
 
   it("redacts Redis's AUTH command at a line's start or after a prompt, and keeps replies and prose", () => {
-    const secret = [`AUTH ${SECRET}`, `127.0.0.1:6379> AUTH default ${SECRET}`, `connected\nAUTH app ${SECRET}\nPING`];
+    const secret = [
+      `AUTH ${SECRET}`,
+      `127.0.0.1:6379> AUTH default ${SECRET}`,
+      `redis> AUTH ${SECRET}`,
+      `connected\nAUTH app ${SECRET}\nPING`,
+      `1700000000.123456 [0 127.0.0.1:6379] "AUTH" "${SECRET}"`,
+    ];
     const kept = [
       "AUTH OK",
+      "AUTH ok",
       "AUTH failed: WRONGPASS invalid username-password pair",
+      "sshpass -e ssh -p 2222 deploy@host",
+      "docker run --name mysql -d -p3306:3306 mysql:8",
       "mysql -u root -p -h db app",
       "ssh deploy@host -p 2222",
       "use -p to set the port",
@@ -136,7 +147,9 @@ describe("secrets in command lines", () => {
     expect(texts.slice(0, secret.length)).toEqual([
       "AUTH [REDACTED]",
       "127.0.0.1:6379> AUTH default [REDACTED]",
+      "redis> AUTH [REDACTED]",
       "connected\nAUTH app [REDACTED]\nPING",
+      '1700000000.123456 [0 127.0.0.1:6379] "AUTH" "[REDACTED]"',
     ]);
     expect(texts.slice(secret.length)).toEqual(kept);
   });
@@ -152,5 +165,26 @@ describe("secrets in command lines", () => {
     expect(json).not.toContain(SECRET);
     expect(json).toContain("mysql -u root -p[REDACTED] app");
     expect(json).toContain("redis-cli -a [REDACTED] failed");
+  });
+
+  it("redacts these programs' passwords in argv arrays, and keeps the options of the command sshpass runs", () => {
+    const [, event] = archivedEvents(
+      traceItem({
+        logs: [
+          log("log", {
+            mysql: ["/usr/bin/mysql", "-uroot", `-p${SECRET}`, "-P3306", "app"],
+            remote: ["sshpass", "-p", SECRET, "ssh", "-p", "2222", "host"],
+            redis: ["redis-cli", "-h", "cache", "-a", SECRET, "ping"],
+            docker: ["docker", "run", "-p3306:3306", "mysql"],
+          }),
+        ],
+      }),
+    );
+    expect(event!.data).toEqual({
+      mysql: ["/usr/bin/mysql", "-uroot", "-p[REDACTED]", "-P3306", "app"],
+      remote: ["sshpass", "-p", "[REDACTED]", "ssh", "-p", "2222", "host"],
+      redis: ["redis-cli", "-h", "cache", "-a", "[REDACTED]", "ping"],
+      docker: ["docker", "run", "-p3306:3306", "mysql"],
+    });
   });
 });

@@ -12,41 +12,45 @@ function archivedTexts(texts: readonly string[]): (string | undefined)[] {
 }
 
 describe("secrets after their name written loosely", () => {
-  it("redacts a credential-like value after a tab, ->, | or 'is', the name of one word or two", () => {
+  it("redacts a value that reads as a secret after a tab, ->, | or 'is', the name of one word or two, in any case", () => {
     expect(
       archivedTexts([
         `password\t${SECRET}`,
         `db_password\t\t${SECRET}\tprimary`,
+        `password \t${SECRET}`,
+        `password${"\t".repeat(9)}${SECRET}`,
         `api_key -> ${SECRET}`,
         `| password | ${SECRET} |`,
+        `| password${" ".repeat(20)}| ${SECRET} |`,
         `token|${SECRET}`,
         `your password is ${SECRET}`,
+        `Your Password Is ${SECRET}`,
+        `PASSWORD IS ${SECRET}`,
         `the API key is ${SECRET}.`,
         `client secret is '${SECRET} two'`,
       ]),
     ).toEqual([
       "password\t[REDACTED]",
       "db_password\t\t[REDACTED]\tprimary",
+      "password \t[REDACTED]",
+      `password${"\t".repeat(9)}[REDACTED]`,
       "api_key -> [REDACTED]",
       "| password | [REDACTED] |",
+      `| password${" ".repeat(20)}| [REDACTED] |`,
       "token|[REDACTED]",
       "your password is [REDACTED]",
+      "Your Password Is [REDACTED]",
+      "PASSWORD IS [REDACTED]",
       "the API key is [REDACTED]",
       "client secret is '[REDACTED]'",
     ]);
   });
 
-  it("redacts the value after a colon ending a phrase that holds a secret's name", () => {
-    expect(
-      archivedTexts([
-        `Invalid API key provided: ${SECRET}`,
-        `password for user bob: ${SECRET}`,
-        `Generated access token for app 12: ${SECRET}`,
-      ]),
-    ).toEqual([
+  it("redacts the value after a colon ending a phrase of a secret's name and one more word", () => {
+    expect(archivedTexts([`Invalid API key provided: ${SECRET}`, `token used: ${SECRET}`, `New password set: ${SECRET}`])).toEqual([
       "Invalid API key provided: [REDACTED]",
-      "password for user bob: [REDACTED]",
-      "Generated access token for app 12: [REDACTED]",
+      "token used: [REDACTED]",
+      "New password set: [REDACTED]",
     ]);
   });
 
@@ -57,7 +61,7 @@ describe("secrets after their name written loosely", () => {
     ]);
   });
 
-  it("redacts an OAuth authorization code in a URL, and keeps short codes", () => {
+  it("redacts an OAuth authorization code in a URL, and keeps short codes, promotion codes and SKUs", () => {
     const code = "4/0AX4XfWh7Lq2bC9dE1fG3hJ5kM";
     const [, event] = archivedEvents(
       traceItem({
@@ -66,6 +70,8 @@ describe("secrets after their name written loosely", () => {
             callback: `https://app.example/cb?code=${encodeURIComponent(code)}&state=xyz`,
             github: "https://app.example/oauth?state=1&code=9f8e7d6c5b4a39281706",
             promo: "https://shop.example/cart?code=SUMMER25",
+            longPromo: "https://shop.example/cart?code=SUMMER2024SALE50OFF",
+            sku: "https://shop.example/item?code=SKU-2024-RED-XL-001",
             status: "https://api.example/errors?code=ERR_RATE_LIMITED",
           }),
         ],
@@ -75,11 +81,13 @@ describe("secrets after their name written loosely", () => {
       callback: "https://app.example/cb?code=[REDACTED]&state=xyz",
       github: "https://app.example/oauth?state=1&code=[REDACTED]",
       promo: "https://shop.example/cart?code=SUMMER25",
+      longPromo: "https://shop.example/cart?code=SUMMER2024SALE50OFF",
+      sku: "https://shop.example/item?code=SKU-2024-RED-XL-001",
       status: "https://api.example/errors?code=ERR_RATE_LIMITED",
     });
   });
 
-  it("keeps prose, tables and mappings that hold no credential", () => {
+  it("keeps prose, tables, mappings, ids after phrases and package references that hold no credential", () => {
     const kept = [
       "the token is expired",
       "password is required",
@@ -99,6 +107,13 @@ describe("secrets after their name written loosely", () => {
       "mailto:john.doe2@example.com",
       "git@github.com:org/repo.git",
       "version is 1.2.3",
+      "renamed field token -> access_token",
+      "| secret | rotated_at |",
+      "Token created with id: tok_8f3a2b1c",
+      "Password changed for user: bob2024",
+      "Webhook signature verification failed for event: evt_1NXW2a3b4c",
+      "pulled nginx:1.25@sha256:0123abcd",
+      "loaded npm:string-width@4.2.3/index.js",
     ];
     expect(archivedTexts(kept)).toEqual(kept);
   });

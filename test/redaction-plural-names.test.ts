@@ -6,9 +6,9 @@ const SECRET = "Sx9secretVALUE77";
 const GITHUB_TOKEN = `ghp_${"A1b2C3d4E5".repeat(3)}Q7r8Z9`;
 
 describe("secrets under the plural of a secret's name", () => {
-  it("redacts every string at any depth below passwords, tokens, apiKeys, secrets and signatures", () => {
+  it("redacts every string at any depth below passwords, apiKeys, secrets and signatures, and long ones below tokens", () => {
     const data = {
-      passwords: [SECRET, `${SECRET}2`],
+      passwords: [SECRET, `${SECRET}2`, "short"],
       tokens: { access: SECRET, refresh: SECRET, nested: [{ value: SECRET, label: "primary" }] },
       apiKeys: [{ provider: "maps", key: SECRET }],
       secrets: SECRET,
@@ -18,14 +18,44 @@ describe("secrets under the plural of a secret's name", () => {
       traceItem({ logs: [log("log", data), log("log", JSON.stringify({ _event: "keys", ...data }))] }),
     );
     const redacted = {
-      passwords: ["[REDACTED]", "[REDACTED]"],
-      tokens: { access: "[REDACTED]", refresh: "[REDACTED]", nested: [{ value: "[REDACTED]", label: "[REDACTED]" }] },
+      passwords: ["[REDACTED]", "[REDACTED]", "[REDACTED]"],
+      tokens: { access: "[REDACTED]", refresh: "[REDACTED]", nested: [{ value: "[REDACTED]", label: "primary" }] },
       apiKeys: [{ provider: "[REDACTED]", key: "[REDACTED]" }],
       secrets: "[REDACTED]",
       webhookSignatures: ["[REDACTED]", "[REDACTED]"],
     };
     expect(fromData!.data).toEqual(redacted);
     expect(fromLine!.data).toEqual({ _event: "keys", ...redacted });
+  });
+
+  it("redacts the numbers of plurals whose secrets are numbers, and of secret names below a plural", () => {
+    const data = {
+      verificationCodes: [482913, 551207],
+      otps: [123456],
+      cvvs: [123],
+      cardNumbers: [4111111111111111],
+      secrets: { otp: 482913, pincode: 1234, count: 2 },
+    };
+    const [, event] = archivedEvents(traceItem({ logs: [log("log", JSON.stringify({ _event: "codes", ...data }))] }));
+    expect(event!.data).toEqual({
+      _event: "codes",
+      verificationCodes: "[REDACTED]",
+      otps: "[REDACTED]",
+      cvvs: "[REDACTED]",
+      cardNumbers: "[REDACTED]",
+      secrets: { otp: "[REDACTED]", pincode: "[REDACTED]", count: 2 },
+    });
+  });
+
+  it("keeps a model's tokens and counts written as strings", () => {
+    const data = {
+      logprobs: { tokens: [" Hello", " world", "</s>"] },
+      stop_tokens: ["</s>", "\n\n"],
+      tokens: "1500",
+      secrets: "3",
+    };
+    const [, event] = archivedEvents(traceItem({ logs: [log("log", data)] }));
+    expect(event!.data).toEqual(data);
   });
 
   it("keeps numbers, flags and nulls below them (a model's token counts), and such a line byte for byte", () => {
@@ -41,7 +71,7 @@ describe("secrets under the plural of a secret's name", () => {
     );
     const tokens = event!.data.tokens as Record<string, unknown>;
     expect(Object.keys(tokens)).toEqual([expect.stringMatching(/^secret:[0-9a-f]{16}$/)]);
-    expect(Object.values(tokens)).toEqual(["[REDACTED]"]);
+    expect(Object.values(tokens)).toEqual(["ci"]);
     expect(JSON.stringify(event)).not.toContain(GITHUB_TOKEN);
   });
 

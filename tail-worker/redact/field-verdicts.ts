@@ -20,12 +20,30 @@ export const SESSION = 4;
 /** A name that is itself a credential of a known form: its value is plain, the name is hashed. */
 export const SECRET_NAME = 5;
 /**
- * The plural of a secret's name (`passwords`, `apiKeys`, `tokens`): every string below it is a
- * secret, its numbers are counts (`tokens: 1500`, `tokens: {input: 812, output: 95}`) and kept.
+ * The plural of a secret's name (`passwords`, `apiKeys`, `signatures`): every string below it is
+ * a secret, its numbers are counts (`secrets: 3`) and kept. The plural of a name whose values are
+ * numbers (`otps`, `cvvs`, `cardNumbers`) is SECRET instead.
  */
 export const SECRETS = 6;
+/**
+ * `tokens` and the like (`accessTokens`): credentials, or a language model's tokens and their
+ * counts (`tokens: [" Hello"]`, `tokens: {input: 812}`). Strings of MIN_TOKEN_SECRET characters
+ * or more below it are secrets; shorter ones, numbers, flags and nulls are kept.
+ */
+export const TOKENS = 7;
 /** What a field name says of its value. */
-export type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION | typeof SECRET_NAME | typeof SECRETS;
+export type Verdict =
+  | typeof PLAIN
+  | typeof SECRET
+  | typeof IP
+  | typeof FORWARDED
+  | typeof SESSION
+  | typeof SECRET_NAME
+  | typeof SECRETS
+  | typeof TOKENS;
+
+/** Credentials are long (an API token 32 characters or more); a model's tokens are short pieces of words. */
+export const MIN_TOKEN_SECRET = 16;
 
 /** What names say of values under one security setting, each name decided once. */
 export interface FieldVerdicts {
@@ -66,25 +84,27 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
   function verdictOf(key: string): Verdict {
     let verdict = verdicts.get(key);
     if (verdict === undefined) {
-      const normalized = normalizeFieldName(key);
-      const word = lastWord(key);
-      verdict = holdsKnownToken(key)
-        ? SECRET_NAME
-        : secretKey.test(normalized) || WORD_FIELD_SET.has(word) || secretKey.test(withoutEndDigits(normalized))
-          ? SECRET
-          : IP_FIELD_SET.has(normalized)
-            ? IP
-            : normalized === FORWARDED_FIELD
-              ? FORWARDED
-              : normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD
-                ? SESSION
-                : word.endsWith("s") && (secretKey.test(normalized.slice(0, -1)) || WORD_FIELD_SET.has(word.slice(0, -1)))
-                  ? SECRETS
-                  : PLAIN;
+      verdict = decide(key);
       if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
       verdicts.set(key, verdict);
     }
     return verdict;
+  }
+
+  function decide(key: string): Verdict {
+    if (holdsKnownToken(key)) return SECRET_NAME;
+    const normalized = normalizeFieldName(key);
+    const word = lastWord(key);
+    if (secretKey.test(normalized) || WORD_FIELD_SET.has(word) || secretKey.test(withoutEndDigits(normalized))) return SECRET;
+    if (IP_FIELD_SET.has(normalized)) return IP;
+    if (normalized === FORWARDED_FIELD) return FORWARDED;
+    if (normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD) return SESSION;
+    if (word.endsWith("s")) {
+      const singular = normalized.slice(0, -1);
+      if (secretKey.test(singular) || WORD_FIELD_SET.has(word.slice(0, -1)))
+        return NUMERIC_SECRET.test(singular) ? SECRET : singular.endsWith("token") ? TOKENS : SECRETS;
+    }
+    return PLAIN;
   }
 
   function hashForwarded(header: string): string {
@@ -97,7 +117,10 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
     if (verdict === SECRET) return value === REDACTED || value === null || typeof value === "boolean" ? value : REDACTED;
     // Numbers, flags and nulls are kept. A structure in a pair or an entry goes whole; below a
     // field, the walk reaches each of its strings instead (see secret-strings.ts).
-    if (verdict === SECRETS) return typeof value === "string" || (typeof value === "object" && value !== null) ? REDACTED : value;
+    if (verdict === SECRETS || verdict === TOKENS) {
+      if (typeof value === "string") return (verdict === SECRETS ? redactUnlessCount : redactUnlessShort)(value);
+      return typeof value === "object" && value !== null ? REDACTED : value;
+    }
     const one = verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
     if (typeof value === "string") return one(value);
     if (verdict === SESSION && typeof value === "number") return one(String(value));
@@ -107,17 +130,22 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
 
   const redactSecret = () => REDACTED;
   function namedValue(name: string): ((value: string) => string) | undefined {
-    const verdict = verdictOf(name);
-    if (!judgesValue(verdict)) return undefined;
-    return verdict === SECRET
-      ? redactSecret
-      : verdict === SECRETS
-        ? redactUnlessCount
-        : verdict === IP
-          ? hash
-          : verdict === SESSION
-            ? hashSession
-            : hashForwarded;
+    switch (verdictOf(name)) {
+      case SECRET:
+        return redactSecret;
+      case SECRETS:
+        return redactUnlessCount;
+      case TOKENS:
+        return redactUnlessShort;
+      case IP:
+        return hash;
+      case SESSION:
+        return hashSession;
+      case FORWARDED:
+        return hashForwarded;
+      default:
+        return undefined;
+    }
   }
 
   return { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName };
@@ -130,11 +158,18 @@ function withoutEndDigits(normalized: string): string {
   return normalized.replace(END_DIGITS, "");
 }
 
-/** A number written in text, which after a plural secret name is a count (`tokens=1500`). */
+/** The names of secrets that are numbers: their plurals hold such numbers, not counts. */
+const NUMERIC_SECRET = /(?:otp|cvv|cvc|pin|code|number|ssn)$/;
+
+/** A number written as text, which under a plural secret name is a count (`tokens=1500`, `"secrets":"3"`). */
 const COUNT = /^\d{1,15}(?:\.\d{1,15})?$/;
 
 function redactUnlessCount(value: string): string {
-  return COUNT.test(value) ? value : REDACTED;
+  return value === REDACTED || COUNT.test(value) ? value : REDACTED;
+}
+
+function redactUnlessShort(value: string): string {
+  return value.length < MIN_TOKEN_SECRET ? value : REDACTED;
 }
 
 function escapeRegExp(text: string): string {

@@ -1,24 +1,26 @@
 /**
- * Secrets after their name written the loose ways people and tools write them, besides
- * `name: value` and `name=value` (see secret-text.ts): after a tab (a table), `->` or `|` (a
- * printed mapping, a Markdown table), or "is" in a sentence ("your password is …"); and after a
- * colon that ends a phrase holding the name ("Invalid API key provided: …", "password for user
- * bob: …"). Prose writes names that way too ("the token is expired"), so a value counts only when
- * it reads like a credential.
+ * Secrets after their name written the loose ways people and tools write them, besides a
+ * one-word `name: value` and `name=value` (see secret-text.ts): after a tab (a table), `->` or
+ * `|` (a printed mapping, a Markdown table), or "is" in a sentence ("your password is …"); and
+ * after a colon that ends a name of two words ("API key: …") or a phrase of one more word
+ * ("Invalid API key provided: …"). Prose and identifiers are written that way too ("the token is
+ * expired", `token -> access_token`), so past a two-word name a value counts only when it reads
+ * as a secret (see readsAsSecret).
  */
 
-import { redactedValue } from "./command-line";
 import type { NamedValueRedaction } from "./secret-text";
 import type { KeyMatch } from "./text-matches";
+import { readsAsSecret, redactedValue } from "./value-shapes";
 
 /**
  * A name of one or two words, a loose separator, then a value: quoted (on one line) or a word.
- * Every run is bounded, so a failed search stays linear.
+ * Each run of spaces is bounded and none can split a run another one reads, so a failed search
+ * stays linear.
  */
 const LOOSE_NAMED_VALUE =
-  /(?<![\w$.-])((?:[A-Za-z0-9]{1,30} )?[\w$.-]{1,100})(\t{1,8}|[ \t]{0,8}(?:->|\|)[ \t]{0,8}| is )("(?:[^"\\\n]|\\.){1,500}"|'(?:[^'\\\n]|\\.){1,500}'|[^\s"'<>,;|]{1,500})/g;
+  /(?<![\w$.-])((?:[A-Za-z0-9]{1,30} )?[\w$.-]{1,100})( {0,8}\t[ \t]{0,16}|[ \t]{0,32}(?:->|\|)[ \t]{0,32}| [Ii][Ss] )("(?:[^"\\\n]|\\.){1,500}"|'(?:[^'\\\n]|\\.){1,500}'|[^\s"'<>,;|]{1,500})/g;
 /** What a text needs for LOOSE_NAMED_VALUE: one of its separators. */
-const LOOSE_SEPARATOR = /\t|->|\||\bis /;
+const LOOSE_SEPARATOR = /\t|->|\||\bis /i;
 
 export function redactLooseNamedValues(text: string, redactNamed: NamedValueRedaction): string {
   if (!LOOSE_SEPARATOR.test(text)) return text;
@@ -29,7 +31,7 @@ export function redactLooseNamedValues(text: string, redactNamed: NamedValueReda
     const [whole, name, separator, value] = match as unknown as [string, string, string, string];
     const valueStart = match.index + name.length + separator.length;
     const redact = redactNamed(name);
-    const replaced = redact === undefined ? undefined : redactedValue(value, redact, true);
+    const replaced = redact === undefined ? undefined : redactedValue(value, redact, readsAsSecret);
     if (replaced === undefined) {
       // A plain name's value may be the next name (`step -> api_key -> …`): search on from it.
       LOOSE_NAMED_VALUE.lastIndex = valueStart;
@@ -41,37 +43,42 @@ export function redactLooseNamedValues(text: string, redactNamed: NamedValueReda
   return copied === 0 ? text : out + text.slice(copied);
 }
 
-const MAX_PHRASE_WORDS = 4;
 const MAX_WORD = 30;
 
 /**
- * What the value after a key becomes when a secret's name (one word or two) is among the up to
- * four words before the key (`Invalid API key provided: …`): the name's redaction, applied only to
- * a value with letters and digits that is not a date. Undefined when no name is there.
+ * What the value after a key becomes when the words right before it make a secret's name with
+ * it (`API key: …`, whose last word alone names nothing), or hold one and the key is the phrase's
+ * last word (`Invalid API key provided: …`, `token used: …`): the name's redaction, past a name
+ * of two words only for a value that reads as a secret. Undefined when no name is there.
  */
-export function phraseNamedValue(text: string, key: KeyMatch, redactNamed: NamedValueRedaction): ((value: string) => string) | undefined {
-  // Most keys of prose ("cache hit for key user:42") are followed by nothing that reads as a secret: asked first.
+export function namedInWords(text: string, key: KeyMatch, redactNamed: NamedValueRedaction): ((value: string) => string) | undefined {
+  const [before, last] = wordsBefore(text, key.index);
+  if (last === undefined) return undefined;
+  const twoWords = redactNamed(`${last} ${key.name}`);
+  if (twoWords !== undefined) return twoWords;
+  // Most keys are followed by nothing that reads as a secret ("cache hit for key user:42"): asked first.
   if (!readsAsSecret(wordAt(text, key.end))) return undefined;
-  const words = wordsBefore(text, key.index);
-  for (let i = words.length - 1; i >= 0; i--) {
-    const redact = redactNamed(words[i]!) ?? (i > 0 ? redactNamed(`${words[i - 1]} ${words[i]}`) : undefined);
-    if (redact !== undefined) return (value) => (readsAsSecret(value) ? redact(value) : value);
-  }
-  return undefined;
+  const phrase = redactNamed(last) ?? (before === undefined ? undefined : redactNamed(`${before} ${last}`));
+  return phrase === undefined ? undefined : (value) => (readsAsSecret(value) ? phrase(value) : value);
 }
 
-/** The words of letters and digits, each followed by one space, that end right before `end`, nearest last. */
-function wordsBefore(text: string, end: number): string[] {
-  const words: string[] = [];
-  let at = end;
-  while (words.length < MAX_PHRASE_WORDS && at >= 2 && text.charCodeAt(at - 1) === 32) {
-    let start = at - 1;
-    while (start > 0 && at - 1 - start < MAX_WORD && isWordChar(text.charCodeAt(start - 1))) start--;
-    if (start === at - 1 || (start > 0 && isWordChar(text.charCodeAt(start - 1)))) break;
-    words.unshift(text.slice(start, at - 1));
-    at = start;
-  }
-  return words;
+/**
+ * The two words of letters and digits, each followed by one space, that end right before `end`:
+ * [the one before the last, the last]; either undefined when it is not there.
+ */
+function wordsBefore(text: string, end: number): [string | undefined, string | undefined] {
+  const last = wordEndingAt(text, end);
+  if (last === undefined) return [undefined, undefined];
+  return [wordEndingAt(text, end - last.length - 1), last];
+}
+
+/** The word of letters and digits followed by one space that ends right before `end`. */
+function wordEndingAt(text: string, end: number): string | undefined {
+  if (end < 2 || text.charCodeAt(end - 1) !== 32) return undefined;
+  let start = end - 1;
+  while (start > 0 && end - 1 - start < MAX_WORD && isLetterOrDigit(text.charCodeAt(start - 1))) start--;
+  if (start === end - 1 || (start > 0 && isLetterOrDigit(text.charCodeAt(start - 1)))) return undefined;
+  return text.slice(start, end - 1);
 }
 
 /** The word that starts at `start`, quotes left out: what is asked of a value before its name is looked for. */
@@ -83,16 +90,7 @@ function wordAt(text: string, start: number): string {
   return text.slice(from, end);
 }
 
-const LETTER = /[A-Za-z]/;
-const DIGIT = /\d/;
-const DATE = /^\d{4}-\d\d-\d\d/;
-
-/** A value with letters and digits, not a date: "hunter2" is one, "1500" and "expired" are not. */
-function readsAsSecret(value: string): boolean {
-  return value.length >= 6 && LETTER.test(value) && DIGIT.test(value) && !DATE.test(value);
-}
-
-/** `[A-Za-z0-9]` */
-function isWordChar(code: number): boolean {
+/** Words are split at anything else: a name's separators (`api_key`) make it one key, not words. */
+function isLetterOrDigit(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
 }

@@ -3,8 +3,9 @@ import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
 import { redactCardNumbers } from "./card-numbers";
 import { flagName, redactUserOption } from "./command-line";
-import { fieldVerdicts, IP, judgesValue, PLAIN, SECRET, SECRET_NAME, SECRETS, SESSION } from "./field-verdicts";
+import { fieldVerdicts, IP, judgesValue, MIN_TOKEN_SECRET, PLAIN, SECRET, SECRET_NAME, SECRETS, SESSION, TOKENS } from "./field-verdicts";
 import { redactKnownTokens } from "./known-tokens";
+import { redactProgramArgv } from "./program-passwords";
 import { redactStringsBelow, type WalkCounts } from "./secret-strings";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
 import { nextParameter, type ParameterMatch } from "./text-matches";
@@ -60,7 +61,8 @@ export function redactorFor(security: SecurityConfig): Redactor {
 }
 
 function createRedactor(security: SecurityConfig): Redactor {
-  const { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName } = fieldVerdicts(security);
+  const verdicts = fieldVerdicts(security);
+  const { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName } = verdicts;
   const secrets = secretText(namedValue);
 
   function redactString(text: string): string {
@@ -131,6 +133,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     let nonFinite = 0;
     const stack: unknown[] = [root];
     let underPluralNames: unknown[] | undefined;
+    let underTokens: unknown[] | undefined;
     while (stack.length > 0) {
       const node = stack.pop();
       if (node === null || typeof node !== "object") continue;
@@ -138,6 +141,8 @@ function createRedactor(security: SecurityConfig): Redactor {
       // over a cycle, the walk stops with an error (the event is then marked) rather than spin.
       if (++nodes > MAX_WALKED_NODES) throw new Error(`more than ${MAX_WALKED_NODES} values to redact: not a tree`);
       if (Array.isArray(node)) {
+        // An argv array of a program whose password option names nothing (`["mysql", "-p…"]`).
+        if (node.length > 1 && typeof node[0] === "string" && redactProgramArgv(node, namedValue)) changed = true;
         // A [name, value] pair, as in header lists: the name decides for the value.
         if (node.length === 2 && typeof node[0] === "string") {
           const verdict = verdictOf(node[0]);
@@ -186,9 +191,9 @@ function createRedactor(security: SecurityConfig): Redactor {
             }
           } else if (value !== null && typeof value === "object") stack.push(value);
           else if (typeof value === "number" && value - value !== 0) nonFinite++;
-        } else if (verdict === SECRETS && value !== null && typeof value === "object") {
-          underPluralNames ??= [];
-          underPluralNames.push(value);
+        } else if ((verdict === SECRETS || verdict === TOKENS) && value !== null && typeof value === "object") {
+          if (verdict === SECRETS) (underPluralNames ??= []).push(value);
+          else (underTokens ??= []).push(value);
         } else if (
           verdict === SECRET ||
           typeof value === "string" ||
@@ -222,9 +227,15 @@ function createRedactor(security: SecurityConfig): Redactor {
         changed = true;
       }
     }
-    if (underPluralNames !== undefined) {
+    if (underPluralNames !== undefined || underTokens !== undefined) {
       const counts: WalkCounts = { keys, nonFinite, nodes };
-      if (redactStringsBelow(underPluralNames, isSecretName, hashSecretNames, counts, MAX_WALKED_NODES)) changed = true;
+      for (const [roots, keepShorterThan] of [
+        [underPluralNames, 0],
+        [underTokens, MIN_TOKEN_SECRET],
+      ] as const) {
+        if (roots !== undefined && redactStringsBelow(roots, keepShorterThan, verdicts, hashSecretNames, counts, MAX_WALKED_NODES))
+          changed = true;
+      }
       keys = counts.keys;
       nonFinite = counts.nonFinite;
     }
@@ -251,10 +262,6 @@ function createRedactor(security: SecurityConfig): Redactor {
     return true;
   }
 
-  function isSecretName(key: string): boolean {
-    return verdictOf(key) === SECRET_NAME;
-  }
-
   /** Renames in place, keeping the order of the fields (JSON.stringify writes them in it). */
   function hashSecretNames(record: Record<string, unknown>): void {
     const keys = Object.keys(record);
@@ -277,8 +284,12 @@ function createRedactor(security: SecurityConfig): Redactor {
 
 /** An API key's characters and length: letters, digits, `_` and `-`, at least one digit. */
 const API_KEY_VALUE = /^(?=[^\d]*\d)[\w-]{16,}$/;
-/** An OAuth authorization code: as an API key, also with `.`, `~`, `/` and escapes (Google's `4%2F0A…`). */
-const AUTHORIZATION_CODE_VALUE = /^(?=[^\d]*\d)[\w.~%/-]{16,}$/;
+/**
+ * An OAuth authorization code: as an API key, also with `.`, `~`, `/` and escapes (Google's
+ * `4%2F0A…`), and with a small letter, as random codes have and promotion codes and SKUs
+ * (`SUMMER2024SALE50OFF`) do not.
+ */
+const AUTHORIZATION_CODE_VALUE = /^(?=[^\d]*\d)(?=[^a-z]*[a-z])[\w.~%/-]{16,}$/;
 
 /**
  * A parameter of a URL (after `?`, `&` or `#`) whose name alone names nothing secret but whose

@@ -8,9 +8,11 @@
  * as `console.log("token", token)` prints.
  */
 
-import { looksLikeCredential, redactCommandLine } from "./command-line";
-import { phraseNamedValue, redactLooseNamedValues } from "./loose-names";
-import { type KeyMatch, KeyScan } from "./text-matches";
+import { redactCommandLine } from "./command-line";
+import { namedInWords, redactLooseNamedValues } from "./loose-names";
+import { redactProgramPasswords } from "./program-passwords";
+import { KeyScan } from "./text-matches";
+import { looksLikeCredential, readsAsSecret } from "./value-shapes";
 
 export const REDACTED = "[REDACTED]";
 
@@ -54,7 +56,8 @@ const URL_USER = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/:@]{1,500})@/gi;
 /**
  * `user:password@host` written without a scheme, as connection strings get printed
  * (`admin:…@db.internal:5432/app`): only before a port or a path, so that `mailto:name@example.com`
- * and other addresses stay, and only a password that reads like a credential.
+ * and other addresses stay, and only a password that reads as a secret, so that package and image
+ * references stay (`npm:string-width@4.2.3/index.js`, `nginx:1.25@sha256:…`).
  */
 const BARE_USERINFO = /(?<![\w.+/:@-])([A-Za-z][\w.+-]{0,63}:)([^\s/:@"'<>]{1,200})@(?=[A-Za-z0-9.-]{1,253}(?::\d{1,5}|\/))/g;
 /** A PEM private key block, to its end or the end of the text when it was cut. */
@@ -75,13 +78,13 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   function redactString(text: string): string {
     // Named values first: `Authorization: Bearer …` loses its scheme and token as one value.
     let out = text.indexOf(":") === -1 && text.indexOf("=") === -1 ? text : redactKeyValues(text);
-    out = redactCommandLine(out, redactNamed);
+    out = redactProgramPasswords(redactCommandLine(out, redactNamed), redactNamed);
     // Searches led by a rare character first: this runs on every string a scanned event holds.
     if (out.indexOf(".eyJ") !== -1) out = out.replace(JWT, REDACTED);
     if (out.indexOf("@") !== -1) {
       if (out.indexOf("://") !== -1) out = out.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(URL_USER, `$1${REDACTED}@`);
       out = out.replace(BARE_USERINFO, (match, user: string, password: string) =>
-        password !== REDACTED && looksLikeCredential(password) ? `${user}${REDACTED}@` : match,
+        password !== REDACTED && readsAsSecret(password) ? `${user}${REDACTED}@` : match,
       );
     }
     if (out.indexOf("PRIVATE KEY-----") !== -1) out = out.replace(PRIVATE_KEY, REDACTED);
@@ -115,7 +118,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     let from = 0;
     for (let key = keys.next(0); key !== null; key = keys.next(from)) {
       from = key.end;
-      const redact = redactNamed(key.name) ?? redactTwoWordName(text, key) ?? phraseNamedValue(text, key, redactNamed);
+      const redact = redactNamed(key.name) ?? namedInWords(text, key, redactNamed);
       if (redact === undefined) continue;
       const valueStart = key.end;
       const escaped = escapedValue(text, valueStart);
@@ -140,12 +143,6 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
       from = copied;
     }
     return copied === 0 ? text : out + text.slice(copied);
-  }
-
-  /** What the value after a name of two words becomes (see twoWordName); undefined for a plain one. */
-  function redactTwoWordName(text: string, key: KeyMatch): ((value: string) => string) | undefined {
-    const name = twoWordName(text, key);
-    return name === undefined ? undefined : redactNamed(name);
   }
 
   function redactJoinedArgs(text: string): string {
@@ -181,7 +178,7 @@ export function lineMayHoldSecretText(line: string): boolean {
 /**
  * What a string holds when any form this module or the parameter pass redacts could be in it: a
  * separator of a named value or parameter (":", "="), a loose one (a tab, "|", "->", " is "), a
- * flag's dash (" -x", "--"), a line break (Redis's `AUTH` starts a line), a URL password's "@", a
+ * flag's dash (" -x", "--"), a line break, Redis's `AUTH`, a URL password's "@", a
  * JWT's ".eyJ", a bearer or Basic scheme, SQL's password keywords, a private key's PEM header or a
  * closing tag. Most strings of data hold none ("GET", "ok", an id) and cost one native search.
  */
@@ -189,7 +186,7 @@ const TEXT_SECRET_MARK = /[:=@|\t\n]|-[->]|\.eyJ|bearer|basic|password|identifie
 
 /** Whether a string could hold a secret in any form but the bare "name value" of joined arguments. */
 export function textMayHoldSecret(text: string): boolean {
-  return TEXT_SECRET_MARK.test(text) || text.startsWith("AUTH ");
+  return TEXT_SECRET_MARK.test(text) || text.indexOf("AUTH") !== -1;
 }
 
 const SCHEME_WORD = /bearer|basic/i;
@@ -221,19 +218,6 @@ function escapedValue(text: string, start: number): { value: string; quote: stri
       return { value: text.slice(start, close + 1), quote, inner: text.slice(at + 1, close - escapes) };
   }
   return { value: text.slice(start), quote, inner: text.slice(at + 1) };
-}
-
-/** A word of letters or digits, and the space after it, that ends right before `end`. */
-const WORD_BEFORE = /[A-Za-z0-9]{1,30} $/;
-
-/**
- * A name written as two words in prose, when the key (unquoted) follows a word and one space:
- * "API key: …", "Invalid secret key: …", where the last word alone ("key") names nothing secret.
- */
-function twoWordName(text: string, key: KeyMatch): string | undefined {
-  if (key.index < 2 || text.charCodeAt(key.index - 1) !== 32) return undefined;
-  const before = WORD_BEFORE.exec(text.slice(Math.max(0, key.index - 32), key.index));
-  return before === null ? undefined : `${before[0]}${key.name}`;
 }
 
 function redactSqlPassword(match: string, lead: string, quoted: string): string {

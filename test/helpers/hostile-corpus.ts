@@ -50,6 +50,12 @@ export function hostileCorpus(): HostileCase[] {
   add("phrases before colons, 256 KB", withLogs("password for user bob: ".repeat(11_500)));
   add("user:password@ without hosts", withLogs(`a:b1@${"h".repeat(250)}.`.repeat(1_000)));
   add("AUTH lines, 256 KB", withLogs("\nAUTH a b".repeat(29_000)));
+  add("Redis MONITOR AUTH arguments, 256 KB", withLogs('"AUTH" "a" '.repeat(23_000)));
+  add("sshpass options without a password, 256 KB", withLogs("sshpass -e -f x -v ".repeat(13_500)));
+  add(
+    "argv arrays of programs with password options",
+    withLogs({ a: ["sshpass", ...Array(50_000).fill("-p")], b: ["mysql", ...Array(50_000).fill("-pX")] }),
+  );
   add(
     "plural secret names 100,000 strings deep",
     withLogs(JSON.stringify({ _event: "many", tokens: Array.from({ length: 100_000 }, (_, i) => ({ t: `x${i}` })) })),
