@@ -133,6 +133,11 @@ describe("secrets in command lines", () => {
     const kept = [
       "AUTH OK",
       "AUTH ok",
+      "AUTH failed",
+      "Error: AUTH failed",
+      "AUTH required",
+      "> AUTH success",
+      "ffmpeg -i in.mp4 -pass 2 out.mp4",
       "AUTH failed: WRONGPASS invalid username-password pair",
       "sshpass -e ssh -p 2222 deploy@host",
       "docker run --name mysql -d -p3306:3306 mysql:8",
@@ -176,6 +181,7 @@ describe("secrets in command lines", () => {
             remote: ["sshpass", "-p", SECRET, "ssh", "-p", "2222", "host"],
             redis: ["redis-cli", "-h", "cache", "-a", SECRET, "ping"],
             docker: ["docker", "run", "-p3306:3306", "mysql"],
+            exec: ["docker", "exec", "db", "mysql", `-p${SECRET}`],
           }),
         ],
       }),
@@ -185,6 +191,7 @@ describe("secrets in command lines", () => {
       remote: ["sshpass", "-p", "[REDACTED]", "ssh", "-p", "2222", "host"],
       redis: ["redis-cli", "-h", "cache", "-a", "[REDACTED]", "ping"],
       docker: ["docker", "run", "-p3306:3306", "mysql"],
+      exec: ["docker", "exec", "db", "mysql", "-p[REDACTED]"],
     });
   });
 });

@@ -28,6 +28,9 @@ describe("secrets after their name written loosely", () => {
         `PASSWORD IS ${SECRET}`,
         `the API key is ${SECRET}.`,
         `client secret is '${SECRET} two'`,
+        "Your OTP is 482913",
+        "otp\t482913",
+        `Your new password is ${SECRET}.`,
       ]),
     ).toEqual([
       "password\t[REDACTED]",
@@ -41,8 +44,11 @@ describe("secrets after their name written loosely", () => {
       "your password is [REDACTED]",
       "Your Password Is [REDACTED]",
       "PASSWORD IS [REDACTED]",
-      "the API key is [REDACTED]",
+      "the API key is [REDACTED].",
       "client secret is '[REDACTED]'",
+      "Your OTP is [REDACTED]",
+      "otp\t[REDACTED]",
+      "Your new password is [REDACTED].",
     ]);
   });
 
@@ -55,9 +61,18 @@ describe("secrets after their name written loosely", () => {
   });
 
   it("redacts the password of a user:password@host written without a scheme, before a port or a path", () => {
-    expect(archivedTexts([`connecting to admin:${SECRET}@db.internal:5432`, `using app:${SECRET}@cache/0 now`])).toEqual([
+    expect(
+      archivedTexts([
+        `connecting to admin:${SECRET}@db.internal:5432`,
+        `using app:${SECRET}@cache/0 now`,
+        `dsn app:${SECRET}@tcp(db:3306)/app`,
+        `local app:${SECRET}@[::1]:5432`,
+      ]),
+    ).toEqual([
       "connecting to admin:[REDACTED]@db.internal:5432",
       "using app:[REDACTED]@cache/0 now",
+      "dsn app:[REDACTED]@tcp(db:3306)/app",
+      "local app:[REDACTED]@[::1]:5432",
     ]);
   });
 
@@ -70,9 +85,11 @@ describe("secrets after their name written loosely", () => {
             callback: `https://app.example/cb?code=${encodeURIComponent(code)}&state=xyz`,
             github: "https://app.example/oauth?state=1&code=9f8e7d6c5b4a39281706",
             promo: "https://shop.example/cart?code=SUMMER25",
+            slugPromo: "https://shop.example/cart?code=promo-summer2024-50off",
             longPromo: "https://shop.example/cart?code=SUMMER2024SALE50OFF",
             sku: "https://shop.example/item?code=SKU-2024-RED-XL-001",
             status: "https://api.example/errors?code=ERR_RATE_LIMITED",
+            exchange: "code=9f8e7d6c5b4a39281706&grant_type=authorization_code",
           }),
         ],
       }),
@@ -81,9 +98,11 @@ describe("secrets after their name written loosely", () => {
       callback: "https://app.example/cb?code=[REDACTED]&state=xyz",
       github: "https://app.example/oauth?state=1&code=[REDACTED]",
       promo: "https://shop.example/cart?code=SUMMER25",
+      slugPromo: "https://shop.example/cart?code=promo-summer2024-50off",
       longPromo: "https://shop.example/cart?code=SUMMER2024SALE50OFF",
       sku: "https://shop.example/item?code=SKU-2024-RED-XL-001",
       status: "https://api.example/errors?code=ERR_RATE_LIMITED",
+      exchange: "code=[REDACTED]&grant_type=authorization_code",
     });
   });
 
@@ -113,7 +132,20 @@ describe("secrets after their name written loosely", () => {
       "Password changed for user: bob2024",
       "Webhook signature verification failed for event: evt_1NXW2a3b4c",
       "pulled nginx:1.25@sha256:0123abcd",
+      "pulled node:20-alpine@sha256:3f1e0123",
       "loaded npm:string-width@4.2.3/index.js",
+      "loaded npm:base64-js@1.5.1/index.js",
+      "chat xmpp:bob2000@host/res",
+      "call sips:alice2024@pbx.example:5061",
+      "signature is sha256",
+      "password -> argon2id",
+      "auth -> oauth2",
+      "| signature | HMAC-SHA256 |",
+      "Token id: tok_abc123",
+      "API key id: key_2a9f8c",
+      "Secret name: STRIPE_KEY2",
+      "Password hash: bcrypt12",
+      "Unknown auth scheme: Digest2",
     ];
     expect(archivedTexts(kept)).toEqual(kept);
   });

@@ -28,13 +28,15 @@ describe("secrets under the plural of a secret's name", () => {
     expect(fromLine!.data).toEqual({ _event: "keys", ...redacted });
   });
 
-  it("redacts the numbers of plurals whose secrets are numbers, and of secret names below a plural", () => {
+  it("redacts the numbers below a plural, and plurals whose secrets are numbers whole", () => {
     const data = {
       verificationCodes: [482913, 551207],
       otps: [123456],
       cvvs: [123],
       cardNumbers: [4111111111111111],
-      secrets: { otp: 482913, pincode: 1234, count: 2 },
+      creditCards: [4111111111111111],
+      secrets: { otp: 482913, DB: 98765432 },
+      passwords2: ["hunter2x"],
     };
     const [, event] = archivedEvents(traceItem({ logs: [log("log", JSON.stringify({ _event: "codes", ...data }))] }));
     expect(event!.data).toEqual({
@@ -43,16 +45,19 @@ describe("secrets under the plural of a secret's name", () => {
       otps: "[REDACTED]",
       cvvs: "[REDACTED]",
       cardNumbers: "[REDACTED]",
-      secrets: { otp: "[REDACTED]", pincode: "[REDACTED]", count: 2 },
+      creditCards: "[REDACTED]",
+      secrets: { otp: "[REDACTED]", DB: "[REDACTED]" },
+      passwords2: ["[REDACTED]"],
     });
   });
 
-  it("keeps a model's tokens and counts written as strings", () => {
+  it("keeps a model's tokens, special tokens and a plural's own count", () => {
     const data = {
-      logprobs: { tokens: [" Hello", " world", "</s>"] },
+      logprobs: { tokens: [" Hello", " world", "</s>", "<|begin_of_text|>"] },
       stop_tokens: ["</s>", "\n\n"],
       tokens: "1500",
-      secrets: "3",
+      secrets: 3,
+      passwords: [""],
     };
     const [, event] = archivedEvents(traceItem({ logs: [log("log", data)] }));
     expect(event!.data).toEqual(data);
@@ -92,5 +97,35 @@ describe("secrets under the plural of a secret's name", () => {
     const data = { passengers: SECRET, sessions: 3, tokenCount: SECRET, bypasses: SECRET, compasses: SECRET };
     const [, event] = archivedEvents(traceItem({ logs: [log("log", data)] }));
     expect(event!.data).toEqual(data);
+  });
+
+  it("searches what a model's tokens hold as any data: pairs, entries, argv flags and text", () => {
+    const [, event] = archivedEvents(
+      traceItem({
+        logs: [
+          log(
+            "log",
+            JSON.stringify({
+              _event: "t",
+              tokens: {
+                pair: [["password", "hunter2x"]],
+                entry: [{ name: "password", value: "hunter2x" }],
+                argv: ["--password", "hunter2x"],
+                note: "pwd=hunter2x",
+              },
+            }),
+          ),
+        ],
+      }),
+    );
+    expect(event!.data).toEqual({
+      _event: "t",
+      tokens: {
+        pair: [["password", "[REDACTED]"]],
+        entry: [{ name: "password", value: "[REDACTED]" }],
+        argv: ["--password", "[REDACTED]"],
+        note: "pwd=[REDACTED]",
+      },
+    });
   });
 });

@@ -6,7 +6,7 @@
  */
 
 import type { NamedValueRedaction } from "./secret-text";
-import { looksLikeCredential, redactedValue } from "./value-shapes";
+import { isLetterOrDigit, looksLikeCredential, readsAsSecret, redactedValue } from "./value-shapes";
 
 /** A flag's name: a letter, then up to 99 word characters, dots or dashes. */
 const FLAG_NAME = "[A-Za-z][\\w.-]{0,99}";
@@ -34,8 +34,11 @@ export function redactCommandLine(text: string, redactNamed: NamedValueRedaction
   if (mayHoldFlag(out))
     out = out.replace(FLAG_VALUE, (match, dashes: string, name: string, space: string, value: string) => {
       const redact = redactNamed(name);
-      // Unquoted, only a word that reads like a credential: "the --token option is required" is prose.
-      const replaced = redact === undefined ? undefined : redactedValue(value, redact, looksLikeCredential);
+      // Unquoted, only a word that reads like a credential: "the --token option is required" is
+      // prose. After one dash, as other programs' options are written (ffmpeg's `-pass 2`), only
+      // one that reads as a secret.
+      const counts = dashes.length === 2 ? looksLikeCredential : readsAsSecret;
+      const replaced = redact === undefined ? undefined : redactedValue(value, redact, counts);
       return replaced === undefined ? match : `${dashes}${name}${space}${replaced}`;
     });
   if (out.indexOf("-u") !== -1 || out.indexOf("-U") !== -1)
@@ -49,14 +52,11 @@ export function redactCommandLine(text: string, redactNamed: NamedValueRedaction
 /** Whether a text may hold a flag: a dash at its start or after anything but a letter, digit or `_`. */
 function mayHoldFlag(text: string): boolean {
   for (let dash = text.indexOf("-"); dash !== -1; dash = text.indexOf("-", dash + 1)) {
-    if (dash === 0 || !isWordChar(text.charCodeAt(dash - 1))) return true;
+    // Letters, digits and `_` stand before a dash inside a word (`x-token`, `2026-01-01`).
+    const before = text.charCodeAt(dash - 1);
+    if (dash === 0 || !(isLetterOrDigit(before) || before === 95)) return true;
   }
   return false;
-}
-
-/** Letters, digits and `_`: what may stand before a dash inside a word (`x-token`, `2026-01-01`). */
-function isWordChar(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
 }
 
 /** The name of a flag written as a word of its own (an argv element): `--password` → "password". */

@@ -11,6 +11,7 @@ import {
 import { holdsKnownToken } from "./known-tokens";
 import { ipHasher, secretNameHasher, sessionHasher } from "./pseudonym";
 import { REDACTED } from "./secret-text";
+import { isTokenSecret, redactTokenSecret, redactUnlessCount } from "./value-shapes";
 
 export const PLAIN = 0;
 export const SECRET = 1;
@@ -20,15 +21,15 @@ export const SESSION = 4;
 /** A name that is itself a credential of a known form: its value is plain, the name is hashed. */
 export const SECRET_NAME = 5;
 /**
- * The plural of a secret's name (`passwords`, `apiKeys`, `signatures`): every string below it is
- * a secret, its numbers are counts (`secrets: 3`) and kept. The plural of a name whose values are
- * numbers (`otps`, `cvvs`, `cardNumbers`) is SECRET instead.
+ * The plural of a secret's name (`passwords`, `apiKeys`, `signatures`): every string and number
+ * at any depth below it is a secret; its own number is a count (`secrets: 3`). The plural of a
+ * name whose values are numbers (`otps`, `cvvs`, `cardNumbers`) is SECRET instead.
  */
 export const SECRETS = 6;
 /**
  * `tokens` and the like (`accessTokens`): credentials, or a language model's tokens and their
- * counts (`tokens: [" Hello"]`, `tokens: {input: 812}`). Strings of MIN_TOKEN_SECRET characters
- * or more below it are secrets; shorter ones, numbers, flags and nulls are kept.
+ * counts (`tokens: [" Hello"]`, `tokens: {input: 812}`). Strings below it that read as a
+ * credential are secrets (see isTokenSecret); the rest is walked as any data is.
  */
 export const TOKENS = 7;
 /** What a field name says of its value. */
@@ -41,9 +42,6 @@ export type Verdict =
   | typeof SECRET_NAME
   | typeof SECRETS
   | typeof TOKENS;
-
-/** Credentials are long (an API token 32 characters or more); a model's tokens are short pieces of words. */
-export const MIN_TOKEN_SECRET = 16;
 
 /** What names say of values under one security setting, each name decided once. */
 export interface FieldVerdicts {
@@ -94,17 +92,17 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
   function decide(key: string): Verdict {
     if (holdsKnownToken(key)) return SECRET_NAME;
     const normalized = normalizeFieldName(key);
+    // Digits at the end are a version or a rank: X-Hub-Signature-256, password2, apiKeys2.
+    const name = withoutEndDigits(normalized);
     const word = lastWord(key);
-    if (secretKey.test(normalized) || WORD_FIELD_SET.has(word) || secretKey.test(withoutEndDigits(normalized))) return SECRET;
+    if (secretKey.test(normalized) || secretKey.test(name) || WORD_FIELD_SET.has(word)) return SECRET;
     if (IP_FIELD_SET.has(normalized)) return IP;
     if (normalized === FORWARDED_FIELD) return FORWARDED;
     if (normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD) return SESSION;
-    if (word.endsWith("s")) {
-      const singular = normalized.slice(0, -1);
-      if (secretKey.test(singular) || WORD_FIELD_SET.has(word.slice(0, -1)))
-        return NUMERIC_SECRET.test(singular) ? SECRET : singular.endsWith("token") ? TOKENS : SECRETS;
-    }
-    return PLAIN;
+    if (!name.endsWith("s")) return PLAIN;
+    const singular = name.slice(0, -1);
+    if (!secretKey.test(singular) && !(word.endsWith("s") && WORD_FIELD_SET.has(word.slice(0, -1)))) return PLAIN;
+    return NUMERIC_SECRET.test(singular) ? SECRET : singular.endsWith("token") ? TOKENS : SECRETS;
   }
 
   function hashForwarded(header: string): string {
@@ -118,7 +116,7 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
     // Numbers, flags and nulls are kept. A structure in a pair or an entry goes whole; below a
     // field, the walk reaches each of its strings instead (see secret-strings.ts).
     if (verdict === SECRETS || verdict === TOKENS) {
-      if (typeof value === "string") return (verdict === SECRETS ? redactUnlessCount : redactUnlessShort)(value);
+      if (typeof value === "string") return value === "" || (verdict === TOKENS && !isTokenSecret(value)) ? value : REDACTED;
       return typeof value === "object" && value !== null ? REDACTED : value;
     }
     const one = verdict === IP ? hash : verdict === SESSION ? hashSession : hashForwarded;
@@ -136,7 +134,7 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
       case SECRETS:
         return redactUnlessCount;
       case TOKENS:
-        return redactUnlessShort;
+        return redactTokenSecret;
       case IP:
         return hash;
       case SESSION:
@@ -159,18 +157,7 @@ function withoutEndDigits(normalized: string): string {
 }
 
 /** The names of secrets that are numbers: their plurals hold such numbers, not counts. */
-const NUMERIC_SECRET = /(?:otp|cvv|cvc|pin|code|number|ssn)$/;
-
-/** A number written as text, which under a plural secret name is a count (`tokens=1500`, `"secrets":"3"`). */
-const COUNT = /^\d{1,15}(?:\.\d{1,15})?$/;
-
-function redactUnlessCount(value: string): string {
-  return value === REDACTED || COUNT.test(value) ? value : REDACTED;
-}
-
-function redactUnlessShort(value: string): string {
-  return value.length < MIN_TOKEN_SECRET ? value : REDACTED;
-}
+const NUMERIC_SECRET = /(?:otp|cvv|cvc|pin|code|number|ssn|card)$/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

@@ -2,15 +2,15 @@
  * Secrets after their name written the loose ways people and tools write them, besides a
  * one-word `name: value` and `name=value` (see secret-text.ts): after a tab (a table), `->` or
  * `|` (a printed mapping, a Markdown table), or "is" in a sentence ("your password is …"); and
- * after a colon that ends a name of two words ("API key: …") or a phrase of one more word
- * ("Invalid API key provided: …"). Prose and identifiers are written that way too ("the token is
+ * after a colon that ends a name of two words ("API key: …") or a name and a word saying what
+ * happened to it ("Invalid API key provided: …"). Prose and identifiers are written that way too ("the token is
  * expired", `token -> access_token`), so past a two-word name a value counts only when it reads
  * as a secret (see readsAsSecret).
  */
 
 import type { NamedValueRedaction } from "./secret-text";
 import type { KeyMatch } from "./text-matches";
-import { readsAsSecret, redactedValue } from "./value-shapes";
+import { isLetterOrDigit, readsAsSecret, redactedValue } from "./value-shapes";
 
 /**
  * A name of one or two words, a loose separator, then a value: quoted (on one line) or a word.
@@ -18,10 +18,11 @@ import { readsAsSecret, redactedValue } from "./value-shapes";
  * stays linear.
  */
 const LOOSE_NAMED_VALUE =
-  /(?<![\w$.-])((?:[A-Za-z0-9]{1,30} )?[\w$.-]{1,100})( {0,8}\t[ \t]{0,16}|[ \t]{0,32}(?:->|\|)[ \t]{0,32}| [Ii][Ss] )("(?:[^"\\\n]|\\.){1,500}"|'(?:[^'\\\n]|\\.){1,500}'|[^\s"'<>,;|]{1,500})/g;
+  /(?<![\w$.-])((?:[A-Za-z0-9]{1,30} )?[\w$.-]{1,100})( {0,8}\t[ \t]{0,16}|[ \t]{0,32}(?:->|\|)[ \t]{0,32}| [Ii][Ss] )("(?:[^"\\\n]|\\.){1,500}"|'(?:[^'\\\n]|\\.){1,500}'|[^\s"'<>,;|]{0,499}[^\s"'<>,;|.!?])/g;
 /** What a text needs for LOOSE_NAMED_VALUE: one of its separators. */
 const LOOSE_SEPARATOR = /\t|->|\||\bis /i;
 
+/** The text with every value after a secret's name and a loose separator that reads as a secret redacted. */
 export function redactLooseNamedValues(text: string, redactNamed: NamedValueRedaction): string {
   if (!LOOSE_SEPARATOR.test(text)) return text;
   let out = "";
@@ -46,10 +47,17 @@ export function redactLooseNamedValues(text: string, redactNamed: NamedValueReda
 const MAX_WORD = 30;
 
 /**
- * What the value after a key becomes when the words right before it make a secret's name with
- * it (`API key: …`, whose last word alone names nothing), or hold one and the key is the phrase's
- * last word (`Invalid API key provided: …`, `token used: …`): the name's redaction, past a name
- * of two words only for a value that reads as a secret. Undefined when no name is there.
+ * The word between a secret's name and its colon that leaves the value the secret's: one saying
+ * what happened to it ("Invalid API key provided: …", "token used: …", "New password set: …"). A
+ * noun names something else ("Token id: tok_…", "Password hash: …", "Secret name: …").
+ */
+const HAPPENED = /^(?:[A-Za-z]{2,20}ed|set|sent|given|taken|shown|is|was)$/i;
+
+/**
+ * What the value after a key becomes when the word right before it makes a secret's name with
+ * it (`API key: …`, whose last word alone names nothing), or when a secret's name (one word or
+ * two) stands right before a key saying what happened to it (see HAPPENED): the name's redaction,
+ * in the second case only for a value that reads as a secret. Undefined when no name is there.
  */
 export function namedInWords(text: string, key: KeyMatch, redactNamed: NamedValueRedaction): ((value: string) => string) | undefined {
   const [before, last] = wordsBefore(text, key.index);
@@ -57,7 +65,7 @@ export function namedInWords(text: string, key: KeyMatch, redactNamed: NamedValu
   const twoWords = redactNamed(`${last} ${key.name}`);
   if (twoWords !== undefined) return twoWords;
   // Most keys are followed by nothing that reads as a secret ("cache hit for key user:42"): asked first.
-  if (!readsAsSecret(wordAt(text, key.end))) return undefined;
+  if (!HAPPENED.test(key.name) || !readsAsSecret(wordAt(text, key.end))) return undefined;
   const phrase = redactNamed(last) ?? (before === undefined ? undefined : redactNamed(`${before} ${last}`));
   return phrase === undefined ? undefined : (value) => (readsAsSecret(value) ? phrase(value) : value);
 }
@@ -88,9 +96,4 @@ function wordAt(text: string, start: number): string {
   while (end < text.length && end - from < 64 && text.charCodeAt(end) > 32 && text.charCodeAt(end) !== 34 && text.charCodeAt(end) !== 39)
     end++;
   return text.slice(from, end);
-}
-
-/** Words are split at anything else: a name's separators (`api_key`) make it one key, not words. */
-function isLetterOrDigit(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
 }

@@ -26,12 +26,14 @@ const PORTS = /^\d{1,5}(?::\d{1,5}){0,2}(?:\/(?:tcp|udp))?$/;
  * prompt (`127.0.0.1:6379> AUTH …`, `redis> AUTH …`) or after a colon (an error's `Error: AUTH
  * …`); and as MONITOR prints it, every argument quoted (`"AUTH" "…"`). "AUTH failed: …" and
  * other prose go on past two words, and a word of one or two letters or in capitals is a reply
- * (`AUTH OK`, `AUTH ok`).
+ * (`AUTH OK`, `AUTH ok`), as are the words servers and clients answer with (`AUTH failed`).
  */
 const REDIS_AUTH =
-  /((?:^|[\n\r]|[>:] )AUTH[ \t]+(?:[^\s"':]{1,200}[ \t]+)?)(?!(?:[A-Za-z]{1,2}|[A-Z]+)[ \t]*(?:$|[\r\n]))([^\s"':]{1,500})(?=[ \t]*(?:$|[\r\n]))|("(?:AUTH|auth)" (?:"[^"\n]{0,200}" )?)("[^"\n]{1,500}")/g;
-/** A program named by an argv array's first element (a path allowed) with a password option. */
+  /((?:^|[\n\r]|[>:] )AUTH[ \t]+(?:[^\s"':]{1,200}[ \t]+)?)(?!(?:[A-Za-z]{1,2}|[A-Z]+|failed|required|success(?:ful)?|denied|error|invalid|expired|disabled|enabled|refused)[ \t]*(?:$|[\r\n]))([^\s"':]{1,500})(?=[ \t]*(?:$|[\r\n]))|("(?:AUTH|auth)" (?:"[^"\n]{0,200}" )?)("[^"\n]{1,500}")/g;
+/** A program with a password option (a path allowed), as an argv element. */
 const PASSWORD_PROGRAM = /(?:^|\/)(?:(mysql|mariadb)[\w-]{0,20}|(sshpass)|redis-cli)$/;
+/** How far into an argv array the program may stand: after a runner (`docker exec db mysql …`, `env`, `kubectl exec … --`). */
+const MAX_PROGRAM_AT = 8;
 /** sshpass's options that take a value other than the password. */
 const SSHPASS_VALUE_OPTIONS = new Set(["-f", "-d", "-P"]);
 
@@ -58,23 +60,29 @@ function passwordAfter(match: string, lead: string, value: string, redactNamed: 
 }
 
 /**
- * Redacts in place the password in an argv array of one of these programs (`["mysql", "-pS3cret"]`,
+ * Redacts in place the password in an argv array that runs one of these programs, itself or
+ * through a runner (`["mysql", "-pS3cret"]`, `["docker", "exec", "db", "mysql", "-p…"]`,
  * `["sshpass", "-p", "…", "ssh", "-p", "2222"]`, `["redis-cli", "-a", "…"]`). Answers whether
  * anything was replaced.
  */
 export function redactProgramArgv(argv: unknown[], redactNamed: NamedValueRedaction): boolean {
-  const program = PASSWORD_PROGRAM.exec(argv[0] as string);
+  let at = 0;
+  let program: RegExpExecArray | null = null;
+  for (; at < argv.length && at < MAX_PROGRAM_AT && program === null; at++) {
+    const arg = argv[at];
+    if (typeof arg === "string" && arg.length < 256) program = PASSWORD_PROGRAM.exec(arg);
+  }
   const redact = program === null ? undefined : redactNamed("password");
   if (program === null || redact === undefined) return false;
   let changed = false;
-  const replace = (at: number, prefix: string) => {
-    const value = (argv[at] as string).slice(prefix.length);
+  const replace = (index: number, prefix: string) => {
+    const value = (argv[index] as string).slice(prefix.length);
     const replaced = redact(value);
     if (replaced === value) return;
-    argv[at] = `${prefix}${replaced}`;
+    argv[index] = `${prefix}${replaced}`;
     changed = true;
   };
-  for (let i = 1; i < argv.length; i++) {
+  for (let i = at; i < argv.length; i++) {
     const arg = argv[i];
     if (typeof arg !== "string") continue;
     if (program[1] !== undefined) {

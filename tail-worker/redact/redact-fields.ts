@@ -3,12 +3,12 @@ import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
 import { redactCardNumbers } from "./card-numbers";
 import { flagName, redactUserOption } from "./command-line";
-import { fieldVerdicts, IP, judgesValue, MIN_TOKEN_SECRET, PLAIN, SECRET, SECRET_NAME, SECRETS, SESSION, TOKENS } from "./field-verdicts";
+import { fieldVerdicts, IP, judgesValue, PLAIN, SECRET, SECRET_NAME, SECRETS, SESSION, TOKENS, type Verdict } from "./field-verdicts";
 import { redactKnownTokens } from "./known-tokens";
 import { redactProgramArgv } from "./program-passwords";
-import { redactStringsBelow, type WalkCounts } from "./secret-strings";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
 import { nextParameter, type ParameterMatch } from "./text-matches";
+import { isTokenSecret } from "./value-shapes";
 
 export interface Redactor {
   /**
@@ -61,8 +61,7 @@ export function redactorFor(security: SecurityConfig): Redactor {
 }
 
 function createRedactor(security: SecurityConfig): Redactor {
-  const verdicts = fieldVerdicts(security);
-  const { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName } = verdicts;
+  const { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName } = fieldVerdicts(security);
   const secrets = secretText(namedValue);
 
   function redactString(text: string): string {
@@ -84,7 +83,7 @@ function createRedactor(security: SecurityConfig): Redactor {
     let copied = 0;
     for (let parameter = nextParameter(text, 0); parameter !== null; parameter = nextParameter(text, parameter.end)) {
       const { name, value } = parameter;
-      const verdict = isCredentialParameter(parameter) ? SECRET : verdictOf(decodeName(name));
+      const verdict = isCredentialParameter(parameter, text) ? SECRET : verdictOf(decodeName(name));
       let replaced: string | undefined;
       // An empty value hides nothing (`password=>"…"` leaves one before its `>`).
       if (verdict === SECRET) replaced = value === REDACTED || value === "" ? undefined : REDACTED;
@@ -132,10 +131,12 @@ function createRedactor(security: SecurityConfig): Redactor {
     let keys = 0;
     let nonFinite = 0;
     const stack: unknown[] = [root];
-    let underPluralNames: unknown[] | undefined;
-    let underTokens: unknown[] | undefined;
+    // What each node of the stack lies below: PLAIN, or the plural secret name SECRETS or TOKENS
+    // (see stringUnder). Made when the first plural name is met: until then every node is PLAIN.
+    let modes: Verdict[] | undefined;
     while (stack.length > 0) {
       const node = stack.pop();
+      const mode = modes === undefined ? PLAIN : modes.pop()!;
       if (node === null || typeof node !== "object") continue;
       // Data is a tree (parsed JSON or a plain copy): no node is met twice. Should a bug ever hand
       // over a cycle, the walk stops with an error (the event is then marked) rather than spin.
@@ -159,13 +160,21 @@ function createRedactor(security: SecurityConfig): Redactor {
           if (typeof item === "string") {
             // An argv array: a flag that names a secret decides for the element after it.
             if (item.charCodeAt(0) === 45 && i + 1 < node.length && redactFlagValue(node, i)) changed = true;
-            const redacted = redactValue(item, scanStrings);
+            const redacted = mode === PLAIN ? redactValue(item, scanStrings) : stringUnder(mode, item, scanStrings);
             if (redacted !== item) {
               node[i] = redacted;
               changed = true;
             }
-          } else if (item !== null && typeof item === "object") stack.push(item);
-          else if (typeof item === "number" && item - item !== 0) nonFinite++;
+          } else if (item !== null && typeof item === "object") {
+            stack.push(item);
+            modes?.push(mode);
+          } else if (typeof item === "number") {
+            if (item - item !== 0) nonFinite++;
+            else if (mode === SECRETS) {
+              node[i] = REDACTED;
+              changed = true;
+            }
+          }
         }
         continue;
       }
@@ -182,18 +191,26 @@ function createRedactor(security: SecurityConfig): Redactor {
           secretNames = true;
           verdict = PLAIN;
         }
-        if (verdict === PLAIN) {
+        if (verdict === PLAIN || verdict === SECRETS || verdict === TOKENS) {
+          // Below a plural name its strings are secrets; its own number is a count (`secrets: 3`).
+          const valueMode = verdict === PLAIN ? mode : verdict;
           if (typeof value === "string") {
-            const redacted = redactValue(value, scanStrings);
+            const redacted = valueMode === PLAIN ? redactValue(value, scanStrings) : stringUnder(valueMode, value, scanStrings);
             if (redacted !== value) {
               replace(record, key, redacted);
               changed = true;
             }
-          } else if (value !== null && typeof value === "object") stack.push(value);
-          else if (typeof value === "number" && value - value !== 0) nonFinite++;
-        } else if ((verdict === SECRETS || verdict === TOKENS) && value !== null && typeof value === "object") {
-          if (verdict === SECRETS) (underPluralNames ??= []).push(value);
-          else (underTokens ??= []).push(value);
+          } else if (value !== null && typeof value === "object") {
+            if (valueMode !== PLAIN) modes ??= new Array<Verdict>(stack.length).fill(PLAIN);
+            stack.push(value);
+            modes?.push(valueMode);
+          } else if (typeof value === "number") {
+            if (value - value !== 0) nonFinite++;
+            else if (mode === SECRETS) {
+              replace(record, key, REDACTED);
+              changed = true;
+            }
+          }
         } else if (
           verdict === SECRET ||
           typeof value === "string" ||
@@ -205,8 +222,10 @@ function createRedactor(security: SecurityConfig): Redactor {
             replace(record, key, redacted);
             changed = true;
           }
-        } else if (value !== null && typeof value === "object") stack.push(value);
-        else if (typeof value === "number" && value - value !== 0) nonFinite++;
+        } else if (value !== null && typeof value === "object") {
+          stack.push(value);
+          modes?.push(mode);
+        } else if (typeof value === "number" && value - value !== 0) nonFinite++;
       }
       // A {name, value} (or {key, value}) entry, as in HAR header lists, and AWS's {Name, Value}
       // and {Key, Value} (parameters, environments, tags).
@@ -227,21 +246,20 @@ function createRedactor(security: SecurityConfig): Redactor {
         changed = true;
       }
     }
-    if (underPluralNames !== undefined || underTokens !== undefined) {
-      const counts: WalkCounts = { keys, nonFinite, nodes };
-      for (const [roots, keepShorterThan] of [
-        [underPluralNames, 0],
-        [underTokens, MIN_TOKEN_SECRET],
-      ] as const) {
-        if (roots !== undefined && redactStringsBelow(roots, keepShorterThan, verdicts, hashSecretNames, counts, MAX_WALKED_NODES))
-          changed = true;
-      }
-      keys = counts.keys;
-      nonFinite = counts.nonFinite;
-    }
     walkedKeys = keys;
     walkedNonFinite = nonFinite;
     return changed;
+  }
+
+  /**
+   * A string below a plural secret name: SECRETS makes every one (but an empty one) a secret,
+   * TOKENS only those that read as a credential rather than as a model's token (see
+   * isTokenSecret); the others are searched as any string is.
+   */
+  function stringUnder(mode: Verdict, value: string, scanStrings: boolean): string {
+    if (value === "" || value === REDACTED) return value;
+    if (mode === SECRETS || isTokenSecret(value)) return REDACTED;
+    return redactValue(value, scanStrings);
   }
 
   /**
@@ -285,25 +303,31 @@ function createRedactor(security: SecurityConfig): Redactor {
 /** An API key's characters and length: letters, digits, `_` and `-`, at least one digit. */
 const API_KEY_VALUE = /^(?=[^\d]*\d)[\w-]{16,}$/;
 /**
- * An OAuth authorization code: as an API key, also with `.`, `~`, `/` and escapes (Google's
- * `4%2F0A…`), and with a small letter, as random codes have and promotion codes and SKUs
- * (`SUMMER2024SALE50OFF`) do not.
+ * An OAuth authorization code: random, so small and capital letters and digits (Google's
+ * `4%2F0A…`, Auth0's, Okta's), or 20 hex digits or more (GitHub's); promotion codes, SKUs and
+ * error codes are not (`SUMMER2024SALE50OFF`, `promo-summer2024-50off`, `invalid_request2`).
  */
-const AUTHORIZATION_CODE_VALUE = /^(?=[^\d]*\d)(?=[^a-z]*[a-z])[\w.~%/-]{16,}$/;
+const AUTHORIZATION_CODE_VALUE = /^(?:[0-9a-f]{20,}|(?=[^\d]*\d)(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])[\w.~%/-]{16,})$/;
+/** A token request that exchanges an authorization code: its `code=` may come first in the body. */
+const CODE_EXCHANGE = "grant_type=authorization_code";
 
 /**
- * A parameter of a URL (after `?`, `&` or `#`) whose name alone names nothing secret but whose
- * value reads as a credential: `key=…`, Google's and many other APIs' way to pass an API key, and
- * `code=…`, the authorization code an OAuth redirect carries (it buys tokens). Only then: `key`
- * also passes R2 object keys (`?key=photos/cat.jpg`), `code` error and promotion codes, and as a
- * field, or first in a logfmt line, either names anything.
+ * A parameter whose name alone names nothing secret but whose value reads as a credential:
+ * `key=…` in a URL (after `?`, `&` or `#`), Google's and many other APIs' way to pass an API key,
+ * and `code=…`, the authorization code an OAuth redirect carries and a token request exchanges
+ * (it buys tokens). Only then: `key` also passes R2 object keys (`?key=photos/cat.jpg`), `code`
+ * error and promotion codes, and as a field, or first in a logfmt line, either names anything.
  */
-function isCredentialParameter(parameter: ParameterMatch): boolean {
+function isCredentialParameter(parameter: ParameterMatch, text: string): boolean {
   const { name, value } = parameter;
   const separated = parameter.end - value.length - 1 - name.length > parameter.index;
-  if (!separated) return false;
-  if (name.length === 3) return name.toLowerCase() === "key" && API_KEY_VALUE.test(value);
-  return name.length === 4 && name.toLowerCase() === "code" && AUTHORIZATION_CODE_VALUE.test(value);
+  if (name.length === 3) return separated && name.toLowerCase() === "key" && API_KEY_VALUE.test(value);
+  return (
+    name.length === 4 &&
+    name.toLowerCase() === "code" &&
+    (separated || text.indexOf(CODE_EXCHANGE) !== -1) &&
+    AUTHORIZATION_CODE_VALUE.test(value)
+  );
 }
 
 const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;

@@ -55,11 +55,14 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:)([^\s/@]{1,
 const URL_USER = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/:@]{1,500})@/gi;
 /**
  * `user:password@host` written without a scheme, as connection strings get printed
- * (`admin:…@db.internal:5432/app`): only before a port or a path, so that `mailto:name@example.com`
- * and other addresses stay, and only a password that reads as a secret, so that package and image
- * references stay (`npm:string-width@4.2.3/index.js`, `nginx:1.25@sha256:…`).
+ * (`admin:…@db.internal:5432/app`, Go's `app:…@tcp(db:3306)/app`, `…@[::1]:5432`): only before a
+ * port, a path or such a host, so that `mailto:name@example.com` and other addresses stay; not
+ * after a URI scheme that names a user or a package (`sip:`, `xmpp:`, `npm:`), nor before an
+ * image digest or a package version (`nginx:1.25@sha256:…`, `npm:string-width@4.2.3/…`); and
+ * only a password that reads as a secret.
  */
-const BARE_USERINFO = /(?<![\w.+/:@-])([A-Za-z][\w.+-]{0,63}:)([^\s/:@"'<>]{1,200})@(?=[A-Za-z0-9.-]{1,253}(?::\d{1,5}|\/))/g;
+const BARE_USERINFO =
+  /(?<![\w.+/:@-])(?!(?:mailto|sips?|xmpp|tel|im|pres|npm|jsr|node|git|urn|news|nntp|docker):)([A-Za-z][\w.+-]{0,63}:)([^\s/:@"'<>]{1,200})@(?!sha\d{3}:|\d+\.\d+\.\d+(?![\d.]))(?=(?:tcp|udp|unix)\(|\[|[A-Za-z0-9.-]{1,253}(?::\d{1,5}|\/))/g;
 /** A PEM private key block, to its end or the end of the text when it was cut. */
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g;
 /** A key, spaces, then a word: the bare "name value" form of joined console arguments. */
@@ -186,7 +189,7 @@ const TEXT_SECRET_MARK = /[:=@|\t\n]|-[->]|\.eyJ|bearer|basic|password|identifie
 
 /** Whether a string could hold a secret in any form but the bare "name value" of joined arguments. */
 export function textMayHoldSecret(text: string): boolean {
-  return TEXT_SECRET_MARK.test(text) || text.indexOf("AUTH") !== -1;
+  return TEXT_SECRET_MARK.test(text) || text.charCodeAt(0) === 45 || text.indexOf("AUTH") !== -1;
 }
 
 const SCHEME_WORD = /bearer|basic/i;

@@ -5,6 +5,8 @@
  * (`token -> access_token`, `| secret | rotated_at |`, `user:string-width@4.2.3`).
  */
 
+import { REDACTED } from "./secret-text";
+
 const CREDENTIAL_LIKE = /[0-9_+/=-]|.[A-Z]/;
 
 /**
@@ -18,17 +20,29 @@ export function looksLikeCredential(word: string): boolean {
 const LETTER = /[A-Za-z]/;
 const DIGIT = /\d/;
 const DATE = /^\d{4}-\d\d-\d\d/;
+/** A code of digits only (a one-time password, a PIN) long enough not to be a count or a port. */
+const DIGIT_CODE = /^\d{6,12}$/;
+/** Names of algorithms and schemes, which read like secrets after "password", "signature" or "auth". */
+const ALGORITHM =
+  /^(?:sha-?\d+|md5|hmac[-_]?sha-?\d+|hs\d+|rs\d+|es\d+|ps\d+|argon2(?:id|i|d)?|bcrypt\d*|scrypt|pbkdf2[\w-]*|ed25519|ed448|x25519|rsa[-_]?\d*|aes[-_]?\d+[\w-]*|oauth\d?|p-?\d{3})$/i;
 /** Long enough that it is a random string rather than a word or an identifier, digits or none. */
 const MIN_LONG_SECRET = 24;
 
 /**
- * A value that reads as a secret rather than as prose or an identifier: letters and digits, at
- * least six characters and not a date ("hunter2", not "1500", "expired" or "access_token"), or
- * 24 characters or more with no space (a passphrase, a random token without digits).
+ * A value that reads as a secret rather than as prose, an identifier, a count or an algorithm's
+ * name: letters and digits, at least six characters and not a date ("hunter2", not "1500",
+ * "expired", "access_token" or "argon2id"), a code of six digits or more (`482913`), or 24
+ * characters or more with no space (a passphrase, a random token without digits).
  */
 export function readsAsSecret(value: string): boolean {
   if (value.length >= MIN_LONG_SECRET) return value.indexOf(" ") === -1;
-  return value.length >= 6 && LETTER.test(value) && DIGIT.test(value) && !DATE.test(value);
+  if (DIGIT_CODE.test(value)) return true;
+  return value.length >= 6 && LETTER.test(value) && DIGIT.test(value) && !DATE.test(value) && !ALGORITHM.test(value);
+}
+
+/** `[A-Za-z0-9]`: what words are made of, where a name's separators (`_`, `-`) split them. */
+export function isLetterOrDigit(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
 }
 
 /**
@@ -43,4 +57,28 @@ export function redactedValue(value: string, redact: (value: string) => string, 
   if (inner === "") return undefined;
   const replaced = redact(inner);
   return replaced === inner ? undefined : `${quote}${replaced}${quote}`;
+}
+
+/** A number written as text, which after a plural secret name is a count (`tokens=1500`). */
+const COUNT = /^\d{1,15}(?:\.\d{1,15})?$/;
+
+/** Text after a plural secret name (`secrets=…`): a secret unless it is a count. */
+export function redactUnlessCount(value: string): string {
+  return value === REDACTED || COUNT.test(value) ? value : REDACTED;
+}
+
+/** Credentials are long (an API token 32 characters or more); a model's tokens are short pieces of words. */
+const MIN_TOKEN_SECRET = 16;
+
+/**
+ * A string under `tokens` that reads as a credential rather than as a model's token: 16
+ * characters or more, no space, and not a special token (`<|begin_of_text|>`).
+ */
+export function isTokenSecret(value: string): boolean {
+  return value.length >= MIN_TOKEN_SECRET && value.indexOf(" ") === -1 && value.charCodeAt(0) !== 60;
+}
+
+/** Text after `tokens` and its like: a secret when it reads as a credential. */
+export function redactTokenSecret(value: string): string {
+  return isTokenSecret(value) ? REDACTED : value;
 }
