@@ -77,7 +77,7 @@ function basinRow(run, base) {
       `${signed(added.rows)} rows, ${signed(added.requests)} requests per event`,
       `${Math.round(run.r2ClassBPerMillionEvents)} R2 GETs, ${Math.round(run.basinSendsPerMillionEvents)} sends per million events`,
       `records of ${Math.round(run.basinBytesPerEvent)} bytes`,
-      `collector +$${added.collector.toFixed(4)}; Basin's sink (Parquet, past 50 GB) ${money(added.sink)}`,
+      `collector ${signed(added.collector).replace(/^(.)/, "$1$")}; Basin's sink (Parquet, past 50 GB) ${money(added.sink)}`,
     ].join("; "),
     "",
     "",

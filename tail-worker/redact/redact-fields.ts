@@ -3,18 +3,21 @@ import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
 import { redactCardNumbers } from "./card-numbers";
 import { flagName, redactUserOption } from "./command-line";
+import { isCredentialParameter } from "./credential-parameters";
 import { fieldVerdicts, IP, judgesValue, PLAIN, SECRET, SECRET_NAME, SECRETS, SESSION, TOKENS, type Verdict } from "./field-verdicts";
 import { redactKnownTokens } from "./known-tokens";
 import { redactProgramArgv } from "./program-passwords";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
-import { nextParameter, type ParameterMatch } from "./text-matches";
+import { nextParameter } from "./text-matches";
 import { isTokenSecret } from "./value-shapes";
 
 export interface Redactor {
   /**
-   * Redacts data in place, at any depth: values of secret-named fields, the value of a
+   * Redacts data in place, at any depth: values of secret-named fields, what lies below the
+   * plural of a secret's name (see SECRETS and TOKENS in field-verdicts.ts), the value of a
    * `[name, value]` pair or `{name, value}` entry whose name is secret, the element after a secret
-   * flag (or curl's user option) in an argv array, credentials of a known form and card numbers in
+   * flag (or curl's user option) in an argv array and the password in one of a program whose option
+   * names nothing (see program-passwords.ts), credentials of a known form and card numbers in
    * any string (see known-tokens.ts, card-numbers.ts), the other secrets written inside any string
    * (see secret-text.ts; unless `scanStrings` is false: the caller knows no string holds one, see
    * lineMayHoldSecretText); client IPs become keyed hashes, and field names that are credentials of
@@ -298,36 +301,6 @@ function createRedactor(security: SecurityConfig): Redactor {
   const redactName = boundedMemo(redactString, MAX_REDACTED_NAMES);
 
   return { redact, redactText, redactName, keysWalked: () => walkedKeys, nonFiniteWalked: () => walkedNonFinite };
-}
-
-/** An API key's characters and length: letters, digits, `_` and `-`, at least one digit. */
-const API_KEY_VALUE = /^(?=[^\d]*\d)[\w-]{16,}$/;
-/**
- * An OAuth authorization code: random, so small and capital letters and digits (Google's
- * `4%2F0A…`, Auth0's, Okta's), or 20 hex digits or more (GitHub's); promotion codes, SKUs and
- * error codes are not (`SUMMER2024SALE50OFF`, `promo-summer2024-50off`, `invalid_request2`).
- */
-const AUTHORIZATION_CODE_VALUE = /^(?:[0-9a-f]{20,}|(?=[^\d]*\d)(?=[^a-z]*[a-z])(?=[^A-Z]*[A-Z])[\w.~%/-]{16,})$/;
-/** A token request that exchanges an authorization code: its `code=` may come first in the body. */
-const CODE_EXCHANGE = "grant_type=authorization_code";
-
-/**
- * A parameter whose name alone names nothing secret but whose value reads as a credential:
- * `key=…` in a URL (after `?`, `&` or `#`), Google's and many other APIs' way to pass an API key,
- * and `code=…`, the authorization code an OAuth redirect carries and a token request exchanges
- * (it buys tokens). Only then: `key` also passes R2 object keys (`?key=photos/cat.jpg`), `code`
- * error and promotion codes, and as a field, or first in a logfmt line, either names anything.
- */
-function isCredentialParameter(parameter: ParameterMatch, text: string): boolean {
-  const { name, value } = parameter;
-  const separated = parameter.end - value.length - 1 - name.length > parameter.index;
-  if (name.length === 3) return separated && name.toLowerCase() === "key" && API_KEY_VALUE.test(value);
-  return (
-    name.length === 4 &&
-    name.toLowerCase() === "code" &&
-    (separated || text.indexOf(CODE_EXCHANGE) !== -1) &&
-    AUTHORIZATION_CODE_VALUE.test(value)
-  );
 }
 
 const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;
