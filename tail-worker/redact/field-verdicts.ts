@@ -114,7 +114,7 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
     // and whole structures under a secret name do.
     if (verdict === SECRET) return value === REDACTED || value === null || typeof value === "boolean" ? value : REDACTED;
     // Numbers, flags and nulls are kept. A structure in a pair or an entry goes whole; below a
-    // field, the walk reaches each of its strings instead (see secret-strings.ts).
+    // field, the walk reaches each of its values instead (see redact in redact-fields.ts).
     if (verdict === SECRETS || verdict === TOKENS) {
       if (typeof value === "string") return value === "" || (verdict === TOKENS && !isTokenSecret(value)) ? value : REDACTED;
       return typeof value === "object" && value !== null ? REDACTED : value;

@@ -35,9 +35,10 @@ const MIN_LONG_SECRET = 24;
  * characters or more with no space (a passphrase, a random token without digits).
  */
 export function readsAsSecret(value: string): boolean {
+  if (DATE.test(value)) return false;
   if (value.length >= MIN_LONG_SECRET) return value.indexOf(" ") === -1;
   if (DIGIT_CODE.test(value)) return true;
-  return value.length >= 6 && LETTER.test(value) && DIGIT.test(value) && !DATE.test(value) && !ALGORITHM.test(value);
+  return value.length >= 6 && LETTER.test(value) && DIGIT.test(value) && !ALGORITHM.test(value);
 }
 
 /** `[A-Za-z0-9]`: what words are made of, where a name's separators (`_`, `-`) split them. */
