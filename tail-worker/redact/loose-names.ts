@@ -3,9 +3,9 @@
  * one-word `name: value` and `name=value` (see secret-text.ts): after a tab (a table), `->` or
  * `|` (a printed mapping, a Markdown table), or "is" in a sentence ("your password is …"); and
  * after a colon that ends a name of two words ("API key: …") or a name and a word saying what
- * happened to it ("Invalid API key provided: …"). Prose and identifiers are written that way too ("the token is
- * expired", `token -> access_token`), so past a two-word name a value counts only when it reads
- * as a secret (see readsAsSecret).
+ * happened to it ("Invalid API key provided: …"). Prose and identifiers are written that way too
+ * ("the token is expired", `token -> access_token`), so past a two-word name a value counts only
+ * when it reads as a secret (see readsAsSecret).
  */
 
 import type { NamedValueRedaction } from "./secret-text";

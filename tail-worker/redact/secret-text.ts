@@ -3,9 +3,11 @@
  * sentence or a logfmt line, `"apiKey":"…"` inside a message (also JSON written inside a JSON
  * string, `\"apiKey\":\"…\"`), `<password>…</password>`, `Authorization: Bearer …`, every
  * cookie of a `Cookie:` line, a bare bearer token, Basic credentials or JWT, the password of a
- * `scheme://user:password@host` URL, secret flags of a command line (see command-line.ts), and
- * (in text joined from console arguments) a secret name followed by a value that looks like one,
- * as `console.log("token", token)` prints.
+ * `scheme://user:password@host` URL or of a `user:password@host:port` written without one, secret
+ * flags and program passwords of a command line (see command-line.ts, program-passwords.ts),
+ * values after loose separators and phrases (see loose-names.ts), and (in text joined from console
+ * arguments) a secret name followed by a value that looks like one, as `console.log("token",
+ * token)` prints.
  */
 
 import { redactCommandLine } from "./command-line";
