@@ -8,7 +8,6 @@ import { wellFormed } from "../schemas/lib/well-formed-json";
 import { forwardDecision } from "./analytics/forward-decision";
 import type { ClassifiedEvent } from "./classify/classified-event";
 import { classifyImportance } from "./classify/importance";
-import { namespaceOf } from "./classify/namespaces";
 import { printEvent, printedImportance } from "./console-view";
 import type { ParsedEvent, ParsedTraceItem } from "./parse/parsed-event";
 import { parseTraceItem, unreadablePart } from "./parse/trace-item";
@@ -22,6 +21,7 @@ import { recordSampledOut } from "./route/pending-report";
 import { shardOf } from "./route/shard-choice";
 import { decideSample, sampleDraw } from "./sample/tail-sampler";
 import { isOwnInvocation, selfIdentity } from "./self-invocation";
+import { type TypeFacts, typeFactsFor } from "./type-facts";
 import { validateEvent } from "./validate/validate-event";
 
 export interface TailSummary {
@@ -83,7 +83,14 @@ export async function handleTail(items: readonly unknown[], env: Env, policy?: D
  */
 export function toWireEvents(items: readonly unknown[], config: Config, now: number, sampledOut: Record<string, number> = {}): WireEvent[] {
   const wire: WireEvent[] = [];
-  const run: Run = { config, redactor: redactorFor(config.security), printedImportance: printedImportance(config.logLevel), sampledOut };
+  const redactor = redactorFor(config.security);
+  const run: Run = {
+    config,
+    redactor,
+    typeFacts: typeFactsFor(config, redactor),
+    printedImportance: printedImportance(config.logLevel),
+    sampledOut,
+  };
   for (const raw of items) {
     const invocationId = newInvocationId();
     const start = wire.length;
@@ -104,6 +111,7 @@ export function toWireEvents(items: readonly unknown[], config: Config, now: num
 interface Run {
   config: Config;
   redactor: Redactor;
+  typeFacts: (type: string) => TypeFacts;
   /** Events of this importance number or lower are printed on the console (see LOG_LEVEL). */
   printedImportance: Importance;
   sampledOut: Record<string, number>;
@@ -136,18 +144,19 @@ function classified(
 ): ClassifiedEvent | undefined {
   const { config } = run;
   const event = parsedEvent as ClassifiedEvent;
-  redactEvent(event, run.redactor, config.security);
-  event.importance = classifyImportance(event, config.importanceRules);
-  event.namespace = namespaceOf(event.type)?.namespace ?? null;
+  const facts = run.typeFacts(event.type);
+  redactEvent(event, run.redactor, config.security, facts.name);
+  event.importance = classifyImportance(event, config.importanceRules, facts.importance);
+  event.namespace = facts.namespace;
   // Drawn from the invocation's random id: identical invocations are sampled independently.
-  const sample = decideSample(event, config.sampling, () => sampleDraw(invocationId, position));
+  const sample = decideSample(event, config.sampling, () => sampleDraw(invocationId, position), facts.rate);
   if (!sample.keep) {
     addCount(run.sampledOut, wellFormed(event.type), 1);
     return undefined;
   }
   event.sampleRate = sample.sampleRate;
-  event.validation = validateEvent(event);
-  event.analytics = forwardDecision(event, event.validation, script, config, sample.sampleRate);
+  event.validation = validateEvent(event, facts.catalog);
+  event.analytics = forwardDecision(event, event.validation, script, config, sample.sampleRate, facts.mapping);
   if (event.importance <= run.printedImportance) printEvent(event);
   return event;
 }

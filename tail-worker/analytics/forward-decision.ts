@@ -8,8 +8,9 @@ import type { ParsedEvent } from "../parse/parsed-event";
 /**
  * Decides, while the event is still parsed, whether it goes to Analytics Engine and as what data
  * point; the collector writes the point as soon as the event is stored. Undefined when forwarding
- * is off or the event has no mapping. A mapping switched off, or an event failing its schema (its
- * numbers could not be trusted on a dashboard), is a skip the collector counts.
+ * is off or the event has no mapping (`mapping`: its type's, when the caller has it already). A
+ * mapping switched off, or an event failing its schema (its numbers could not be trusted on a
+ * dashboard), is a skip the collector counts.
  */
 export function forwardDecision(
   event: ParsedEvent,
@@ -17,10 +18,9 @@ export function forwardDecision(
   script: string | null,
   config: Config,
   sampleRate = 1,
+  mapping = mappingFor(event.type),
 ): ForwardDecision | undefined {
-  if (!config.analyticsEnabled || !event.named) return undefined;
-  const mapping = mappingFor(event.type);
-  if (!mapping) return undefined;
+  if (!config.analyticsEnabled || !event.named || !mapping) return undefined;
   if (config.analyticsMappingsDisabled.has(event.type)) return { mapping: mapping.event, skipped: "disabled" };
   if (validation) return { mapping: mapping.event, skipped: "invalid" };
   try {

@@ -5,6 +5,9 @@ import type { ParsedEvent } from "../parse/parsed-event";
 
 type Matcher = (event: ParsedEvent) => boolean;
 
+/** Importance of one type's events by level, then kind and naming (see CompiledTable.memo). */
+export type LevelMemo = Map<string | undefined, (Importance | undefined)[]>;
+
 interface CompiledTable {
   rules: { matches: Matcher; importance: Importance }[];
   /**
@@ -12,7 +15,7 @@ interface CompiledTable {
    * decides from those alone (every event but invocations, unless a rule reads data for other
    * kinds too). Nested lookups: no key string is built per event.
    */
-  memo: Map<string, Map<string | undefined, (Importance | undefined)[]>> | undefined;
+  memo: Map<string, LevelMemo> | undefined;
   /**
    * Importance of invocation records by type, level, outcome, status and truncation: everything
    * a rule can read of one (rules read no other field of the data).
@@ -22,11 +25,16 @@ interface CompiledTable {
 }
 
 const MAX_MEMO = 10_000;
+/** Levels are the runtime's few; a memo handed in (see importanceMemoOf) still never grows past this. */
+const MAX_LEVELS = 64;
 const compiledTables = new WeakMap<readonly ImportanceRule[], CompiledTable>();
 const KIND_SLOT: Record<ParsedEvent["kind"], number> = { invocation: 0, log: 2, exception: 4, diagnostic: 6 };
 
-/** The producer's `_importance` wins; otherwise the first matching rule; otherwise NORMAL. */
-export function classifyImportance(event: ParsedEvent, rules: readonly ImportanceRule[]): Importance {
+/**
+ * The producer's `_importance` wins; otherwise the first matching rule; otherwise NORMAL. `levels`
+ * is the memo of the event's type when the caller has it already (see importanceMemoOf).
+ */
+export function classifyImportance(event: ParsedEvent, rules: readonly ImportanceRule[], levels?: LevelMemo): Importance {
   const override = toImportance(event.data._importance);
   if (override !== undefined) return override;
   const table = compile(rules);
@@ -37,16 +45,12 @@ export function classifyImportance(event: ParsedEvent, rules: readonly Importanc
     table.memoized = 0;
   }
   if (event.kind === "invocation") return invocationImportance(table, event);
-  const memo = table.memo;
-  if (!memo) return firstMatch(table, event);
-  let byLevel = memo.get(event.type);
-  if (byLevel === undefined) {
-    byLevel = new Map();
-    memo.set(event.type, byLevel);
-  }
+  const byLevel = levels ?? levelMemo(table, event.type);
+  if (!byLevel) return firstMatch(table, event);
   let slots = byLevel.get(event.level);
   if (slots === undefined) {
     slots = [];
+    if (byLevel.size >= MAX_LEVELS) byLevel.clear();
     byLevel.set(event.level, slots);
   }
   const slot = KIND_SLOT[event.kind] + (event.named ? 1 : 0);
@@ -57,6 +61,25 @@ export function classifyImportance(event: ParsedEvent, rules: readonly Importanc
     table.memoized++;
   }
   return importance;
+}
+
+/**
+ * The memo of one type's importance by level, to hand back to classifyImportance: undefined when
+ * the rules read data of events other than invocations, whose importance then is not memoised.
+ */
+export function importanceMemoOf(rules: readonly ImportanceRule[], type: string): LevelMemo | undefined {
+  return levelMemo(compile(rules), type);
+}
+
+function levelMemo(table: CompiledTable, type: string): LevelMemo | undefined {
+  const memo = table.memo;
+  if (!memo) return undefined;
+  let byLevel = memo.get(type);
+  if (byLevel === undefined) {
+    byLevel = new Map();
+    memo.set(type, byLevel);
+  }
+  return byLevel;
 }
 
 function invocationImportance(table: CompiledTable, event: ParsedEvent): Importance {

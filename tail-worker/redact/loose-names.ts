@@ -19,8 +19,8 @@ import { isLetterOrDigit, readsAsSecret, redactedValue } from "./value-shapes";
  */
 const LOOSE_NAMED_VALUE =
   /(?<![\w$.-])((?:[A-Za-z0-9]{1,30} )?[\w$.-]{1,100})( {0,8}\t[ \t]{0,16}|[ \t]{0,32}(?:->|\|)[ \t]{0,32}| [Ii][Ss] )("(?:[^"\\\n]|\\.){1,500}"|'(?:[^'\\\n]|\\.){1,500}'|[^\s"'<>,;|]{0,499}[^\s"'<>,;|.!?])/g;
-/** What a text needs for LOOSE_NAMED_VALUE: one of its separators. */
-const LOOSE_SEPARATOR = /\t|->|\||\bis /i;
+/** What a text needs for LOOSE_NAMED_VALUE: one of its separators, "is" in any case (see LINE_SECRET_MARK). */
+const LOOSE_SEPARATOR = /\t|->|\||\b[iI][sS] /;
 
 /** The text with every value after a secret's name and a loose separator that reads as a secret redacted. */
 export function redactLooseNamedValues(text: string, redactNamed: NamedValueRedaction): string {

@@ -7,18 +7,19 @@ import { lineMayHoldSecretText } from "./secret-text";
 
 /**
  * Redacts one event before anything stores or forwards it: its data at any depth, the secrets
- * written into its text and its name, and for an invocation the request metadata that locates or
- * fingerprints a person. Once anything was redacted, the producer's original line no longer says
- * what the data says: it is dropped, and no later step can archive it.
+ * written into its text and its name (`redactedType`: its name redacted, when the caller has it
+ * already), and for an invocation the request metadata that locates or fingerprints a person.
+ * Once anything was redacted, the producer's original line no longer says what the data says: it
+ * is dropped, and no later step can archive it.
  */
-export function redactEvent(event: ParsedEvent, redactor: Redactor, security: SecurityConfig): void {
+export function redactEvent(event: ParsedEvent, redactor: Redactor, security: SecurityConfig, redactedType?: string): void {
   if (event.kind === "invocation") dropPersonalRequestMetadata(event.data, security);
   const raw = event.raw;
   if (raw === undefined) redactor.redact(event.data);
   else redactLineData(event, raw, redactor);
   markNonFinite(event, redactor.nonFiniteWalked());
   // Names are the producer's text too: an `_event` or a diagnostics channel can be written with a secret in it.
-  event.type = redactor.redactName(event.type);
+  event.type = redactedType ?? redactor.redactName(event.type);
   if (event.channel !== undefined) event.channel = redactor.redactName(event.channel);
   if (event.text !== undefined) event.text = redactor.redactText(event.text, event.argsJoined === true);
   // What could not be read is named with the error it threw, which is the producer's text too.

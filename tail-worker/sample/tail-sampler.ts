@@ -15,15 +15,24 @@ export interface SampleDecision {
  * whole; the rest are kept with their type's rate. `draw` gives a number in [0, 1) fixed by the
  * event's identity, so the same event always gets the same decision (retries stay consistent).
  */
-export function decideSample(event: ClassifiedEvent, sampling: SamplingConfig, draw: () => number): SampleDecision {
+export function decideSample(
+  event: ClassifiedEvent,
+  sampling: SamplingConfig,
+  draw: () => number,
+  rate = typeRate(sampling, event.type),
+): SampleDecision {
   const headRate = producerSampleRate(event.data);
-  const rate = Object.hasOwn(sampling.rates, event.type) ? (sampling.rates[event.type] as number) : sampling.defaultRate;
   // A rate of 1 keeps the event whatever else holds: the usual case costs no further checks.
   if (rate >= 1 || event.importance <= 1 || isSlow(event, sampling) || isAnomaly(sampling.anomalies, event)) {
     return { keep: true, sampleRate: headRate };
   }
   if (rate <= 0 || draw() >= rate) return { keep: false, sampleRate: headRate };
   return { keep: true, sampleRate: headRate / rate };
+}
+
+/** The rate SAMPLING sets for events of a type: its own, or the default. */
+export function typeRate(sampling: SamplingConfig, type: string): number {
+  return Object.hasOwn(sampling.rates, type) ? (sampling.rates[type] as number) : sampling.defaultRate;
 }
 
 /**

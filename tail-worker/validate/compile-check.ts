@@ -99,25 +99,34 @@ function wrappedCheck(schema: SchemaLike): Check | null {
   return (value) => (value === undefined ? allowsUndefined : value === null ? allowsNull || inner(value) : inner(value));
 }
 
+/** Entry kinds valibot's object schemas let be missing; any other entry's key must be there. */
+const MAY_BE_MISSING = new Set(["optional", "exact_optional", "nullish"]);
+
 function objectCheck(entries: Record<string, SchemaLike>): Check | null {
-  const keys: string[] = [];
-  const checks: Check[] = [];
-  // A key Object.prototype also has ("toString") is read only when it is the value's own.
-  const guarded: boolean[] = [];
+  const fields = new Map<string, { check: Check; required: boolean }>();
+  let requiredCount = 0;
   for (const [key, entry] of Object.entries(entries)) {
+    // valibot reads a key Object.prototype also has ("toString") from any object: left to it.
+    if (key in Object.prototype) return null;
     const check = compile(entry);
     if (!check) return null;
-    keys.push(key);
-    checks.push(check);
-    guarded.push(key in Object.prototype);
+    const required = !MAY_BE_MISSING.has(entry.type);
+    fields.set(key, { check, required });
+    if (required) requiredCount++;
   }
+  // The value's own keys are walked rather than the schema's looked up one by one: for-in reads
+  // each value from the object's enum cache, where a lookup by name goes through the megamorphic
+  // cache of every shape the tail path meets.
   return (value) => {
     if (value === null || typeof value !== "object") return false;
     const record = value as Record<string, unknown>;
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      if (!checks[i]!(guarded[i] && !Object.hasOwn(record, key) ? undefined : record[key])) return false;
+    let requiredSeen = 0;
+    for (const key in record) {
+      const field = fields.get(key);
+      if (field === undefined) continue;
+      if (!field.check(record[key])) return false;
+      if (field.required) requiredSeen++;
     }
-    return true;
+    return requiredSeen === requiredCount;
   };
 }
