@@ -33,6 +33,14 @@ describe("event ids", () => {
     for (let i = 0; i < 100_000; i++) ids.add(newInvocationId());
     expect(ids.size).toBe(100_000);
     for (const id of [...ids].slice(0, 10)) expect(id).toMatch(/^[0-9a-f]{16}$/);
+    // Every digit takes every value, and no byte repeats another (about 1 in 256 ids by chance).
+    const drawn = [...ids];
+    for (let digit = 0; digit < 16; digit++) expect(new Set(drawn.map((id) => id[digit])).size).toBe(16);
+    for (let a = 0; a < 16; a += 2)
+      for (let b = a + 2; b < 16; b += 2) {
+        const same = drawn.filter((id) => id.slice(a, a + 2) === id.slice(b, b + 2)).length;
+        expect(same, `bytes at ${a} and ${b}`).toBeLessThan(drawn.length / 100);
+      }
   });
 
   it("are <invocationId>-<position>, with one invocationId shared by all events of the item", () => {
