@@ -23,22 +23,21 @@ export const BENCH_NOTES = `
   the event where it is written, not in the joined event again. The benchmark calls the tail path
   once per invocation, as \`tail()\` is called deployed (one call for all 3,000 invocations kept
   30,000 events alive to its end, which cost a quarter of the time under Node 22's V8 12; under
-  workerd's it made no difference). Where the rest goes, measured by taking one step out at a time
-  (Node 25, V8 14, the same engine generation as workerd, on a bundle; µs per event, of about 2.5,
-  each within about 0.1 of noise): redaction 0.4 (0.6 before keys and parameters in text were found
-  from their separators rather than by a regular expression tried at every position, which took a
-  URL from 1.2 to 0.3 µs; the invocation record's URL, headers and \`cf\`, console text and the key
-  walk of JSON lines), validation 0.2, request headers and \`cf\` in the invocation record 0.22
-  (three headers and three \`cf\` fields here; a deployed request has more), printing CRITICAL
-  events 0.08. Re-serialising data that redaction changed (a session id's pseudonym) measured
-  nothing worth splicing the pseudonym into the producer's line instead. Later redaction work
-  (credentials with an issued prefix in every string of 20 characters or more, escaped JSON in
-  strings, cookie lines, XML elements, Basic credentials, the depth bound for strict readers; then
-  card numbers in every string of 14 characters or more, command lines, quoted values, names of two
-  words) cost about +3% (Node 25) and then about +4% (bundles of the versions before and after,
-  timed in one workerd run on 2026-11-30). Reaching 1.5× would take out most of what redaction and validation do, or
-  request metadata (which Workers Logs, the alternative, records too): features, not overhead. At
-  list prices the whole tail path costs about $0.00005 of CPU per million events.
+  workerd's it made no difference). Where the rest goes, measured in workerd on 2026-11-30 by
+  taking one step out at a time from the bundle (µs per event, of about 2.6; each within about
+  0.04 of noise): JSON.parse of the lines about a quarter of the profile, as in the floor;
+  redaction 0.87 (the JSON line's mark 0.17, the key walk of JSON lines 0.33, console text 0.10,
+  the invocation record's URL, headers and \`cf\` 0.27); serialising data redaction changed (the
+  invocation record, a session id's pseudonym) 0.27; validation 0.20; lookups by the event's type
+  (its redacted name, namespace, importance memo, catalog schema, analytics mapping, sampling rate)
+  about 0.05 each, now one lookup for all (\`tail-worker/type-facts.ts\`, −3 to −5%); printing
+  the 0.2% of events that are CRITICAL 0.10, most of it the test harness's console capture. Writing
+  the words of the secret marks' case-insensitive search as letter classes (\`[bB][eE]…\`, which
+  matches the same without the \`i\` flag) took the JSON line's search from about 290 to 190 ns
+  (−3%); the compiled catalog check walking the value's keys, and an invocation id written as one
+  flat string, −1 to −3% each. Reaching 1.5× would take out most of what redaction and validation
+  do, or request metadata (which Workers Logs, the alternative, records too): features, not
+  overhead. At list prices the whole tail path costs about $0.00005 of CPU per million events.
 - **Group commit.** bench/collector-concurrency.bench.ts sends ingest calls into one shard at a
   steady rate from the test isolate (open loop: each call leaves on time whether or not earlier ones
   were answered). Rows written are every change SQLite counts (\`total_changes()\`: buffer rows, the
