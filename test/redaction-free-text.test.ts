@@ -71,6 +71,24 @@ describe("secrets written into text", () => {
     expect(json).toContain("secret:[REDACTED] ok");
   });
 
+  it("redacts such a secret also in a line with a field its name replaces, whose pseudonym stays the same", () => {
+    for (const judged of [
+      { sessionId: "sess-7f3a9c" },
+      { clientIp: "203.0.113.9" },
+      { apiKey: "k-1" },
+      { "x-forwarded-for": "203.0.113.9" },
+    ]) {
+      const line = (note: string) => JSON.stringify({ _event: "step", ...judged, note });
+      const [, alone] = archived(traceItem({ logs: [log("log", line("ok"))] }));
+      const [, beside] = archived(traceItem({ logs: [log("log", line(`cfg token:${SECRET} ok`))] }));
+      const name = Object.keys(judged)[0]!;
+      expect(JSON.stringify(beside), name).not.toContain(SECRET);
+      expect(beside!.data.note, name).toBe("cfg token:[REDACTED] ok");
+      expect(beside!.data[name], name).toBe(alone!.data[name]);
+      expect(beside!.data[name], name).not.toBe(judged[name as keyof typeof judged]);
+    }
+  });
+
   it("redacts the URL password of the invocation's request", () => {
     const json = archivedJson(traceItem({ event: fetchEvent("GET", `https://bob:${SECRET}@example.com/a?b=1`, 200) })).join("\n");
     expect(json).not.toContain(SECRET);

@@ -32,14 +32,19 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
  * (lineMayHoldSecretText), or a colon that is not a key's (`secret:abc`): a line has as many
  * colons as keys unless a string holds one, or a key is there twice (JSON.parse keeps the last of
  * duplicate keys, and the first could hide a secret the data does not show: such a line is never
- * kept). The colons are counted once for both questions, after the walk has counted the keys.
+ * kept). The colons are counted after the walk has counted the keys. When that first walk already
+ * replaced a value (a session id's pseudonym), the search starts again from the line: walking the
+ * replaced data again would hash its pseudonyms a second time.
  */
 function redactLineData(event: ParsedEvent, line: string, redactor: Redactor): void {
   const scanned = lineMayHoldSecretText(line);
   let changed = redactor.redact(event.data, scanned);
   const keys = redactor.keysWalked();
-  const colons = changed ? 0 : colonsUpTo(line, keys);
-  if (!changed && !scanned && colons > keys) changed = redactor.redact(event.data, true);
+  const colons = colonsUpTo(line, keys);
+  if (!scanned && colons > keys) {
+    if (changed) event.data = JSON.parse(line) as Record<string, unknown>;
+    changed = redactor.redact(event.data, true) || changed;
+  }
   if (changed || !lineHoldsKeys(line, keys, colons)) event.raw = undefined;
 }
 
