@@ -18,8 +18,13 @@ export const SECRET = 1;
 export const IP = 2;
 export const FORWARDED = 3;
 export const SESSION = 4;
-/** A name that is itself a credential of a known form: its value is plain, the name is hashed. */
-export const SECRET_NAME = 5;
+/**
+ * Beside a verdict (see nameVerdictOf), not one of its own: the name itself holds a secret, as a
+ * credential of a known form (a map keyed by API key) or written as text (a map keyed by URL,
+ * `{"/login?token=…": 3}`). The walk renames it (see renameSecretNames in redact-fields.ts);
+ * its value is judged by the rest of the verdict.
+ */
+export const NAME_HOLDS_SECRET = 8;
 /**
  * The plural of a secret's name (`passwords`, `apiKeys`, `signatures`): every string and number
  * at any depth below it is a secret; its own number is a count (`secrets: 3`). The plural of a
@@ -33,19 +38,13 @@ export const SECRETS = 6;
  */
 export const TOKENS = 7;
 /** What a field name says of its value. */
-export type Verdict =
-  | typeof PLAIN
-  | typeof SECRET
-  | typeof IP
-  | typeof FORWARDED
-  | typeof SESSION
-  | typeof SECRET_NAME
-  | typeof SECRETS
-  | typeof TOKENS;
+export type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION | typeof SECRETS | typeof TOKENS;
 
 /** What names say of values under one security setting, each name decided once. */
 export interface FieldVerdicts {
   verdictOf(key: string): Verdict;
+  /** The verdict of a field's name, plus NAME_HOLDS_SECRET when the name itself is to be redacted. */
+  nameVerdictOf(key: string): number;
   /** What a value under a name that judges it becomes; the value itself when nothing is to change. */
   replacement(verdict: Verdict, value: unknown): unknown;
   /** What a value written after a name in text becomes; undefined when the name is a plain one. */
@@ -67,10 +66,14 @@ const FORWARDED_ADDRESS = /\b(for|by)=("[^"]*"|[^;,\s]*)/gi;
 
 /** Whether a name decides what its value becomes. */
 export function judgesValue(verdict: Verdict): boolean {
-  return verdict !== PLAIN && verdict !== SECRET_NAME;
+  return verdict !== PLAIN;
 }
 
-export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
+/**
+ * `holdsSecretText` tells whether a name holds a secret written as text (see secret-text.ts):
+ * every name is looked at as text too, once, when it is first met.
+ */
+export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: string) => boolean): FieldVerdicts {
   const names = security.redactFields.map(escapeRegExp).join("|");
   const secretKey = new RegExp(`(?:${names})$`);
   const hash = ipHasher(security.ipHashSalt);
@@ -78,8 +81,8 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
   const hashSecretName = secretNameHasher(security.ipHashSalt);
 
   // Keys repeat across events: remember what each one is rather than normalising it every time.
-  const verdicts = new Map<string, Verdict>();
-  function verdictOf(key: string): Verdict {
+  const verdicts = new Map<string, number>();
+  function nameVerdictOf(key: string): number {
     let verdict = verdicts.get(key);
     if (verdict === undefined) {
       verdict = decide(key);
@@ -89,8 +92,18 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
     return verdict;
   }
 
-  function decide(key: string): Verdict {
-    if (holdsKnownToken(key)) return SECRET_NAME;
+  function verdictOf(key: string): Verdict {
+    return (nameVerdictOf(key) & ~NAME_HOLDS_SECRET) as Verdict;
+  }
+
+  function decide(key: string): number {
+    // A name that is a credential names nothing: its value is plain.
+    if (holdsKnownToken(key)) return PLAIN | NAME_HOLDS_SECRET;
+    const verdict = decideByName(key);
+    return holdsSecretText(key) ? verdict | NAME_HOLDS_SECRET : verdict;
+  }
+
+  function decideByName(key: string): Verdict {
     const normalized = normalizeFieldName(key);
     // Digits at the end are a version or a rank: X-Hub-Signature-256, password2, apiKeys2.
     const name = withoutEndDigits(normalized);
@@ -146,7 +159,7 @@ export function fieldVerdicts(security: SecurityConfig): FieldVerdicts {
     }
   }
 
-  return { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName };
+  return { verdictOf, nameVerdictOf, replacement, namedValue, hash, hashSession, hashSecretName };
 }
 
 const END_DIGITS = /\d+$/;

@@ -4,7 +4,7 @@ import { setOwn } from "../../schemas/lib/own-property";
 import { redactCardNumbers } from "./card-numbers";
 import { flagName, redactUserOption } from "./command-line";
 import { isCredentialParameter } from "./credential-parameters";
-import { fieldVerdicts, IP, judgesValue, PLAIN, SECRET, SECRET_NAME, SECRETS, SESSION, TOKENS, type Verdict } from "./field-verdicts";
+import { fieldVerdicts, IP, judgesValue, NAME_HOLDS_SECRET, PLAIN, SECRET, SECRETS, SESSION, TOKENS, type Verdict } from "./field-verdicts";
 import { redactKnownTokens } from "./known-tokens";
 import { redactProgramArgv } from "./program-passwords";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
@@ -64,7 +64,10 @@ export function redactorFor(security: SecurityConfig): Redactor {
 }
 
 function createRedactor(security: SecurityConfig): Redactor {
-  const { verdictOf, replacement, namedValue, hash, hashSession, hashSecretName } = fieldVerdicts(security);
+  const { verdictOf, nameVerdictOf, replacement, namedValue, hash, hashSession, hashSecretName } = fieldVerdicts(
+    security,
+    (name) => redactString(name) !== name,
+  );
   const secrets = secretText(namedValue);
 
   function redactString(text: string): string {
@@ -189,10 +192,10 @@ function createRedactor(security: SecurityConfig): Redactor {
       for (const key in record) {
         keys++;
         const value = record[key];
-        let verdict = verdictOf(key);
-        if (verdict === SECRET_NAME) {
+        let verdict = nameVerdictOf(key) as Verdict;
+        if (verdict >= NAME_HOLDS_SECRET) {
           secretNames = true;
-          verdict = PLAIN;
+          verdict = (verdict - NAME_HOLDS_SECRET) as Verdict;
         }
         if (verdict === PLAIN || verdict === SECRETS || verdict === TOKENS) {
           // Below a plural name its strings are secrets; its own number is a count (`secrets: 3`).
@@ -245,7 +248,7 @@ function createRedactor(security: SecurityConfig): Redactor {
         }
       }
       if (secretNames) {
-        hashSecretNames(record);
+        renameSecretNames(record);
         changed = true;
       }
     }
@@ -283,14 +286,24 @@ function createRedactor(security: SecurityConfig): Redactor {
     return true;
   }
 
-  /** Renames in place, keeping the order of the fields (JSON.stringify writes them in it). */
-  function hashSecretNames(record: Record<string, unknown>): void {
+  /**
+   * Renames in place, keeping the order of the fields (JSON.stringify writes them in it): a name
+   * holding a secret as text to that text redacted (`/login?token=[REDACTED]`), unless nothing else
+   * would be left of it or another field has that name already; then, as a name that is a
+   * credential, to `secret:<hash>`, which keeps every such name apart and every value.
+   */
+  function renameSecretNames(record: Record<string, unknown>): void {
     const keys = Object.keys(record);
     const values = keys.map((key) => record[key]);
     for (const key of keys) delete record[key];
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      setOwn(record, verdictOf(key) === SECRET_NAME ? hashSecretName(key) : key, values[i]);
+      let name = key;
+      if (nameVerdictOf(key) >= NAME_HOLDS_SECRET) {
+        name = redactString(key);
+        if (name === REDACTED || Object.hasOwn(record, name) || keys.includes(name)) name = hashSecretName(key);
+      }
+      setOwn(record, name, values[i]);
     }
   }
 

@@ -21,7 +21,7 @@ requireSupportedNode("test/e2e/outside-producer.e2e.mjs");
 const WORK = join(ROOT, "test-results", "e2e-outside");
 const ADMIN_TOKEN = "e2e-admin-token-0123456789abcdef";
 const IDENTICAL = 200;
-const SECRETS = Array.from({ length: 40 }, (_, i) => `e2e-secret-${i + 1}`);
+const SECRETS = Array.from({ length: 42 }, (_, i) => `e2e-secret-${i + 1}`);
 /** The fixture's Cloudflare API token, logged with nothing naming it. */
 const CLOUDFLARE_TOKEN = `cfut_E2eSecretToken27${"Q".repeat(24)}a1b2c3d4`;
 const log = (message) => console.log(`# e2e: ${message}`);
@@ -137,8 +137,8 @@ describe("a producer from outside the repo, end to end", { timeout: 600_000 }, (
     });
     assert.equal(secrets.status, 200);
 
-    // Each /hit: its invocation and its log; /odd 4 logs, /surrogates 4, /secrets 27, each plus its invocation.
-    const expected = IDENTICAL * 2 + 5 + 5 + 28;
+    // Each /hit: its invocation and its log; /odd 4 logs, /surrogates 4, /secrets 29, each plus its invocation.
+    const expected = IDENTICAL * 2 + 5 + 5 + 30;
     const got = await receivedAtLeast(from, expected);
     const failures = forwardFailures();
     assert.equal(
@@ -194,6 +194,8 @@ describe("a producer from outside the repo, end to end", { timeout: 600_000 }, (
     const names = events.find((e) => e.type === "names");
     assert.deepEqual([names.data.passengers, names.data.sessionCount], [3, 2]);
     assert.deepEqual(events.find((e) => e.type === "keys")?.data.tokens, { input: 812, access: "[REDACTED]" });
+    assert.deepEqual(Object.keys(events.find((e) => e.type === "hits")?.data.byUrl ?? {}), ["/login?token=[REDACTED]"]);
+    assert.equal(events.find((e) => e.type === "step")?.data.note, "cfg token:[REDACTED]");
   });
 
   it("writes objects DuckDB reads whole: every event there, as many as the collector counted", async () => {
