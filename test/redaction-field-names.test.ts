@@ -61,6 +61,11 @@ describe("field names that say a value is a secret", () => {
       "CVV2",
       "storepass",
       "keypass",
+      "pass1",
+      "pass2",
+      "user_pass2",
+      "X-Sig-256",
+      "x-auth-2",
     ];
     const data = archivedUnder(names);
     for (const name of names) expect(data[name], name).toBe("[REDACTED]");

@@ -58,8 +58,10 @@ export function parseLogEntry(log: unknown, fallbackTime: number, localDev: bool
       args = args.slice(1);
     }
   }
-  args = applyFormatSpecifiers(args, renderArg);
-  const event = eventFromArgs(args, level, timestamp, problems);
+  const formatted = applyFormatSpecifiers(args, renderArg);
+  const event = eventFromArgs(formatted, level, timestamp, problems);
+  // Specifiers join arguments into the text as spaces do (`console.log("token %s", t)`).
+  if (formatted !== args && event.text !== undefined) event.argsJoined = true;
   if (problems.length > 0) markProblems(event, problems);
   return { event, scriptHint };
 }

@@ -107,7 +107,8 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
     const normalized = normalizeFieldName(key);
     // Digits at the end are a version or a rank: X-Hub-Signature-256, password2, apiKeys2.
     const name = withoutEndDigits(normalized);
-    const word = lastWord(key);
+    const last = lastWord(key.replace(END_NUMBER, ""));
+    const word = NUMBERED_WORD.test(last) ? last.replace(END_DIGITS, "") : last;
     if (secretKey.test(normalized) || secretKey.test(name) || WORD_FIELD_SET.has(word)) return SECRET;
     if (IP_FIELD_SET.has(normalized)) return IP;
     if (normalized === FORWARDED_FIELD) return FORWARDED;
@@ -163,6 +164,10 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
 }
 
 const END_DIGITS = /\d+$/;
+/** A number ending a key after a separator: the last word of `x-sig-256` and `x-auth-2` is the one before. */
+const END_NUMBER = /[\W_]+\d+$/;
+/** A word of WORD_REDACT_FIELDS with digits attached (WordPress's `pass1`, `pass2`); `auth0` names a product. */
+const NUMBERED_WORD = /^(?:pass|sig)\d+$/;
 
 /** A name without the digits it ends with: GitHub's X-Hub-Signature-256, a second password2. */
 function withoutEndDigits(normalized: string): string {

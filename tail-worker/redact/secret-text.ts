@@ -48,13 +48,16 @@ const CDATA_START = "<![CDATA[";
 const COOKIE_NAME = /cookies?$/i;
 /** A JSON Web Token anywhere: three base64url parts, the first two JSON objects (`eyJ`). */
 const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
-/** The password of a URL's userinfo. */
-const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s/:@]{0,200}:)([^\s/@]{1,500})@/gi;
+/**
+ * The password of a URL's userinfo, to the last "@" before the host (a generated password may hold
+ * one), also in a URL whose slashes are escaped as JSON encoders may write them (`https:\/\/`).
+ */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]{0,30}:(?:\/\/|\\\/\\\/)[^\s/:@]{0,200}:)([^\s/]{1,500})@/gi;
 /**
  * A URL's userinfo without a password: often a token itself (`https://ghp_…@github.com/…`), and
  * otherwise a user name, which is no loss to redact.
  */
-const URL_USER = /(\b[a-z][a-z0-9+.-]{0,30}:\/\/)([^\s/:@]{1,500})@/gi;
+const URL_USER = /(\b[a-z][a-z0-9+.-]{0,30}:(?:\/\/|\\\/\\\/))([^\s/:@]{1,500})@/gi;
 /**
  * `user:password@host` written without a scheme, as connection strings get printed
  * (`admin:…@db.internal:5432/app`, Go's `app:…@tcp(db:3306)/app`, `…@[::1]:5432`): only before a
@@ -67,8 +70,12 @@ const BARE_USERINFO =
   /(?<![\w.+/:@-])(?!(?:mailto|sips?|xmpp|tel|im|pres|npm|jsr|node|git|urn|news|nntp|docker):)([A-Za-z][\w.+-]{0,63}:)([^\s/:@"'<>]{1,200})@(?!sha\d{3}:|\d+\.\d+\.\d+(?![\d.]))(?=(?:tcp|udp|unix)\(|\[|[A-Za-z0-9.-]{1,253}(?::\d{1,5}|\/))/g;
 /** A PEM private key block, to its end or the end of the text when it was cut. */
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|$)/g;
-/** A key, spaces, then a word: the bare "name value" form of joined console arguments. */
-const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)([^\s"'<>,;]{4,500})/g;
+/**
+ * A key and spaces before a word: the bare "name value" form of joined console arguments. The word
+ * is only looked at, so that the search goes on from it: in "refreshing token …" the value of
+ * "refreshing" is "token", a name itself.
+ */
+const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)(?=([^\s"'<>,;]{4,500}))/g;
 /**
  * A password in SQL, quoted after its keyword: `WITH PASSWORD '…'` and `PASSWORD '…'` (PostgreSQL),
  * `IDENTIFIED BY '…'` and `IDENTIFIED WITH <plugin> BY '…'` (MySQL, MariaDB, Oracle),
@@ -87,7 +94,8 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     // Searches led by a rare character first: this runs on every string a scanned event holds.
     if (out.indexOf(".eyJ") !== -1) out = out.replace(JWT, REDACTED);
     if (out.indexOf("@") !== -1) {
-      if (out.indexOf("://") !== -1) out = out.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(URL_USER, `$1${REDACTED}@`);
+      if (out.indexOf("://") !== -1 || out.indexOf(":\\/\\/") !== -1)
+        out = out.replace(URL_PASSWORD, `$1${REDACTED}@`).replace(URL_USER, `$1${REDACTED}@`);
       out = out.replace(BARE_USERINFO, (match, user: string, password: string) =>
         password !== REDACTED && readsAsSecret(password) ? `${user}${REDACTED}@` : match,
       );
@@ -151,10 +159,20 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   }
 
   function redactJoinedArgs(text: string): string {
-    return redactString(text).replace(NAME_SPACE_VALUE, (match, name: string, space: string, value: string) => {
+    const redacted = redactString(text);
+    let out = "";
+    let copied = 0;
+    NAME_SPACE_VALUE.lastIndex = 0;
+    for (let match = NAME_SPACE_VALUE.exec(redacted); match !== null; match = NAME_SPACE_VALUE.exec(redacted)) {
+      const [whole, name, , value] = match as unknown as [string, string, string, string];
       const redact = value === REDACTED || !looksLikeCredential(value) ? undefined : redactNamed(name);
-      return redact === undefined ? match : `${name}${space}${redact(value)}`;
-    });
+      if (redact === undefined) continue;
+      const valueStart = match.index + whole.length;
+      out += `${redacted.slice(copied, valueStart)}${redact(value)}`;
+      copied = valueStart + value.length;
+      NAME_SPACE_VALUE.lastIndex = copied;
+    }
+    return copied === 0 ? redacted : out + redacted.slice(copied);
   }
 
   return { redactString, redactJoinedArgs };
