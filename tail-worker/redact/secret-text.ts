@@ -14,7 +14,7 @@ import { redactCommandLine } from "./command-line";
 import { namedInWords, redactLooseNamedValues } from "./loose-names";
 import { redactProgramPasswords } from "./program-passwords";
 import { KeyScan } from "./text-matches";
-import { looksLikeCredential, readsAsSecret } from "./value-shapes";
+import { looksLikeCredential, readsAsSecret, redactTokenSecret } from "./value-shapes";
 
 export const REDACTED = "[REDACTED]";
 
@@ -146,6 +146,9 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
         // A cookie header's unquoted value is all its cookies: `Cookie: a=1; sid=…` to the line's end.
         if (quote === "" && COOKIE_NAME.test(key.name) && separatorBefore(text, valueStart) === 58)
           value = text.slice(valueStart, lineEnd(text, valueStart));
+        // A structure under a secret's name (`"password":{"new":…,"old":…}`) goes whole, as in data;
+        // a model's token counts under `tokens` stay.
+        else if (quote === "" && redact !== redactTokenSecret) value = text.slice(valueStart, structureEnd(text, valueStart, value));
         inner = quote === "" ? value : value.slice(1, value.length > 1 && value.endsWith(quote) ? -1 : undefined);
       }
       if (value === "" || inner === REDACTED) continue;
@@ -176,6 +179,29 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   }
 
   return { redactString, redactJoinedArgs };
+}
+
+/** Structures longer than this are cut there: a search from every secret's name stays linear. */
+const MAX_STRUCTURE = 100_000;
+
+/**
+ * Where the JSON-like object or array starting at `start` ends: after its closing bracket, or at
+ * its line's end when it has none there (cut text). Brackets are counted, quotes are not (JSON
+ * escaped into a string writes its quotes as `\"`). Not a structure: after `value`.
+ */
+function structureEnd(text: string, start: number, value: string): number {
+  const first = text.charCodeAt(start);
+  if (first !== 123 && first !== 91) return start + value.length;
+  let depth = 0;
+  const end = Math.min(text.length, start + MAX_STRUCTURE);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) {
+      if (--depth === 0) return i + 1;
+    } else if (c === 10) return i;
+  }
+  return end;
 }
 
 /**
