@@ -34,6 +34,7 @@ const TEXT_FORMS: Record<string, string> = {
   "curl's user option": `curl -u deploy:${SECRET} https://x.example/hook`,
   "an object under a secret's name in JSON": `request body {"user":"bob","password":{"old":"x","new":"${SECRET}"}}`,
   "an array under a secret's name, pretty-printed": `config {"apiKeys": ["k1", "${SECRET}"]}`,
+  "a parameter after an & escaped as JSON encoders may": `upstream said {"next":"https://a.example/x?a=1\\u0026sig=${SECRET}"}`,
   "a URL password holding an @": `connecting to postgres://app:pa@${SECRET}@db.internal:5432/app`,
   "a URL with its slashes escaped": `upstream said {"dsn":"postgres:\\/\\/app:${SECRET}@db.internal:5432\\/app"}`,
   "a secret-named query parameter": `POST /register?user=bob&pass2=${SECRET}`,

@@ -90,15 +90,29 @@ function keyBefore(text: string, separator: number, from: number): KeyMatch | nu
   return { index, name: text.slice(nameStart, nameEnd), end };
 }
 
+/** `&` as JSON encoders such as Go's escape it, in a URL written into JSON that is text here. */
+const ESCAPED_AMPERSAND = "\\u0026";
+
+/** Whether `\u0026` ends right before `at` (its last character is a "6"). */
+function escapedAmpersandBefore(text: string, at: number): boolean {
+  return text.charCodeAt(at - 1) === 54 && at >= 6 && text.startsWith(ESCAPED_AMPERSAND, at - 6);
+}
+
 /**
  * The first `name=value` parameter at or after `from`, as
  * `/(^|[?&;#])([^=&#?;\s"'<>]{1,100})=([^&#;\s"'<>]*)/g` finds it: at the text's start or after
- * `?`, `&`, `;` or `#`.
+ * `?`, `&`, `;` or `#`, an `&` escaped as `\u0026` too.
  */
 export function nextParameter(text: string, from: number): ParameterMatch | null {
   for (let equals = text.indexOf("=", from); equals !== -1; equals = text.indexOf("=", equals + 1)) {
     let nameStart = equals;
-    while (nameStart > from && equals - nameStart <= MAX_NAME && isParameterNameChar(text.charCodeAt(nameStart - 1))) nameStart--;
+    while (
+      nameStart > from &&
+      equals - nameStart <= MAX_NAME &&
+      isParameterNameChar(text.charCodeAt(nameStart - 1)) &&
+      !escapedAmpersandBefore(text, nameStart)
+    )
+      nameStart--;
     const length = equals - nameStart;
     if (length === 0 || length > MAX_NAME) continue;
     let index: number;
@@ -106,12 +120,18 @@ export function nextParameter(text: string, from: number): ParameterMatch | null
     else {
       const before = text.charCodeAt(nameStart - 1);
       // ? & ; #
-      if (before !== 63 && before !== 38 && before !== 59 && before !== 35) continue;
-      index = nameStart - 1;
+      if (before === 63 || before === 38 || before === 59 || before === 35) index = nameStart - 1;
+      else if (escapedAmpersandBefore(text, nameStart)) index = nameStart - ESCAPED_AMPERSAND.length;
+      else continue;
       if (index < from) continue;
     }
     let end = equals + 1;
-    while (end < text.length && isParameterValueChar(text.charCodeAt(end))) end++;
+    while (
+      end < text.length &&
+      isParameterValueChar(text.charCodeAt(end)) &&
+      !(text.charCodeAt(end) === 92 && text.startsWith(ESCAPED_AMPERSAND, end))
+    )
+      end++;
     return {
       index,
       name: text.slice(nameStart, equals),
