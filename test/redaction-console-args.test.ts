@@ -17,6 +17,7 @@ const CALLS: Record<string, unknown[]> = {
   "the name from a specifier too": ["%s %s", "token", SECRET],
   "a %o specifier with a string": ["token %o", SECRET],
   "a %d specifier": ["otp %d", 482913],
+  "a name of two words": ["API key", SECRET],
 };
 
 describe("secrets passed as console arguments", () => {
@@ -37,5 +38,7 @@ describe("secrets passed as console arguments", () => {
     );
     expect(first!.text).toBe("user bob logged in after 12 ms");
     expect(second!.text).toBe("the token expired after 3600 seconds");
+    const [, cache] = archivedEvents(traceItem({ logs: [log("log", "cache key", "user42abc")] }));
+    expect(cache!.text).toBe("cache key user42abc");
   });
 });

@@ -62,12 +62,26 @@ const HAPPENED = /^(?:[A-Za-z]{2,20}ed|set|sent|given|taken|shown|is|was)$/i;
 export function namedInWords(text: string, key: KeyMatch, redactNamed: NamedValueRedaction): ((value: string) => string) | undefined {
   const [before, last] = wordsBefore(text, key.index);
   if (last === undefined) return undefined;
-  const twoWords = redactNamed(`${last} ${key.name}`);
+  const twoWords = namedByTwoWords(text, key.index, key.name, redactNamed);
   if (twoWords !== undefined) return twoWords;
   // Most keys are followed by nothing that reads as a secret ("cache hit for key user:42"): asked first.
   if (!HAPPENED.test(key.name) || !readsAsSecret(wordAt(text, key.end))) return undefined;
   const phrase = redactNamed(last) ?? (before === undefined ? undefined : redactNamed(`${before} ${last}`));
   return phrase === undefined ? undefined : (value) => (readsAsSecret(value) ? phrase(value) : value);
+}
+
+/**
+ * What the value after `name` (found at `index`) becomes when the word right before it makes a
+ * secret's name with it (`API key …`); undefined otherwise.
+ */
+export function namedByTwoWords(
+  text: string,
+  index: number,
+  name: string,
+  redactNamed: NamedValueRedaction,
+): ((value: string) => string) | undefined {
+  const [, last] = wordsBefore(text, index);
+  return last === undefined ? undefined : redactNamed(`${last} ${name}`);
 }
 
 /**

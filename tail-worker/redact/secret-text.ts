@@ -11,7 +11,7 @@
  */
 
 import { redactCommandLine } from "./command-line";
-import { namedInWords, redactLooseNamedValues } from "./loose-names";
+import { namedByTwoWords, namedInWords, redactLooseNamedValues } from "./loose-names";
 import { redactProgramPasswords } from "./program-passwords";
 import { KeyScan } from "./text-matches";
 import { looksLikeCredential, readsAsSecret, redactTokenSecret } from "./value-shapes";
@@ -168,7 +168,10 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     NAME_SPACE_VALUE.lastIndex = 0;
     for (let match = NAME_SPACE_VALUE.exec(redacted); match !== null; match = NAME_SPACE_VALUE.exec(redacted)) {
       const [whole, name, , value] = match as unknown as [string, string, string, string];
-      const redact = value === REDACTED || !looksLikeCredential(value) ? undefined : redactNamed(name);
+      const redact =
+        value === REDACTED || !looksLikeCredential(value)
+          ? undefined
+          : (redactNamed(name) ?? namedByTwoWords(redacted, match.index, name, redactNamed));
       if (redact === undefined) continue;
       const valueStart = match.index + whole.length;
       out += `${redacted.slice(copied, valueStart)}${redact(value)}`;
