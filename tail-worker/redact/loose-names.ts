@@ -62,7 +62,7 @@ const HAPPENED = /^(?:[A-Za-z]{2,20}ed|set|sent|given|taken|shown|is|was)$/i;
 export function namedInWords(text: string, key: KeyMatch, redactNamed: NamedValueRedaction): ((value: string) => string) | undefined {
   const [before, last] = wordsBefore(text, key.index);
   if (last === undefined) return undefined;
-  const twoWords = namedByTwoWords(text, key.index, key.name, redactNamed);
+  const twoWords = redactNamed(`${last} ${key.name}`);
   if (twoWords !== undefined) return twoWords;
   // Most keys are followed by nothing that reads as a secret ("cache hit for key user:42"): asked first.
   if (!HAPPENED.test(key.name) || !readsAsSecret(wordAt(text, key.end))) return undefined;

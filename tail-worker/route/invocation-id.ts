@@ -4,6 +4,8 @@ let next = pool.length;
 
 /** The character codes of the 16 hex digits. */
 const HEX_CODES = Array.from("0123456789abcdef", (digit) => digit.charCodeAt(0));
+/** The id's 16 digits as character codes, rewritten for each id. */
+const digits = new Array<number>(16).fill(0);
 
 /**
  * A fresh 64-bit random id (16 hex digits) for one TraceItem of one tail() call. Ids name a
@@ -18,32 +20,11 @@ export function newInvocationId(): string {
     crypto.getRandomValues(pool);
     next = 0;
   }
-  const at = next;
+  for (let i = 0; i < 8; i++) {
+    const byte = pool[next + i]!;
+    digits[2 * i] = HEX_CODES[byte >> 4]!;
+    digits[2 * i + 1] = HEX_CODES[byte & 15]!;
+  }
   next += 8;
-  const b0 = pool[at]!;
-  const b1 = pool[at + 1]!;
-  const b2 = pool[at + 2]!;
-  const b3 = pool[at + 3]!;
-  const b4 = pool[at + 4]!;
-  const b5 = pool[at + 5]!;
-  const b6 = pool[at + 6]!;
-  const b7 = pool[at + 7]!;
-  return String.fromCharCode(
-    HEX_CODES[b0 >> 4]!,
-    HEX_CODES[b0 & 15]!,
-    HEX_CODES[b1 >> 4]!,
-    HEX_CODES[b1 & 15]!,
-    HEX_CODES[b2 >> 4]!,
-    HEX_CODES[b2 & 15]!,
-    HEX_CODES[b3 >> 4]!,
-    HEX_CODES[b3 & 15]!,
-    HEX_CODES[b4 >> 4]!,
-    HEX_CODES[b4 & 15]!,
-    HEX_CODES[b5 >> 4]!,
-    HEX_CODES[b5 & 15]!,
-    HEX_CODES[b6 >> 4]!,
-    HEX_CODES[b6 & 15]!,
-    HEX_CODES[b7 >> 4]!,
-    HEX_CODES[b7 & 15]!,
-  );
+  return String.fromCharCode.apply(null, digits);
 }
