@@ -82,6 +82,44 @@ describe("notification delivery", () => {
     expect(await hook.requests()).toHaveLength(1);
   }, 30_000);
 
+  it("waits as long as a receiver's Retry-After asks, in seconds or as a date, before sending again", async () => {
+    // The first retry's backoff is at most 2 s: a wait of 4 s or more is the receiver's.
+    const seconds = receiver("retry-after-seconds");
+    const dated = receiver("retry-after-date");
+    await seconds.control({ answers: [{ status: 429, headers: { "retry-after": "5" } }] });
+    await dated.control({ answers: [{ status: 503, headers: { "retry-after": new Date(Date.now() + 6_000).toUTCString() } }] });
+    const [one, two] = await Promise.all([
+      fire("retry-after-seconds", [ruleFor("retry-after-seconds", seconds)]),
+      fire("retry-after-date", [ruleFor("retry-after-date", dated)]),
+    ]);
+
+    for (const hook of [seconds, dated]) {
+      const [refused, delivered] = await requestsOf(hook, 2);
+      expect(delivered!.status).toBe(200);
+      expect(delivered!.at - refused!.at).toBeGreaterThanOrEqual(4_000);
+    }
+    expect((await alertsView(one.state)).delivery).toEqual({ delivered: 1, retries: 1, failed: 0 });
+    expect((await alertsView(two.state)).delivery).toEqual({ delivered: 1, retries: 1, failed: 0 });
+  }, 40_000);
+
+  it("does not follow a redirect, which would turn the POST into a GET without its body: the delivery fails, naming where it pointed", async () => {
+    const moved = receiver("redirecting");
+    const target = receiver("redirect-target");
+    await moved.control({ answers: [{ status: 302, headers: { location: target.url } }] });
+    const { state } = await fire("redirecting", [ruleFor("redirecting", moved)]);
+    await requestsOf(moved, 1);
+    const view = await eventually("the failure recorded", async () => {
+      const v = await alertsView(state);
+      return v.delivery.failed === 1 ? v : undefined;
+    });
+    expect(view.outbox.lastError).toContain("HTTP 302: redirected to http://127.0.0.1");
+    // The target's path (a Slack webhook's is its credential) is not shown.
+    expect(view.outbox.lastError).not.toContain("/hooks/");
+    expect(view.delivery.delivered).toBe(0);
+    expect(await target.requests()).toEqual([]);
+    expect(await moved.requests()).toHaveLength(1);
+  }, 30_000);
+
   it("delivers a notification written before an eviction, after it", async () => {
     const hook = receiver("evicted-before-delivery");
     await hook.control({ answers: Array(100).fill(503) });

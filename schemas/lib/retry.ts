@@ -8,7 +8,8 @@ export interface RetryPolicy extends BackoffPolicy {
   attempts: number;
 }
 
-export type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; error: string; retryable?: boolean };
+/** A failed attempt may say how long the other side asked to wait (an HTTP Retry-After). */
+export type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; error: string; retryable?: boolean; retryAfterMs?: number };
 
 export type RetryOutcome<T> = AttemptOutcome<T> & { attempts: number };
 
@@ -26,6 +27,15 @@ export async function retry<T>(
     const outcome = await attempt(n);
     if (outcome.ok || outcome.retryable === false || n >= policy.attempts) return { ...outcome, attempts: n };
     onRetry?.({ error: outcome.error, attempt: n });
-    await sleep(backoffDelayMs(n, policy));
+    await sleep(retryDelayMs(n, policy, outcome.retryAfterMs));
   }
+}
+
+/**
+ * The wait before retry `retry`: the jittered backoff, or longer when the other side asked for a
+ * longer wait, up to the policy's longest delay (a receiver cannot stall its sender for hours).
+ */
+export function retryDelayMs(retry: number, policy: BackoffPolicy, retryAfterMs?: number): number {
+  const backoff = backoffDelayMs(retry, policy);
+  return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(retryAfterMs, policy.maxDelayMs));
 }

@@ -3,8 +3,8 @@
 //
 // POST /hooks/<name>     a notification: recorded with its headers and body; the signature is
 //                        checked here, in Node, with the secret the test configured
-// POST /control/<name>   {secret?, answers?: [status…], hold?: true, release?: true}: the statuses
-//                        answered next, replacing any left (then 200); hold keeps answers back until release
+// POST /control/<name>   {secret?, answers?: [status | {status, headers}…], hold?: true, release?: true}:
+//                        the answers given next, replacing any left (then 200); hold keeps answers back until release
 // GET  /received/<name>  {requests: [{at, id, signature, status, body}]}; `status` is what was answered
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
@@ -27,8 +27,8 @@ function checkSignature(secret, header, body) {
   return given.length === expected.length && timingSafeEqual(given, expected) ? "valid" : "invalid";
 }
 
-const reply = (response, status, answer) => {
-  response.writeHead(status, { "content-type": "application/json" });
+const reply = (response, status, answer, headers = {}) => {
+  response.writeHead(status, { ...headers, "content-type": "application/json" });
   response.end(JSON.stringify(answer));
 };
 
@@ -53,6 +53,7 @@ async function handle(request, body, response) {
   }
   const record = {
     at: Date.now(),
+    method: request.method,
     id: request.headers["x-do-tail-notification-id"] ?? null,
     signature: checkSignature(box.secret, request.headers["x-do-tail-signature"], body),
     contentType: request.headers["content-type"] ?? null,
@@ -61,8 +62,10 @@ async function handle(request, body, response) {
   };
   box.requests.push(record);
   if (box.held) await box.held.promise;
-  record.status = box.answers.shift() ?? 200;
-  reply(response, record.status, { received: record.id });
+  const answer = box.answers.shift() ?? 200;
+  const { status, headers } = typeof answer === "number" ? { status: answer, headers: {} } : answer;
+  record.status = status;
+  reply(response, status, { received: record.id }, headers);
 }
 
 export default async function setup({ provide }) {

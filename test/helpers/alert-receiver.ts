@@ -9,6 +9,7 @@ declare module "vitest" {
 /** A request the receiver got: `status` is what it answered (null while held). */
 export interface ReceivedNotification {
   at: number;
+  method: string;
   id: string | null;
   signature: "valid" | "invalid" | "missing" | "unchecked";
   contentType: string | null;
@@ -16,10 +17,13 @@ export interface ReceivedNotification {
   body: string;
 }
 
+/** What the receiver answers a notification: a status, or a status with response headers. */
+export type Answer = number | { status: number; headers: Record<string, string> };
+
 /** An inbox of the loopback receiver (test/engines/alert-receiver.mjs), one per test. */
 export interface Receiver {
   url: string;
-  control(settings: { secret?: string; answers?: number[]; hold?: boolean; release?: boolean }): Promise<void>;
+  control(settings: { secret?: string; answers?: Answer[]; hold?: boolean; release?: boolean }): Promise<void>;
   requests(): Promise<ReceivedNotification[]>;
   /** The bodies of the requests answered 2xx, parsed. */
   accepted(): Promise<Record<string, unknown>[]>;

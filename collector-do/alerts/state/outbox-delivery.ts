@@ -1,6 +1,6 @@
 import type { DeliveryCounts } from "../../../schemas/alert-rpc";
 import type { Fetcher } from "../../../schemas/lib/http-attempt";
-import { backoffDelayMs } from "../../../schemas/lib/retry";
+import { retryDelayMs } from "../../../schemas/lib/retry";
 import { DELIVERY_ATTEMPTS, DELIVERY_BACKOFF, postNotification, redactDestination } from "./delivery";
 import type { Outbox } from "./outbox";
 
@@ -9,8 +9,8 @@ export const DELIVERIES_PER_RUN = 20;
 
 /**
  * Delivers the notifications that are due, each once; then, in one transaction, deletes the
- * delivered ones and reschedules (full-jitter backoff) or gives up on the others, and stores the
- * counts with them (`persist`). Answers how many were tried.
+ * delivered ones and reschedules (full-jitter backoff, or the receiver's longer Retry-After) or
+ * gives up on the others, and stores the counts with them (`persist`). Answers how many were tried.
  */
 export async function deliverDue(
   outbox: Outbox,
@@ -39,7 +39,7 @@ export async function deliverDue(
         counts.failed++;
         console.error(`alerts: notification ${row.notificationId} given up after ${attempts} attempts: ${error}`);
       } else {
-        outbox.retryAt(row.id, attempts, now + backoffDelayMs(attempts, DELIVERY_BACKOFF), error);
+        outbox.retryAt(row.id, attempts, now + retryDelayMs(attempts, DELIVERY_BACKOFF, outcome.retryAfterMs), error);
         counts.retries++;
       }
     });
