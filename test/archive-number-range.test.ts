@@ -35,3 +35,31 @@ describe("numbers beyond the double range", () => {
     expect(json).not.toContain("parseError");
   });
 });
+
+describe("times the archive cannot file", () => {
+  it("are replaced, and marked with what they were: the platform's 1e300 or -5 would otherwise break every SQL reader's cast to an integer time", () => {
+    const before = Date.now();
+    const item = traceItem({
+      eventTimestamp: 1e300,
+      logs: [{ ...log("log", "far"), timestamp: -5 }, { ...log("log", "later"), timestamp: 1e300 }, log("log", "fine")],
+      exceptions: [{ timestamp: 253_402_300_800_000, name: "Error", message: "after 9999", stack: "" }],
+    });
+    const [invocation, far, later, fine, exception] = archivedEvents(item);
+    expect(invocation!.timestamp).toBeGreaterThanOrEqual(before);
+    expect(invocation!.parseError).toContain("timestamp: 1e+300 is not a time from 1970 to 9999, the time received used");
+    for (const event of [far, later, exception]) {
+      expect(event!.timestamp).toBe(invocation!.timestamp);
+      expect(event!.parseError).toMatch(/timestamp: .* is not a time from 1970 to 9999, the invocation's time used/);
+    }
+    expect(fine!.timestamp).toBe(item.logs[2]!.timestamp);
+    expect(fine!.parseError).toBeUndefined();
+  });
+
+  it("fall back to the first log's time when only the invocation's is unusable", () => {
+    const item = traceItem({ eventTimestamp: -1, logs: [log("log", "first")] });
+    const [invocation, first] = archivedEvents(item);
+    expect(invocation!.timestamp).toBe(item.logs[0]!.timestamp);
+    expect(invocation!.parseError).toContain("timestamp: -1 is not a time from 1970 to 9999, the first log's time used");
+    expect(first!.parseError).toBeUndefined();
+  });
+});

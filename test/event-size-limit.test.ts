@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../schemas/config/config";
+import type { Env } from "../schemas/config/env";
 import type { EventEnvelope } from "../schemas/event-envelope";
 import { utf8ByteLength } from "../schemas/lib/utf8";
 import { toWireEvents } from "../tail-worker/tail-handler";
@@ -40,5 +41,34 @@ describe("event size limit", () => {
     const event = archivedLog(JSON.stringify({ _event: "small", note: "n".repeat(1000) }));
     expect(event.truncated).toBeUndefined();
     expect(event.data.note).toBe("n".repeat(1000));
+  });
+
+  it("bounds a diagnostics channel's name, which is the event's type: a huge one neither grows the event past the limit nor a key of stats", () => {
+    for (const length of [700_000, 3_000_000]) {
+      const channel = `orders.${"c".repeat(length)}`;
+      const item = traceItem({ diagnosticsChannelEvents: [{ timestamp: Date.now(), channel, message: { orderId: "o-1" } }] });
+      const wire = toWireEvents([item], config, Date.now()).find((w) => w.kind === "diagnostic")!;
+      expect(utf8ByteLength(wire.json)).toBeLessThanOrEqual(config.maxEventBytes);
+      const event = JSON.parse(wire.json) as EventEnvelope;
+      expect(wire.type.length).toBeLessThanOrEqual(256);
+      expect(event.channel!.startsWith("orders.ccc")).toBe(true);
+      expect(event.channel!.length).toBeLessThanOrEqual(256);
+      expect(event.type).toBe(event.channel);
+      expect(event.parseError).toContain(`channel: a name of ${channel.length} characters, cut to its first 255`);
+      expect(event.data).toEqual({ orderId: "o-1" });
+    }
+  });
+
+  it("keeps a truncated event within the limit whatever its envelope holds, at the smallest limit too", () => {
+    for (const maxEventBytes of [1024, 4096, 131_072]) {
+      const small = loadConfig({ ...env, MAX_EVENT_BYTES: String(maxEventBytes) } as Env);
+      // A level is the platform's text, written into the type (`console.<level>`) and the envelope.
+      const item = traceItem({ logs: [{ ...log("log", "x".repeat(maxEventBytes * 2)), level: "é".repeat(maxEventBytes) }] });
+      const [, wire] = toWireEvents([item], small, Date.now());
+      expect(utf8ByteLength(wire!.json)).toBeLessThanOrEqual(maxEventBytes);
+      const event = JSON.parse(wire!.json) as EventEnvelope;
+      expect(event.truncated).toMatchObject({ maxBytes: maxEventBytes });
+      expect(event.level!.startsWith("éé")).toBe(true);
+    }
   });
 });

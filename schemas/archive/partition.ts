@@ -3,9 +3,14 @@ export const MAX_DATE_MS = 253_402_300_799_999;
 
 export const HOUR_MS = 3_600_000;
 
+/** Whether a time can name its partition: from 1970 to the year 9999. */
+export function isPartitionable(timestamp: number): boolean {
+  return Number.isFinite(timestamp) && timestamp >= 0 && timestamp <= MAX_DATE_MS;
+}
+
 /** A timestamp that can be partitioned: the event's own when sane, else when it was received. */
 export function partitionTime(timestamp: number, receivedAt: number): number {
-  return Number.isFinite(timestamp) && timestamp >= 0 && timestamp <= MAX_DATE_MS ? timestamp : receivedAt;
+  return isPartitionable(timestamp) ? timestamp : receivedAt;
 }
 
 /** `YYYY-MM-DD` in UTC. */

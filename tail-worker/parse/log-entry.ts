@@ -38,7 +38,7 @@ export function parseLogEntry(log: unknown, fallbackTime: number, localDev: bool
   const problems: Problems = [];
   const entry = partRecord(log);
   const level = asString(readField(entry, "level", problems)) ?? "log";
-  const timestamp = timeOr(readField(entry, "timestamp", problems), fallbackTime);
+  const timestamp = timeOr(readField(entry, "timestamp", problems), fallbackTime, problems, "the invocation's time");
   const message = readField(entry, "message", problems);
   // The usual call, one string (a JSON line): no copy of the arguments needed.
   const line = isArray(message) ? onlyString(message) : undefined;

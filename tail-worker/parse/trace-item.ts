@@ -1,6 +1,7 @@
+import { isPartitionable } from "../../schemas/archive/partition";
 import { errorMessage } from "../../schemas/lib/error-message";
 import { type InvocationFields, parseInvocation } from "./invocation";
-import { eventName, markProblems, parseLogEntry } from "./log-entry";
+import { eventName, MAX_EVENT_NAME_LENGTH, markProblems, parseLogEntry } from "./log-entry";
 import { newParsedEvent, type ParsedEvent, type ParsedTraceItem } from "./parsed-event";
 import { toPlain } from "./plain-value";
 import {
@@ -56,7 +57,13 @@ export function parseTraceItem(raw: unknown, now: number): ParsedTraceItem {
   const firstLog = logs[0];
   // Problems of the first log are its own event's to name, not the invocation's.
   const firstLogTime = isPlainObject(firstLog) ? asNumber(readFieldQuietly(firstLog, "timestamp")) : undefined;
-  const started = asNumber(readField(item, "eventTimestamp", problems)) ?? firstLogTime ?? now;
+  const logTimed = firstLogTime !== undefined && isPartitionable(firstLogTime);
+  const started = timeOr(
+    readField(item, "eventTimestamp", problems),
+    logTimed ? firstLogTime : now,
+    problems,
+    logTimed ? "the first log's time" : "the time received",
+  );
 
   const events: ParsedEvent[] = [];
   // An unreadable invocation record keeps no partial copy: it would repeat the whole item.
@@ -127,7 +134,7 @@ function parseException(raw: unknown, fallbackTime: number): ParsedEvent {
   const problems: Problems = [];
   const exception = partRecord(raw);
   const message = readField(exception, "message", problems);
-  const timestamp = timeOr(readField(exception, "timestamp", problems), fallbackTime);
+  const timestamp = timeOr(readField(exception, "timestamp", problems), fallbackTime, problems, "the invocation's time");
   const data = {
     name: asString(readField(exception, "name", problems)) ?? "Error",
     // Anything but a string stays data, so that redaction reaches inside it.
@@ -142,11 +149,15 @@ function parseException(raw: unknown, fallbackTime: number): ParsedEvent {
 function parseDiagnostic(raw: unknown, fallbackTime: number): ParsedEvent {
   const problems: Problems = [];
   const entry = partRecord(raw);
-  const channel = asString(readField(entry, "channel", problems)) ?? "unknown";
+  const named = asString(readField(entry, "channel", problems)) ?? "unknown";
+  // The channel is the event's type and is in every key of stats and rollups: bounded as `_event` names are.
+  const channel = named.length > MAX_EVENT_NAME_LENGTH ? `${named.slice(0, MAX_EVENT_NAME_LENGTH - 1)}…` : named;
+  if (channel !== named)
+    noteProblem(problems, `channel: a name of ${named.length} characters, cut to its first ${MAX_EVENT_NAME_LENGTH - 1}`);
   const message = toPlain(readField(entry, "message", problems), problems);
   const data = isPlainObject(message) ? message : { message };
   const name = eventName(data);
-  const timestamp = timeOr(readField(entry, "timestamp", problems), fallbackTime);
+  const timestamp = timeOr(readField(entry, "timestamp", problems), fallbackTime, problems, "the invocation's time");
   const event = newParsedEvent("diagnostic", name.usable ? name.value : channel, timestamp, name.usable, data);
   event.channel = channel;
   if (name.problem) event.parseError = name.problem;

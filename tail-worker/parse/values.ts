@@ -1,3 +1,4 @@
+import { isPartitionable } from "../../schemas/archive/partition";
 import { errorMessage } from "../../schemas/lib/error-message";
 
 /**
@@ -46,9 +47,16 @@ export function isArray(value: unknown): value is unknown[] {
   }
 }
 
-/** A usable event time: the given timestamp when it is a finite number, else the fallback. */
-export function timeOr(value: unknown, fallback: number): number {
-  return asNumber(value) ?? fallback;
+/**
+ * A usable event time: the given timestamp when it is a time the archive can file (1970 to 9999),
+ * else the fallback (`fallbackName` says which in the problem noted for a number out of range).
+ */
+export function timeOr(value: unknown, fallback: number, problems: Problems, fallbackName: string): number {
+  const time = asNumber(value);
+  if (time === undefined) return fallback;
+  if (isPartitionable(time)) return time;
+  noteProblem(problems, `timestamp: ${time} is not a time from 1970 to 9999, ${fallbackName} used`);
+  return fallback;
 }
 
 /** Collects what could not be read, as `field: reason`, for the event's parseError. */

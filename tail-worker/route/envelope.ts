@@ -229,16 +229,33 @@ function unserialisableEvent(envelope: { data: Record<string, unknown>; text?: s
 
 /**
  * Keeps the start of the event (after its ids, the first `idsLength` characters) as a preview,
- * with a marker saying it was cut and from what size.
+ * with a marker saying it was cut and from what size. The envelope's own text fields (a type, a
+ * level, a parse error: the producer's or the platform's) are cut too, and both are cut further
+ * until the event fits: a truncated event is within the limit whatever was too large.
  */
 function truncatedEvent(envelope: object, json: string, idsLength: number, bytes: number, maxEventBytes: number): string {
-  const previewChars = Math.floor(maxEventBytes / 4);
-  return wellFormedJson(
-    JSON.stringify({
-      ...envelope,
-      text: `{${json.slice(idsLength, idsLength + previewChars - 1)}`,
-      truncated: { originalBytes: bytes, maxBytes: maxEventBytes },
-      data: {},
-    }),
-  );
+  for (let previewChars = Math.floor(maxEventBytes / 4), fieldChars = Math.floor(maxEventBytes / 32); ; ) {
+    const truncated = wellFormedJson(
+      JSON.stringify({
+        ...cutFields(envelope, fieldChars),
+        text: `{${json.slice(idsLength, idsLength + Math.max(0, previewChars - 1))}`,
+        truncated: { originalBytes: bytes, maxBytes: maxEventBytes },
+        data: {},
+      }),
+    );
+    if (previewChars === 0 || utf8ByteLength(truncated) <= maxEventBytes) return truncated;
+    previewChars >>= 1;
+    fieldChars >>= 1;
+  }
+}
+
+const CUT_FIELDS = ["type", "script", "namespace", "level", "channel", "parseError"];
+
+function cutFields(envelope: object, maxChars: number): object {
+  const out: Record<string, unknown> = { ...envelope };
+  for (const field of CUT_FIELDS) {
+    const value = out[field];
+    if (typeof value === "string" && value.length > maxChars) out[field] = `${value.slice(0, maxChars)}…`;
+  }
+  return out;
 }

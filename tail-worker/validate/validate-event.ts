@@ -5,7 +5,7 @@ import { errorMessage } from "../../schemas/lib/error-message";
 import type { ParsedEvent } from "../parse/parsed-event";
 import { type Check, compileCheck } from "./compile-check";
 
-/** A hostile event can fail on every field; the mark keeps the first few, each message shortened. */
+/** A hostile event can fail on every field; the mark keeps the first few, each path and message shortened. */
 export const MAX_ISSUES = 10;
 export const MAX_ISSUE_MESSAGE_CHARS = 300;
 
@@ -40,5 +40,8 @@ export function validateEvent(event: ParsedEvent, catalog = catalogCheckOf(event
     // Data odd enough to break the validator is itself worth marking; the event is still archived.
     issues = [{ path: "", message: `could not be validated: ${errorMessage(error)}` }];
   }
-  return { schema: event.type, issues: issues.map((i) => ({ path: i.path, message: i.message.slice(0, MAX_ISSUE_MESSAGE_CHARS) })) };
+  return {
+    schema: event.type,
+    issues: issues.map((i) => ({ path: i.path.slice(0, MAX_ISSUE_MESSAGE_CHARS), message: i.message.slice(0, MAX_ISSUE_MESSAGE_CHARS) })),
+  };
 }
