@@ -149,4 +149,23 @@ describe("payment card numbers", () => {
       expect(redacted, withCard).not.toContain('"_event": "checkout"');
     }
   });
+
+  it("redacts a card number written as a JSON number under a field named for a number, and keeps ids under other names", () => {
+    const line = JSON.stringify({
+      _event: "charge",
+      card: { number: Number(CARDS.visa), exp: "12/29" },
+      pan: Number(CARDS.mastercard),
+      cardNo: Number(CARDS.amex),
+      orderId: Number(CARDS.discover),
+      shopifyId: 7_234_567_890_123,
+      number: 1_234_567_890_123_456,
+    });
+    const json = archivedJson(traceItem({ logs: [log("log", line)] }))[1]!;
+    for (const card of [CARDS.visa, CARDS.mastercard, CARDS.amex]) expect(json).not.toContain(card);
+    expect(json).toContain('"card":{"number":"[REDACTED]","exp":"12/29"}');
+    expect(json).toContain(`"orderId":${CARDS.discover}`);
+    expect(json).toContain('"shopifyId":7234567890123');
+    // Not a card (its check digit is wrong): kept.
+    expect(json).toContain('"number":1234567890123456');
+  });
 });

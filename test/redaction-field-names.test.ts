@@ -101,4 +101,61 @@ describe("field names that say a value is a secret", () => {
     const data = archivedUnder(plain);
     for (const name of plain) expect(data[name], name).toBe(S);
   });
+
+  it("redacts a secret's name followed by a word that says how its value is held: a header, a value, a confirmation, an encoding, a version", () => {
+    const secret = [
+      "authHeader",
+      "AUTH_HEADER",
+      "authorizationHeader",
+      "cookieHeader",
+      "setCookieHeader",
+      "password_confirmation",
+      "passwordConfirmation",
+      "passwordRepeat",
+      "secret_key_base",
+      "privateKeyPem",
+      "tokenValue",
+      "secretValue",
+      "SecretString",
+      "mfaSecretBase32",
+      "apiKeyV2",
+      "api_key_v2",
+      "x-shopify-hmac-sha256",
+      "x-signature-ed25519",
+    ];
+    const plain = [
+      "cacheValue",
+      "headerValue",
+      "tokenCount",
+      "tokenType",
+      "passwordResetAt",
+      "secretName",
+      "cookieConsent",
+      "database",
+      "overvalue",
+    ];
+    const data = archivedUnder([...secret, ...plain]);
+    for (const name of secret) expect(data[name], name).toBe("[REDACTED]");
+    for (const name of plain) expect(data[name], name).toBe(S);
+  });
+
+  it("redacts Azure's AccountKey, Datadog's application key, OAuth's code verifier and device code, a TLS key, pw and pswd", () => {
+    const secret = [
+      "AccountKey",
+      "DD-APPLICATION-KEY",
+      "jwtKey",
+      "tls.key",
+      "code_verifier",
+      "device_code",
+      "oobCode",
+      "authorization_code",
+      "totpSeed",
+      "social_security_number",
+      "pw",
+      "userPw",
+      "pswd",
+    ];
+    const data = archivedUnder(secret);
+    for (const name of secret) expect(data[name], name).toBe("[REDACTED]");
+  });
 });

@@ -173,4 +173,37 @@ describe("secrets written into text", () => {
     const [, event] = archived(traceItem({ logs: [log("log", text)] }));
     expect(event!.text).toBe(text);
   });
+
+  it("redacts a word that reads as a secret after a secret's name in prose: console text, an exception's message and stack, a logged Error", () => {
+    const prose = [
+      `Using token ${SECRET}`,
+      `Calling OpenAI with API key ${SECRET}`,
+      `login bob password ${SECRET}`,
+      `refresh failed for refresh token ${SECRET}`,
+      `verification code 482913 sent`,
+    ];
+    const events = archived(
+      traceItem({
+        logs: [...prose.map((text) => log("log", text)), log("error", new Error(`bad password ${SECRET}`))],
+        exceptions: [{ timestamp: 1, name: "Error", message: prose[3]!, stack: `Error: ${prose[3]}\n    at refresh (worker.js:1:1)` }],
+      }),
+    );
+    const json = JSON.stringify(events);
+    expect(json).not.toContain(SECRET);
+    expect(json).not.toContain("482913");
+    expect(events[1]!.text).toBe("Using token [REDACTED]");
+    expect(events[3]!.text).toBe("login bob password [REDACTED]");
+    expect(events.at(-1)!.data).toMatchObject({ message: "refresh failed for refresh token [REDACTED]" });
+  });
+
+  it("keeps prose whose word after a secret's name is a word, a count or an algorithm", () => {
+    const kept = [
+      "token refreshed successfully for bob",
+      "password changed by admin",
+      "signature algorithm sha256 checked",
+      "token count 1500 reached",
+    ];
+    const events = archived(traceItem({ logs: kept.map((text) => log("log", text)) }));
+    expect(events.slice(1).map((e) => e.text)).toEqual(kept);
+  });
 });

@@ -43,6 +43,17 @@ const TOKENS: Record<string, string> = {
   "Postman key": `PMAK-${body(27, 24, HEX)}-${body(27, 34, HEX)}`,
   "Slack incoming webhook": `hooks.slack.com/services/T${body(28, 8, UPPER)}/B${body(28, 10, UPPER)}/${body(28, 24)}`,
   "Discord webhook": `discord.com/api/webhooks/123456789012345678/${body(29, 68)}`,
+  "Telegram bot token": `${body(30, 10, "0123456789")}:AA${body(30, 33)}`,
+  "Google OAuth access token": `ya29.${body(32, 120)}`,
+  "Google OAuth refresh token": `1//0${body(33, 60)}`,
+  "Groq key": `gsk_${body(34, 52)}`,
+  "xAI key": `xai-${body(35, 80)}`,
+  "Replicate token": `r8_${body(36, 37)}`,
+  "Tailscale auth key": `tskey-auth-${body(37, 12)}-${body(37, 30)}`,
+  "age private key": `AGE-SECRET-KEY-1${body(38, 58, UPPER)}`,
+  "Mapbox secret token": `sk.eyJ${body(39, 60)}.${body(39, 22)}`,
+  "Slack refresh token": `xoxe-1-${body(40, 140)}`,
+  "Microsoft Teams webhook": `webhook.office.com/webhookb2/${body(41, 36, HEX)}@${body(41, 36, HEX)}/IncomingWebhook/${body(41, 32, HEX)}`,
 };
 
 describe("credentials that name themselves", () => {
@@ -79,6 +90,24 @@ describe("credentials that name themselves", () => {
     expect(json).toContain("https://example.com/hooks/[REDACTED]");
     expect(json).toContain('"x-upstream-credential":"[REDACTED]"');
     expect(json).toContain('"type":"login [REDACTED]"');
+  });
+
+  it("redacts one glued to an escape of text written as JSON, or to a percent-encoded character of a URL's path", () => {
+    const token = TOKENS["GitHub personal access token"]!;
+    const telegram = TOKENS["Telegram bot token"]!;
+    const json = archivedJson(
+      traceItem({
+        event: fetchEvent("GET", `https://proxy.example/https%3A%2F%2Fapi.github.com%2Fuser%3Faccess_token%3D${token}`, 200),
+        logs: [
+          log("log", `gh output: ${JSON.stringify(`Logged in\n${token}`)}`),
+          log("log", JSON.stringify({ _event: "cmd", body: JSON.stringify({ out: `key:\n${token}` }) })),
+          log("error", `POST https://api.telegram.org/bot${telegram}/sendMessage failed`),
+        ],
+      }),
+    ).join("\n");
+    expect(json).not.toContain(token);
+    expect(json).not.toContain(telegram.slice(12));
+    expect(json).toContain("https://api.telegram.org/[REDACTED]/sendMessage");
   });
 
   it("hashes a field name that is a credential, keeping its value, the field order and names apart", () => {

@@ -11,6 +11,7 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "passwd",
   "passphrase",
   "pwd",
+  "pswd",
   // sshpass reads the password from SSHPASS.
   "sshpass",
   // Java's keytool and jarsigner: -storepass, -keypass, -deststorepass.
@@ -38,6 +39,12 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "sessionkey",
   "authkey",
   "licensekey",
+  // Azure Storage's AccountKey (also in its connection strings), Datadog's DD-APPLICATION-KEY,
+  // a JWT's signing key, a TLS key as Kubernetes Secrets name it (tls.key).
+  "accountkey",
+  "applicationkey",
+  "jwtkey",
+  "tlskey",
   // Keys that services read from headers of their own: Azure API Management's
   // Ocp-Apim-Subscription-Key, Azure Functions' x-functions-key, Honeycomb's X-Honeycomb-Team,
   // admin, service and Supabase's service-role keys.
@@ -64,6 +71,13 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "mfacode",
   "twofactorcode",
   "verificationcode",
+  // OAuth's PKCE verifier, device and authorization codes, Firebase's out-of-band codes.
+  "codeverifier",
+  "devicecode",
+  "authorizationcode",
+  "oobcode",
+  "totpseed",
+  "socialsecuritynumber",
   "recoverycode",
   "recoverycodes",
   "backupcode",
@@ -78,12 +92,12 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
 ];
 
 /**
- * Names too short or too common to match as a suffix ("bypass", "compass", "oauth"): they match
+ * Names too short or too common to match as a suffix ("bypass", "compass", "oauth", "npw"): they match
  * only as the last word of a key, words being split at separators and at lower-to-upper case
  * changes. "pass", "userPass", "user_pass", "x-sig", "basicAuth", "x-auth" match; "bypass",
  * "passengers", "oauth", "author", "authMethod" do not.
  */
-export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "auth"];
+export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "auth", "pw"];
 
 /**
  * Session ids: bearer credentials that also correlate a session's events, so their values are

@@ -60,6 +60,18 @@ function redactCardsInRun(run: string): string {
   return copied === 0 ? run : out + run.slice(copied);
 }
 
+/**
+ * Whether a JSON number under a field named for a number (`number`, `cardNo`, `pan`) is a card
+ * number, as `{"card":{"number":4242…}}` holds one. Numbers under other names are ids (Shopify's,
+ * Discord's) far more often than cards, and are kept.
+ */
+export function isCardNumberValue(name: string, value: number): boolean {
+  return value >= 1e14 && Number.isSafeInteger(value) && CARD_NUMBER_FIELD.test(name) && isCardNumber(String(value));
+}
+
+/** A name whose last word says number: `number`, `card_no`, `ccNum`, `PAN`, `accountNumber`. */
+const CARD_NUMBER_FIELD = /(?:^|[^a-zA-Z]|[a-z](?=[A-Z]))(?:[nN](?:umber|UMBER|um|UM|o|O)|[pP][aA][nN])$/;
+
 /** Whether digits are a card number: a network's prefix and length, and a right Luhn check digit. */
 export function isCardNumber(digits: string): boolean {
   const n = digits.length;

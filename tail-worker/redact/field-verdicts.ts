@@ -103,7 +103,18 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
     return holdsSecretText(key) ? verdict | NAME_HOLDS_SECRET : verdict;
   }
 
+  /**
+   * What a name says, or else what it says without a word that only says how its value is held
+   * (`authHeader`, `passwordConfirmation`, `secret_key_base`, `apiKeyV2`, `x-shopify-hmac-sha256`).
+   */
   function decideByName(key: string): Verdict {
+    const verdict = decideByOwnName(key);
+    if (verdict !== PLAIN) return verdict;
+    const held = key.replace(HOLDER_WORD, "");
+    return held === key || held === "" ? PLAIN : decideByOwnName(held);
+  }
+
+  function decideByOwnName(key: string): Verdict {
     const normalized = normalizeFieldName(key);
     // Digits at the end are a version or a rank: X-Hub-Signature-256, password2, apiKeys2.
     const name = withoutEndDigits(normalized);
@@ -162,6 +173,14 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
 
   return { verdictOf, nameVerdictOf, replacement, namedValue, hash, hashSession, hashSecretName };
 }
+
+/**
+ * A word ending a name that says how its value is held, not what it is: a header, a value, a
+ * second entry to confirm it, an encoding, a version or a digest's name. Only a name that then
+ * ends in a secret's is one (`tokenValue`, not `cacheValue`).
+ */
+const HOLDER_WORD =
+  /[-_. ]?(?:headers?|value|confirmation|confirm|repeat|again|retype|pem|der|base|b32|base32|b64|base64|hex|raw|plain(?:text)?|string|str|v\d+|sha\d+|ed25519)$/i;
 
 const END_DIGITS = /\d+$/;
 /** A number ending a key after a separator: the last word of `x-sig-256` and `x-auth-2` is the one before. */

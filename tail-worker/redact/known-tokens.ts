@@ -15,7 +15,7 @@ const KNOWN_TOKEN_FORMS = [
   "github_pat_\\w{40,}", // GitHub fine-grained tokens
   "glpat-[\\w-]{20,}", // GitLab personal access tokens
   "gl(?:sa|c)_[\\w-]{20,}", // Grafana service account and cloud tokens
-  "xox[abposr]-[0-9A-Za-z-]{15,}", // Slack tokens
+  "xox[abeposr]-[0-9A-Za-z-]{15,}", // Slack tokens (xoxe-: refresh tokens)
   "xapp-[0-9A-Za-z-]{15,}", // Slack app tokens
   "A(?:KIA|SIA)[0-9A-Z]{16,}", // AWS access key ids
   "AIza[\\w-]{35,}", // Google API keys
@@ -31,21 +31,52 @@ const KNOWN_TOKEN_FORMS = [
   "lin_api_[0-9A-Za-z]{40,}", // Linear keys
   "sntry[su]_[\\w=+/-]{30,}", // Sentry auth tokens
   "PMAK-[0-9a-f-]{40,}", // Postman keys
+  "ya29\\.[\\w-]{20,}", // Google OAuth access tokens
+  "1//0[\\w-]{30,}", // Google OAuth refresh tokens
+  "gsk_[0-9A-Za-z]{40,}", // Groq keys
+  "xai-[0-9A-Za-z]{40,}", // xAI keys
+  "r8_[0-9A-Za-z]{30,}", // Replicate tokens
+  "tskey-[a-z]+-[\\w-]{20,}", // Tailscale keys
+  "AGE-SECRET-KEY-1[0-9A-Z]{50,}", // age private keys
+  "sk\\.eyJ[\\w-]{20,}\\.[\\w-]{10,}", // Mapbox secret tokens
   // Webhook URLs whose path is the credential: whoever holds one can post.
   "hooks\\.slack\\.com/(?:services|workflows|triggers)/[\\w/-]{10,}", // Slack incoming webhooks
   "discord(?:app)?\\.com/api/webhooks/\\d+/[\\w-]{20,}", // Discord webhooks
+  "webhook\\.office\\.com/webhookb2/[\\w@/-]{20,}", // Microsoft Teams incoming webhooks
 ];
 
-const KNOWN_TOKEN_SOURCE = `\\b(?:${KNOWN_TOKEN_FORMS.join("|")})`;
-const KNOWN_TOKEN = new RegExp(KNOWN_TOKEN_SOURCE);
-const KNOWN_TOKENS = new RegExp(KNOWN_TOKEN_SOURCE, "g");
+/**
+ * Telegram bot tokens (also in their API's paths: `/bot<token>/sendMessage`). Led by digits, the
+ * form would make the search stop at every number: it is searched for only where ":AA" is.
+ */
+const TELEGRAM_MARK = ":AA";
+const TELEGRAM = "(?:bot)?\\d{8,10}:AA[\\w-]{33}";
+
+const FORMS = KNOWN_TOKEN_FORMS.join("|");
+/** At a word boundary: the usual place of a credential. */
+const AT_WORD = `\\b(?:${FORMS})`;
+/**
+ * Glued to an escape of text written as JSON (`"out: \\nghp_…"`) or to a percent-encoded
+ * character (`%3Dghp_…` in a URL's path), where no word boundary is. A search of its own, only
+ * for text holding a backslash or a percent sign: led by a look-behind, it costs every character.
+ */
+const GLUED = `(?<=\\\\[nrt]|%[0-9A-Fa-f]{2})(?:${FORMS})`;
+const KNOWN_TOKEN = new RegExp(AT_WORD);
+const GLUED_TOKEN = new RegExp(GLUED);
+const TELEGRAM_TOKEN = new RegExp(`\\b${TELEGRAM}`);
+const KNOWN_TOKENS = new RegExp(`${AT_WORD}|${GLUED}|\\b${TELEGRAM}`, "g");
 
 /** The shortest text any form matches (AKIA and 16 characters): shorter strings are not searched. */
 export const MIN_KNOWN_TOKEN_LENGTH = 20;
 
 /** Whether a text holds a credential of a known form. One native search, about 1 ns a character. */
 export function holdsKnownToken(text: string): boolean {
-  return text.length >= MIN_KNOWN_TOKEN_LENGTH && KNOWN_TOKEN.test(text);
+  if (text.length < MIN_KNOWN_TOKEN_LENGTH) return false;
+  return (
+    KNOWN_TOKEN.test(text) ||
+    ((text.indexOf("\\") !== -1 || text.indexOf("%") !== -1) && GLUED_TOKEN.test(text)) ||
+    (text.indexOf(TELEGRAM_MARK) !== -1 && TELEGRAM_TOKEN.test(text))
+  );
 }
 
 /** The text with every credential of a known form redacted. */

@@ -17,6 +17,7 @@ export function redactEvent(event: ParsedEvent, redactor: Redactor, security: Se
   const raw = event.raw;
   if (raw === undefined) redactor.redact(event.data);
   else redactLineData(event, raw, redactor);
+  if (event.kind === "exception") redactExceptionProse(event.data, redactor);
   markNonFinite(event, redactor.nonFiniteWalked());
   // Names are the producer's text too: an `_event` or a diagnostics channel can be written with a secret in it.
   event.type = redactedType ?? redactor.redactName(event.type);
@@ -46,6 +47,14 @@ function redactLineData(event: ParsedEvent, line: string, redactor: Redactor): v
     changed = redactor.redact(event.data, true) || changed;
   }
   if (changed || !lineHoldsKeys(line, keys, colons)) event.raw = undefined;
+}
+
+/** An exception's message and stack are prose (`refresh failed for token 9f8a…`), not only data. */
+function redactExceptionProse(data: Record<string, unknown>, redactor: Redactor): void {
+  for (const field of ["message", "stack"]) {
+    const text = data[field];
+    if (typeof text === "string") data[field] = redactor.redactProse(text);
+  }
 }
 
 /**

@@ -1,9 +1,10 @@
 import type { SecurityConfig } from "../../schemas/config/config";
 import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
-import { redactCardNumbers } from "./card-numbers";
+import { isCardNumberValue, redactCardNumbers } from "./card-numbers";
 import { flagName, redactUserOption } from "./command-line";
 import { isCredentialParameter } from "./credential-parameters";
+import { entryName, entryValueKey, holdsSecretByType } from "./entries";
 import { fieldVerdicts, IP, judgesValue, NAME_HOLDS_SECRET, PLAIN, SECRET, SECRETS, SESSION, TOKENS, type Verdict } from "./field-verdicts";
 import { redactKnownTokens } from "./known-tokens";
 import { redactProgramArgv } from "./program-passwords";
@@ -39,9 +40,11 @@ export interface Redactor {
    * after secret names (`password: …`, `"apiKey":"…"`, `token=…`), bearer tokens, JWTs, URL
    * passwords and credentials of a known form are redacted wherever they appear; in text joined
    * from several console arguments, also a credential-like word after a secret's name
-   * (`token abc123`).
+   * (`token abc123`), and in other text one that reads as a secret (`Using token 9f8a…`).
    */
   redactText(text: string, argsJoined?: boolean): string;
+  /** Prose already redacted as data: the word that reads as a secret after a secret's name. */
+  redactProse(text: string): string;
   /** An event's name (`_event`, a diagnostics channel): redacted as text, each name once. */
   redactName(name: string): string;
 }
@@ -212,7 +215,7 @@ function createRedactor(security: SecurityConfig): Redactor {
             modes?.push(valueMode);
           } else if (typeof value === "number") {
             if (value - value !== 0) nonFinite++;
-            else if (mode === SECRETS) {
+            else if (mode === SECRETS || isCardNumberValue(key, value)) {
               replace(record, key, REDACTED);
               changed = true;
             }
@@ -233,12 +236,11 @@ function createRedactor(security: SecurityConfig): Redactor {
           modes?.push(mode);
         } else if (typeof value === "number" && value - value !== 0) nonFinite++;
       }
-      // A {name, value} (or {key, value}) entry, as in HAR header lists, and AWS's {Name, Value}
-      // and {Key, Value} (parameters, environments, tags).
-      const valueKey = Object.hasOwn(record, "value") ? "value" : Object.hasOwn(record, "Value") ? "Value" : undefined;
+      // An entry (see entries.ts): its name, or its type, decides for its value.
+      const valueKey = entryValueKey(record);
       if (valueKey !== undefined) {
         const name = entryName(record);
-        const verdict = name === undefined ? PLAIN : verdictOf(name);
+        const verdict = holdsSecretByType(record) ? SECRET : name === undefined ? PLAIN : verdictOf(name);
         if (judgesValue(verdict)) {
           const redacted = replacement(verdict, record[valueKey]);
           if (redacted !== record[valueKey]) {
@@ -308,23 +310,19 @@ function createRedactor(security: SecurityConfig): Redactor {
   }
 
   function redactText(text: string, argsJoined = false): string {
-    return argsJoined ? redactSelfEvident(redactParameters(secrets.redactJoinedArgs(text))) : redactString(text);
+    return argsJoined ? redactSelfEvident(redactParameters(secrets.redactJoinedArgs(text))) : secrets.redactProse(redactString(text));
   }
 
   const redactName = boundedMemo(redactString, MAX_REDACTED_NAMES);
 
-  return { redact, redactText, redactName, keysWalked: () => walkedKeys, nonFiniteWalked: () => walkedNonFinite };
-}
-
-const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;
-
-/** The name of a {name, value} entry, however its fields are cased. */
-function entryName(record: Record<string, unknown>): string | undefined {
-  for (const field of ENTRY_NAME_FIELDS) {
-    const name = record[field];
-    if (typeof name === "string") return name;
-  }
-  return undefined;
+  return {
+    redact,
+    redactText,
+    redactProse: secrets.redactProse,
+    redactName,
+    keysWalked: () => walkedKeys,
+    nonFiniteWalked: () => walkedNonFinite,
+  };
 }
 
 /** What shows itself a secret wherever it stands: credentials of a known form and card numbers. */

@@ -26,6 +26,11 @@ export interface SecretText {
   redactString(text: string): string;
   /** Also the bare "name value" form of console arguments joined by spaces (`console.log("token", t)`). */
   redactJoinedArgs(text: string): string;
+  /**
+   * The bare "name value" form in prose (console text, an exception's message) where the value
+   * reads as a secret (`Using token 9f8a…`, `login bob password hunter2`), after redactString.
+   */
+  redactProse(text: string): string;
 }
 
 /**
@@ -46,8 +51,13 @@ const ELEMENT = /<([\w.:-]{1,100})(\s[^<>]*)?>(<!\[CDATA\[[^\]<]*\]\]>|[^<]+)<\/
 const CDATA_START = "<![CDATA[";
 /** A cookie header's name: its value is every cookie to the end of the line, not only the first. */
 const COOKIE_NAME = /cookies?$/i;
-/** A JSON Web Token anywhere: three base64url parts, the first two JSON objects (`eyJ`). */
-const JWT = /\beyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
+/**
+ * A JSON Web Token anywhere: three base64url parts, the first two JSON objects (`eyJ`). It starts
+ * where no base64url character comes before it (or after an escaped line break or tab, `\neyJ…`):
+ * a search from each `eyJ` inside one long run (`eyJ-eyJ-…`) would read the rest of the run every
+ * time, quadratic in a hostile line.
+ */
+const JWT = /(?:(?<![\w-])|(?<=\\[nrt]))eyJ[\w-]{4,}\.eyJ[\w-]{4,}\.[\w-]*/g;
 /**
  * The password of a URL's userinfo, to the last "@" before the host (a generated password may hold
  * one), also in a URL whose slashes are escaped as JSON encoders may write them (`https:\/\/`).
@@ -76,6 +86,15 @@ const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----E
  * "refreshing" is "token", a name itself.
  */
 const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)(?=([^\s"'<>,;]{4,500}))/g;
+/**
+ * What prose needs to hold for its "name value" form to be searched: a word ending like a
+ * secret's name, then a space and a word of six characters or more. The names themselves are
+ * judged as field names are; `key` and `code` only with a word that makes them a secret's
+ * (`API key`, `verification code`), as "cache hit for key user:42" is the usual text.
+ */
+const PROSE_NAME =
+  /(?:token|pass(?:word|wd|phrase|code)?|secret|(?:api|private|access|signing|master|license)[ _-]?key|pwd|pw|auth|cookie|otp|cvv|cvc|sig|signature|jwt|credentials?|csrf|xsrf|ssn|hmac|seed phrase|(?:verification|recovery|backup|security|mfa|auth|pin)[ _-]?code)s?[ \t]+[^\s]{6}/i;
+
 /**
  * A password in SQL, quoted after its keyword: `WITH PASSWORD '…'` and `PASSWORD '…'` (PostgreSQL),
  * `IDENTIFIED BY '…'` and `IDENTIFIED WITH <plugin> BY '…'` (MySQL, MariaDB, Oracle),
@@ -128,6 +147,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     // A plain key's value is not read at all: the scan goes on right after the key, so a value
     // that holds the next key ("Error: token: …") is searched, and no character twice.
     const keys = new KeyScan(text);
+    const structures = new StructureEnds(text);
     let from = 0;
     for (let key = keys.next(0); key !== null; key = keys.next(from)) {
       from = key.end;
@@ -148,7 +168,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
           value = text.slice(valueStart, lineEnd(text, valueStart));
         // A structure under a secret's name (`"password":{"new":…,"old":…}`) goes whole, as in data;
         // a model's token counts under `tokens` stay.
-        else if (quote === "" && redact !== redactTokenSecret) value = text.slice(valueStart, structureEnd(text, valueStart, value));
+        else if (quote === "" && redact !== redactTokenSecret) value = text.slice(valueStart, structures.at(valueStart, value));
         inner = quote === "" ? value : value.slice(1, value.length > 1 && value.endsWith(quote) ? -1 : undefined);
       }
       if (value === "" || inner === REDACTED) continue;
@@ -162,49 +182,82 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   }
 
   function redactJoinedArgs(text: string): string {
-    const redacted = redactString(text);
+    return redactNamedWords(redactString(text), looksLikeCredential, false);
+  }
+
+  function redactProse(text: string): string {
+    return PROSE_NAME.test(text) ? redactNamedWords(text, readsAsSecret, true) : text;
+  }
+
+  /**
+   * A secret's name, spaces, and a word `counts` takes for a value: the word redacted as the
+   * name says. `secretsOnly`: only what the name makes `[REDACTED]`, never a pseudonym (prose is
+   * read after the data's other passes, which already wrote theirs).
+   */
+  function redactNamedWords(text: string, counts: (word: string) => boolean, secretsOnly: boolean): string {
     let out = "";
     let copied = 0;
     NAME_SPACE_VALUE.lastIndex = 0;
-    for (let match = NAME_SPACE_VALUE.exec(redacted); match !== null; match = NAME_SPACE_VALUE.exec(redacted)) {
+    for (let match = NAME_SPACE_VALUE.exec(text); match !== null; match = NAME_SPACE_VALUE.exec(text)) {
       const [whole, name, , value] = match as unknown as [string, string, string, string];
       const redact =
-        value === REDACTED || !looksLikeCredential(value)
-          ? undefined
-          : (redactNamed(name) ?? namedByTwoWords(redacted, match.index, name, redactNamed));
+        value === REDACTED || !counts(value) ? undefined : (redactNamed(name) ?? namedByTwoWords(text, match.index, name, redactNamed));
       if (redact === undefined) continue;
+      const replaced = redact(value);
+      if (replaced === value || (secretsOnly && replaced.indexOf(REDACTED) === -1)) continue;
       const valueStart = match.index + whole.length;
-      out += `${redacted.slice(copied, valueStart)}${redact(value)}`;
+      out += `${text.slice(copied, valueStart)}${replaced}`;
       copied = valueStart + value.length;
       NAME_SPACE_VALUE.lastIndex = copied;
     }
-    return copied === 0 ? redacted : out + redacted.slice(copied);
+    return copied === 0 ? text : out + text.slice(copied);
   }
 
-  return { redactString, redactJoinedArgs };
+  return { redactString, redactJoinedArgs, redactProse };
 }
 
-/** Structures longer than this are cut there: a search from every secret's name stays linear. */
+/** Structures longer than this are cut there. */
 const MAX_STRUCTURE = 100_000;
 
 /**
- * Where the JSON-like object or array starting at `start` ends: after its closing bracket, or at
- * its line's end when it has none there (cut text). Brackets are counted, quotes are not (JSON
- * escaped into a string writes its quotes as `\"`). Not a structure: after `value`.
+ * Where each JSON-like object or array of a text ends (see at), found in one pass over the text
+ * the first time one is asked for: a scan from every secret's name to its structure's end would
+ * read a hostile text (`token set:[a token set:[a …`, never closed) once per name.
  */
-function structureEnd(text: string, start: number, value: string): number {
-  const first = text.charCodeAt(start);
-  if (first !== 123 && first !== 91) return start + value.length;
-  let depth = 0;
-  const end = Math.min(text.length, start + MAX_STRUCTURE);
-  for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 123 || c === 91) depth++;
-    else if (c === 125 || c === 93) {
-      if (--depth === 0) return i + 1;
-    } else if (c === 10) return i;
+class StructureEnds {
+  private ends: Map<number, number> | undefined;
+
+  constructor(private readonly text: string) {}
+
+  /**
+   * Where the structure starting at `start` ends: after its closing bracket, or at its line's end
+   * when it has none there (cut text), or MAX_STRUCTURE characters on. Brackets are counted,
+   * quotes are not (JSON escaped into a string writes its quotes as `\"`). Not a structure:
+   * after `value`.
+   */
+  at(start: number, value: string): number {
+    const first = this.text.charCodeAt(start);
+    if (first !== 123 && first !== 91) return start + value.length;
+    this.ends ??= structureEnds(this.text);
+    return Math.min(this.ends.get(start) ?? this.text.length, start + MAX_STRUCTURE);
   }
-  return end;
+}
+
+function structureEnds(text: string): Map<number, number> {
+  const ends = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 123 || c === 91) open.push(i);
+    else if (c === 125 || c === 93) {
+      const at = open.pop();
+      if (at !== undefined) ends.set(at, i + 1);
+    } else if (c === 10) {
+      for (const at of open) ends.set(at, i);
+      open.length = 0;
+    }
+  }
+  return ends;
 }
 
 /**

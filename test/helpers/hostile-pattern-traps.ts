@@ -25,6 +25,8 @@ export function addPatternTraps(add: (name: string, item: unknown) => void, with
   add("phrases before colons, 256 KB", withLogs("password for user bob: ".repeat(11_500)));
   add("user:password@ without hosts", withLogs(`a:b1@${"h".repeat(250)}.`.repeat(1_000)));
   add("AUTH lines, 256 KB", withLogs("\nAUTH a b".repeat(29_000)));
+  add("a JWT's first part run on for 256 KB", withLogs(`${"eyJ-".repeat(64_000)} x.eyJ`));
+  add("structures after secret names that never close, 256 KB", withLogs("token set:[abc123 ".repeat(14_000)));
   add("Redis MONITOR AUTH arguments, 256 KB", withLogs('"AUTH" "a" '.repeat(23_000)));
   add("sshpass options without a password, 256 KB", withLogs("sshpass -e -f x -v ".repeat(13_500)));
   add(

@@ -1,0 +1,35 @@
+/**
+ * Entries: objects that pair a name with a value in fields of their own, so that the name, not
+ * the value's field, says what the value is. HAR header lists' {name, value}, AWS's {Name, Value}
+ * and {Key, Value} (parameters, environments, tags), a validator's {path, value} or
+ * {property, value}, a form's {label, value}, a Worker binding's {type, name, text}.
+ */
+
+const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key", "path", "field", "property", "header", "param", "parameter", "label"] as const;
+
+/**
+ * Entries whose type says the value is a secret whatever its name: a Worker's secret binding,
+ * an SSM SecureString parameter, a 1Password concealed field.
+ */
+const SECRET_ENTRY_TYPES = new Set(["secret_text", "SecureString", "CONCEALED"]);
+
+/** The field holding an entry's value, when the record has one. */
+export function entryValueKey(record: Record<string, unknown>): "value" | "Value" | "text" | undefined {
+  if (Object.hasOwn(record, "value")) return "value";
+  if (Object.hasOwn(record, "Value")) return "Value";
+  return Object.hasOwn(record, "text") ? "text" : undefined;
+}
+
+export function holdsSecretByType(record: Record<string, unknown>): boolean {
+  const type = record.type ?? record.Type;
+  return typeof type === "string" && SECRET_ENTRY_TYPES.has(type);
+}
+
+/** The name of an entry, however its fields are cased or named. */
+export function entryName(record: Record<string, unknown>): string | undefined {
+  for (const field of ENTRY_NAME_FIELDS) {
+    const name = record[field];
+    if (typeof name === "string") return name;
+  }
+  return undefined;
+}

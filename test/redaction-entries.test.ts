@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { archivedEvents } from "./helpers/tail-path";
+import { log, traceItem } from "./helpers/trace-items";
+
+const S = "Qz7entrySecret93";
+
+/** The archived data of one JSON line. */
+function archivedData(data: object): Record<string, unknown> {
+  return archivedEvents(traceItem({ logs: [log("log", JSON.stringify({ _event: "entries", ...data }))] }))[1]!.data;
+}
+
+// Objects that pair a name with a value in fields of their own: the name (or the type) decides.
+describe("entries", () => {
+  it("redacts the value of an entry whose name is a secret's, however the name's field is called", () => {
+    const entries = [
+      { path: "password", value: S, msg: "Invalid value" },
+      { property: "password", value: S, constraints: { minLength: "too short" } },
+      { field: "apiKey", value: S },
+      { header: "x-api-key", value: S },
+      { label: "Password", value: S },
+      { Name: "/prod/db_password", Value: S },
+      { name: "STRIPE_API_KEY", type: "plain_text", text: S },
+    ];
+    const data = archivedData({ entries });
+    expect(JSON.stringify(data)).not.toContain(S);
+    expect((data.entries as Record<string, unknown>[])[0]).toEqual({ path: "password", value: "[REDACTED]", msg: "Invalid value" });
+  });
+
+  it("redacts the value of an entry whose type says it is a secret, whatever its name", () => {
+    const entries = [
+      { type: "secret_text", name: "MY_VAR", text: S },
+      { Name: "/prod/settings", Type: "SecureString", Value: S },
+      { id: "f1", type: "CONCEALED", label: "recovery", value: S },
+    ];
+    const data = archivedData({ entries });
+    expect(JSON.stringify(data)).not.toContain(S);
+  });
+
+  it("keeps entries whose name and type say nothing secret", () => {
+    const entries = [
+      { name: "API_URL", type: "plain_text", text: "https://api.example.com" },
+      { path: "email", value: "not-an-email" },
+      { label: "Colour", value: "blue" },
+      { type: "mrkdwn", text: "*hello*" },
+    ];
+    expect(archivedData({ entries }).entries).toEqual(entries);
+  });
+});
