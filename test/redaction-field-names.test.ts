@@ -158,4 +158,14 @@ describe("field names that say a value is a secret", () => {
     const data = archivedUnder(secret);
     for (const name of secret) expect(data[name], name).toBe("[REDACTED]");
   });
+
+  it("hashes session cookies named otherwise, and the id of a session object, as session ids", () => {
+    const names = ["sid", "sessid", "PHPSESSID", "JSESSIONID", "connect.sid"];
+    const data = archivedUnder(names);
+    for (const name of names) expect(data[name], name).toMatch(/^session:[0-9a-f]{16}$/);
+    const line = JSON.stringify({ _event: "auth", session: { id: S, userId: "u1", fresh: true } });
+    const event = archivedEvents(traceItem({ logs: [log("log", line), log("log", `GET /a?PHPSESSID=${S}&b=1`)] }));
+    expect(event[1]!.data.session).toEqual({ id: expect.stringMatching(/^session:[0-9a-f]{16}$/), userId: "u1", fresh: true });
+    expect(event[2]!.text).toMatch(/^GET \/a\?PHPSESSID=session:[0-9a-f]{16}&b=1$/);
+  });
 });

@@ -103,10 +103,14 @@ export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "auth", "pw
  * Session ids: bearer credentials that also correlate a session's events, so their values are
  * replaced by a stable hash (`session:<hex>`) instead of being redacted. A key matches when its
  * normalised form ends with "sessionid" (`sessionId`, `session_id`, `parentSessionId`) or its last
- * word is "session" (`session`, `userSession`); "sessionCount" and "possession" do not.
+ * word is "session" (`session`, `userSession`), or it is one of SESSION_NAMES; "sessionCount" and
+ * "possession" do not. Under a session's name, an object's `id` is the session's (Lucia's
+ * `{session: {id, userId}}`).
  */
 export const SESSION_ID_SUFFIX = "sessionid";
 export const SESSION_WORD = "session";
+/** Session cookies named otherwise: `sid`, PHP's `PHPSESSID`, Java's `JSESSIONID` (by the suffix), Express's `connect.sid`. */
+export const SESSION_NAMES: readonly string[] = ["sid", "sessid", "phpsessid", "connectsid"];
 
 /**
  * Keys holding a client IP. Their values are replaced by a keyed hash (HMAC-SHA-256 with

@@ -5,6 +5,7 @@ import {
   lastWord,
   normalizeFieldName,
   SESSION_ID_SUFFIX,
+  SESSION_NAMES,
   SESSION_WORD,
   WORD_REDACT_FIELDS,
 } from "../../schemas/config/redaction";
@@ -58,6 +59,7 @@ export interface FieldVerdicts {
 }
 
 const IP_FIELD_SET = new Set(IP_FIELDS);
+const SESSION_NAME_SET = new Set(SESSION_NAMES);
 const WORD_FIELD_SET = new Set(WORD_REDACT_FIELDS);
 const MAX_VERDICTS = 10_000;
 
@@ -123,7 +125,7 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
     if (secretKey.test(normalized) || secretKey.test(name) || WORD_FIELD_SET.has(word)) return SECRET;
     if (IP_FIELD_SET.has(normalized)) return IP;
     if (normalized === FORWARDED_FIELD) return FORWARDED;
-    if (normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD) return SESSION;
+    if (normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD || SESSION_NAME_SET.has(normalized)) return SESSION;
     if (!name.endsWith("s")) return PLAIN;
     const singular = name.slice(0, -1);
     if (!secretKey.test(singular) && !(word.endsWith("s") && WORD_FIELD_SET.has(word.slice(0, -1)))) return PLAIN;

@@ -232,6 +232,7 @@ function createRedactor(security: SecurityConfig): Redactor {
             changed = true;
           }
         } else if (value !== null && typeof value === "object") {
+          if (verdict === SESSION && hashSessionObjectId(value as Record<string, unknown>)) changed = true;
           stack.push(value);
           modes?.push(mode);
         } else if (typeof value === "number" && value - value !== 0) nonFinite++;
@@ -257,6 +258,14 @@ function createRedactor(security: SecurityConfig): Redactor {
     walkedKeys = keys;
     walkedNonFinite = nonFinite;
     return changed;
+  }
+
+  /** A session object's own `id` is the session's id (Lucia's `{session: {id, userId}}`): hashed. */
+  function hashSessionObjectId(session: Record<string, unknown>): boolean {
+    const id = session.id;
+    if (typeof id !== "string" && typeof id !== "number") return false;
+    session.id = replacement(SESSION, id);
+    return true;
   }
 
   /**
