@@ -41,6 +41,15 @@ const TEXT_FORMS: Record<string, string> = {
   "SQL's PASSWORD clause": `ALTER USER bob WITH PASSWORD '${SECRET}' VALID UNTIL 'infinity'`,
   "SQL's IDENTIFIED BY": `CREATE USER 'bob'@'%' IDENTIFIED BY '${SECRET}'`,
   "MySQL's SET PASSWORD": `SET PASSWORD FOR 'bob'@'%' = '${SECRET}'`,
+  "a header list written as JSON": `headers: ${JSON.stringify([
+    ["content-type", "text/plain"],
+    ["x-api-key", SECRET],
+  ])}`,
+  "HAR entries written as JSON": `har: ${JSON.stringify([
+    { name: "Accept", value: "*/*" },
+    { name: "X-Api-Key", value: SECRET },
+  ])}`,
+  "an SSM parameter written as JSON": `ssm: ${JSON.stringify({ Parameter: { Name: "/prod/db_password", Value: SECRET, Type: "SecureString" } })}`,
 };
 
 const PLACES: Record<string, (text: string) => unknown> = {

@@ -87,6 +87,15 @@ const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----E
  */
 const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)(?=([^\s"'<>,;]{4,500}))/g;
 /**
+ * A `[name, value]` pair written into text as JSON, as `JSON.stringify([...request.headers])`
+ * prints header lists: the name decides for the value, as in data.
+ */
+const PAIR = /\[\s*"([^"\\\n]{1,100})"\s*,\s*"((?:[^"\\\n]|\\.){0,4000})"\s*\]/g;
+/** An entry (see entries.ts) written into text as JSON, its name's field first: `{"name":"X-Api-Key","value":"…"}`. */
+const ENTRY =
+  /\{\s*"(name|key|Name|Key|path|field|property|header|param|label)"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"(value|Value|text)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})"/g;
+
+/**
  * What prose needs to hold for its "name value" form to be searched: a word ending like a
  * secret's name, then a space and a word of six characters or more. The names themselves are
  * judged as field names are; `key` and `code` only with a word that makes them a secret's
@@ -121,6 +130,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     }
     if (out.indexOf("PRIVATE KEY-----") !== -1) out = out.replace(PRIVATE_KEY, REDACTED);
     if (out.indexOf("</") !== -1) out = out.replace(ELEMENT, redactElement);
+    if (out.indexOf('",') !== -1) out = out.replace(PAIR, redactPair).replace(ENTRY, redactEntry);
     if (SQL_PASSWORD_MARK.test(out)) out = out.replace(SQL_PASSWORD, redactSqlPassword);
     out = redactLooseNamedValues(out, redactNamed);
     if (mayHoldScheme(out)) {
@@ -139,6 +149,18 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     const replaced = redact(value);
     if (replaced === value) return match;
     return `<${name}${attributes ?? ""}>${cdata ? `${CDATA_START}${replaced}]]>` : replaced}</${name}>`;
+  }
+
+  function redactPair(match: string, name: string, value: string): string {
+    const redact = value === REDACTED ? undefined : redactNamed(name);
+    const replaced = redact?.(value);
+    return replaced === undefined || replaced === value ? match : `["${name}","${replaced}"]`;
+  }
+
+  function redactEntry(match: string, nameField: string, name: string, valueField: string, value: string): string {
+    const redact = value === REDACTED ? undefined : redactNamed(name);
+    const replaced = redact?.(value);
+    return replaced === undefined || replaced === value ? match : `{"${nameField}":"${name}","${valueField}":"${replaced}"`;
   }
 
   function redactKeyValues(text: string): string {
