@@ -1,3 +1,4 @@
+import type { ArchivedHours } from "../schemas/collector-rpc";
 import type { Importance } from "../schemas/importance";
 import type { BasinState } from "./basin/basin-state";
 import type { Counters } from "./counters";
@@ -46,6 +47,8 @@ export interface CollectorState {
   basin?: BasinState;
   /** Rollups of the hours being archived into (saved as SavedRollups). */
   rollups: RollupBook;
+  /** The hours flush commits archived into lately (archived-hours.ts); absent in state saved before it existed. */
+  archivedHours: ArchivedHours;
 }
 
 export function emptyState(): CollectorState {
@@ -56,6 +59,7 @@ export function emptyState(): CollectorState {
     unreportedShed: null,
     plans: {},
     rollups: RollupBook.fresh(0),
+    archivedHours: { hours: [] },
   };
 }
 

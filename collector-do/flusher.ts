@@ -4,6 +4,7 @@ import type { FlushedObject } from "../schemas/collector-rpc";
 import { IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import { errorMessage } from "../schemas/lib/error-message";
 import { PART_BYTES, writeArchiveObject } from "./archive-writer";
+import { noteArchived } from "./archived-hours";
 import type { CollectorState, FlushPlan } from "./collector-state";
 import { planObjects } from "./flush-plan";
 import { counted, FlushContribution } from "./rollups/flush-contribution";
@@ -46,7 +47,8 @@ export interface FlushRun {
  * crash between write and commit replays the same plan with the same keys, so a retry overwrites
  * rather than duplicates. One run plans every importance it flushes in one state write and
  * commits them in another; runs never overlap. The commit also adds what the run archived to the
- * collector's hourly rollups (rollups/), in the same transaction.
+ * collector's hourly rollups (rollups/), and the hours it archived into to those queries are told
+ * of (archived-hours.ts), in the same transaction.
  */
 export class Flusher {
   private queue: Promise<unknown> = Promise.resolve();
@@ -150,7 +152,13 @@ export class Flusher {
         }
       }
       counters.lastFlushAt = now;
-      this.deps.archived?.(done.flatMap(([, objects]) => objects));
+      const objects = done.flatMap(([, written]) => written);
+      noteArchived(
+        state.archivedHours,
+        objects.map((o) => o.key),
+        now,
+      );
+      this.deps.archived?.(objects);
       store.saveState(state, this.deps.lastSeq());
     });
   }

@@ -15,6 +15,7 @@ import type { Env } from "../schemas/config/env";
 import { IMPORTANCE_LEVELS, IMPORTANCE_NAMES, type Importance } from "../schemas/importance";
 import type { LiveCollectorRpc, LiveStreamSet } from "../schemas/live/streams";
 import { type AlertTap, alertTapOf } from "./alerts/alert-tap";
+import { recentlyArchived } from "./archived-hours";
 import { BasinDelivery, type BasinStream } from "./basin/basin-delivery";
 import { MAX_ROW_BYTES } from "./buffer-rows";
 import type { CollectorState } from "./collector-state";
@@ -159,9 +160,10 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc, L
     return this.live.setStreams(set);
   }
 
-  /** Events not yet flushed, as JSON array text, at most `maxBytes` of them (queries read these). */
+  /** Events not yet flushed, as JSON array text, at most `maxBytes` of them, and the hours archived into lately (queries read these). */
   async bufferedEvents(maxBytes: number): Promise<BufferedEvents> {
-    return this.store.buffer.unflushed(this.state.watermarks, maxBytes);
+    const archived = recentlyArchived(this.state.archivedHours, Date.now());
+    return { ...this.store.buffer.unflushed(this.state.watermarks, maxBytes), archived };
   }
 
   /** Rollups of the open hours and of buffered events, as of now (count queries read these). */

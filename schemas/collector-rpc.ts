@@ -1,5 +1,6 @@
 import type { ForwardDecision } from "./analytics/data-point";
 import type { ForwardCounts } from "./analytics/forward-counts";
+import { CLOCK_SKEW_MS, SLICE_CACHE_MS } from "./archive/slice-cache";
 import type { EventKind } from "./event-envelope";
 import type { Importance } from "./importance";
 import type { RollupFile } from "./rollup/rollup-format";
@@ -58,11 +59,30 @@ export interface FlushReport {
   errors: string[];
 }
 
-/** A collector's unflushed events as JSON array text, cut at the byte bound a query asked for. */
+/** How long a collector names the hours it archived into: as long as a query's isolate keeps a closed hour's listing. */
+export const ARCHIVED_HOURS_MS = SLICE_CACHE_MS + CLOCK_SKEW_MS;
+
+/**
+ * The importance-hours (of archive keys) a collector's flush commits archived into within the last
+ * ARCHIVED_HOURS_MS, each with the time of the latest such commit by its clock: a listing of such
+ * an hour made before then may lack the object (schemas/archive/slice-cache.ts).
+ */
+export interface ArchivedHours {
+  hours: { importance: Importance; hourStart: number; at: number }[];
+  /** Hours not named (past the most it names) were archived into no later than this. */
+  othersAt?: number;
+}
+
+/**
+ * A collector's unflushed events as JSON array text, cut at the byte bound a query asked for, and,
+ * read in the same step, the hours its flushes archived into lately: a listing of one of those
+ * hours kept from before may lack events no longer buffered.
+ */
 export interface BufferedEvents {
   json: string;
   events: number;
   truncated: boolean;
+  archived: ArchivedHours;
 }
 
 export type ImportanceName = keyof typeof Importance;
@@ -158,6 +178,8 @@ export interface RollupSnapshot {
   hours: RollupFile[];
   /** Keys of archive objects of flushes under way: their events are still counted as buffered. */
   pendingKeys: string[];
+  /** The hours it archived into lately: a listing of one kept from before may lack objects archived before this moment. */
+  archived: ArchivedHours;
   /**
    * Unflushed events of the range's hours, as rollups per hour, when asked for; `truncated` when
    * more than the bytes asked for were buffered; `unreadable` events whose JSON did not parse.

@@ -1,6 +1,7 @@
 import { partitionTime, utcHourStart } from "../../schemas/archive/partition";
 import type { RollupSnapshot, RollupSnapshotRequest } from "../../schemas/collector-rpc";
 import { HourRollup } from "../../schemas/rollup/hour-rollup";
+import { recentlyArchived } from "../archived-hours";
 import type { CollectorState } from "../collector-state";
 import type { BufferTable } from "../store/buffer-table";
 
@@ -23,6 +24,7 @@ export function rollupSnapshot(
     commits: state.rollups.commitCount,
     hours: state.rollups.openHours(request.from, request.to),
     pendingKeys: Object.values(state.plans).flatMap((plan) => plan?.objects.map((o) => o.key) ?? []),
+    archived: recentlyArchived(state.archivedHours, now),
   };
   if (!request.includeBuffered) return snapshot;
   const hours = new Map<number, HourRollup>();

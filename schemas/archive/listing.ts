@@ -15,7 +15,7 @@ import { closedSliceObjects } from "./slice-cache";
  */
 export const HOUR_MS = 3_600_000;
 /** How far before the range objects are looked for: objects written before flushes split at hours may span that much. */
-export const LOOK_BACK_MS = HOUR_MS;
+const LOOK_BACK_MS = HOUR_MS;
 /** R2 answers at most this many keys per call. */
 const PAGE = 1000;
 /** Most objects one listing holds by default: a query's listing must fit its isolate's memory. */
@@ -49,9 +49,12 @@ export interface ListingOptions {
   maxObjects?: number;
   /** Slices listed at the same time. */
   concurrency?: number;
-  /** Where listing starts (to the minute); by default one hour before the range (LOOK_BACK_MS). */
-  listFrom?: number;
+  /** When the collectors last archived into an importance-hour, if lately: a closed hour's listing kept from before then is not used. */
+  archivedAt?: ArchivedAt;
 }
+
+/** When the collectors last archived into an importance and UTC hour (their clocks), if within the last ARCHIVED_HOURS_MS. */
+export type ArchivedAt = (importance: Importance, hourStart: number) => number | undefined;
 
 export interface Listing {
   /** Objects that may hold events of the range (metadata and key say so), oldest hour first. */
@@ -111,7 +114,7 @@ export async function listRange(bucket: R2Bucket, options: ListingOptions): Prom
     unlisted: [],
   };
   const budget = { left: options.maxListCalls, objects: options.maxObjects ?? MAX_LISTED_OBJECTS };
-  const start = options.listFrom ?? range.from - LOOK_BACK_MS;
+  const start = range.from - LOOK_BACK_MS;
   const first = hourStartOf(start);
   const last = hourStartOf(range.to);
   const startMinute = String(new Date(start).getUTCMinutes()).padStart(2, "0");
@@ -135,7 +138,10 @@ export async function listRange(bucket: R2Bucket, options: ListingOptions): Prom
   const worker = async () => {
     for (let i = next++; i < slices.length; i = next++) {
       const slice = slices[i]!;
-      const done = budget.left > 0 && budget.objects > 0 && (await listSlice(bucket, slice, range, budget, listing, found.get(slice)!));
+      const done =
+        budget.left > 0 &&
+        budget.objects > 0 &&
+        (await listSlice(bucket, slice, range, budget, listing, found.get(slice)!, options.archivedAt));
       if (done) listing.slicesListed++;
       else {
         listing.complete = false;
@@ -178,6 +184,7 @@ async function listSlice(
   budget: { left: number; objects: number },
   listing: Listing,
   into: ListedObject[],
+  archivedAt: ArchivedAt | undefined,
 ): Promise<boolean> {
   const closed = slice.hourStart + HOUR_MS + CLOSED_AFTER_MS < Date.now() && slice.hourStart + HOUR_MS <= range.to;
   if (!closed) return listPages(bucket, slice, range, budget, listing, into);
@@ -186,6 +193,7 @@ async function listSlice(
     `${slice.prefix}|${slice.startAfter ?? ""}`,
     (whole) => listPages(bucket, slice, { from: Number.NEGATIVE_INFINITY, to: range.to }, budget, listing, whole),
     () => listing.cachedSlices++,
+    archivedAt?.(slice.importance, slice.hourStart),
   );
   if (!objects) return false;
   for (const object of objects) {

@@ -3,11 +3,17 @@ import type { ListedObject } from "./listing";
 /**
  * Slices of hours that ended a while ago, as listed, per bucket binding: the panels of one
  * dashboard refresh (listing at the same time: they share one listing in flight) and the
- * refreshes after it list the same closed hours. A closed hour gains objects only from a flush
- * delayed by R2 failures, which a cached slice shows up to SLICE_CACHE_MS late. Bounded by the
- * objects held, oldest entries dropped first.
+ * refreshes after it list the same closed hours. A closed hour still gains objects (late events,
+ * long flush intervals, flushes delayed by R2 failures), so a reader that knows when the
+ * collectors last archived into an hour passes it, and a slice listed before that is listed again.
+ * Bounded by the objects held, oldest entries dropped first.
  */
-const SLICE_CACHE_MS = 5 * 60_000;
+export const SLICE_CACHE_MS = 5 * 60_000;
+/**
+ * How far the collectors' clocks and this isolate's may disagree: a slice listed less than this
+ * after a collector's commit into its hour may predate the object.
+ */
+export const CLOCK_SKEW_MS = 10_000;
 const SLICE_CACHE_OBJECTS = 50_000;
 
 interface CachedSlice {
@@ -29,9 +35,9 @@ function sliceCache(bucket: R2Bucket): SliceCache {
   return cache;
 }
 
-function forget(cache: SliceCache, key: string): void {
-  const entry = cache.entries.get(key);
-  if (!entry) return;
+/** Drops `entry` if it is still the one cached under `key` (a newer listing may have replaced it). */
+function forget(cache: SliceCache, key: string, entry: CachedSlice): void {
+  if (cache.entries.get(key) !== entry) return;
   cache.entries.delete(key);
   cache.objects -= entry.size;
 }
@@ -40,36 +46,41 @@ function forget(cache: SliceCache, key: string): void {
  * Every object of the closed slice `key`: cached, shared with a listing of it in flight, or listed
  * now by `list` (which answers false when its budget ran out first: then undefined, and nothing is
  * kept). `hit` is called when an entry was found, cached or in flight; one in flight may still
- * answer undefined, when the listing that started it ran out of budget.
+ * answer undefined, when the listing that started it ran out of budget. `archivedAt`: when a
+ * collector last archived into the slice's hour (its clock), if lately; an entry that may have
+ * been listed before then is listed again.
  */
 export async function closedSliceObjects(
   bucket: R2Bucket,
   key: string,
   list: (into: ListedObject[]) => Promise<boolean>,
   hit: () => void,
+  archivedAt?: number,
 ): Promise<ListedObject[] | undefined> {
   const cache = sliceCache(bucket);
   let entry = cache.entries.get(key);
-  if (entry && Date.now() - entry.at > SLICE_CACHE_MS) {
-    forget(cache, key);
+  const now = Date.now();
+  if (entry && (now - entry.at > SLICE_CACHE_MS || (archivedAt !== undefined && entry.at <= archivedAt + CLOCK_SKEW_MS))) {
+    forget(cache, key, entry);
     entry = undefined;
   }
   if (entry) hit();
   else {
     const whole: ListedObject[] = [];
     const created: CachedSlice = {
-      at: Date.now(),
+      at: now,
       size: 0,
       objects: list(whole).then((done) => {
         if (!done || whole.length > SLICE_CACHE_OBJECTS / 4) {
-          forget(cache, key);
+          forget(cache, key, created);
           return done ? whole : undefined;
         }
+        if (cache.entries.get(key) !== created) return whole;
         created.size = whole.length;
         cache.objects += whole.length;
-        for (const [old] of cache.entries) {
+        for (const [old, other] of cache.entries) {
           if (cache.objects <= SLICE_CACHE_OBJECTS) break;
-          if (old !== key) forget(cache, old);
+          if (old !== key) forget(cache, old, other);
         }
         return whole;
       }),
@@ -77,10 +88,11 @@ export async function closedSliceObjects(
     cache.entries.set(key, created);
     entry = created;
   }
+  const found = entry;
   try {
-    return await entry.objects;
+    return await found.objects;
   } catch (error) {
-    forget(cache, key);
+    forget(cache, key, found);
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { type ListedObject, LOOK_BACK_MS, listRange, MAX_LISTED_OBJECTS } from "../../schemas/archive/listing";
+import { type ArchivedAt, type ListedObject, listRange, MAX_LISTED_OBJECTS } from "../../schemas/archive/listing";
 import { loadConfig } from "../../schemas/config/config";
 import type { Env } from "../../schemas/config/env";
 import { weightOf } from "../../schemas/event-envelope";
@@ -31,6 +31,8 @@ export interface ScanPlan {
   estimate?: (object: ListedObject) => void;
   /** Objects whose events are counted elsewhere (collector snapshots): left out before anything is decided. */
   skip?: (object: ListedObject) => boolean;
+  /** Without includeBuffered: when the collectors last archived into each hour, per their snapshots (see listRange). */
+  archivedAt?: ArchivedAt;
 }
 
 export interface Scanned {
@@ -66,13 +68,6 @@ export interface ScanResult {
 
 /** Archive objects read at the same time. */
 const READ_CONCURRENCY = 6;
-/** List calls for the second look at the newest keys (objects flushed while the query ran). */
-const RELIST_CALLS = 50;
-/**
- * How far back the second look starts: a flush writes events buffered for at most the flush
- * interval (30 s by default) or, after R2 failures, retried with backoff of up to 5 minutes.
- */
-const RELIST_BACK_MS = 15 * 60_000;
 /** How long a flush may take from writing its object to committing (the events leave the buffer then). */
 const JUST_WRITTEN_MS = 30_000;
 
@@ -80,9 +75,11 @@ const JUST_WRITTEN_MS = 30_000;
  * Feeds every matching event to every sink once, with its weight. The range is listed hour by
  * hour (schemas/archive/listing.ts) and what to read is decided from the listing alone: every
  * candidate within the limits; over them a bounded sample when the query allows it, else a
- * refusal (QueryTooLargeError) before anything is read. Every shard's buffered events are read
- * first, within the same byte budget; the keys of the last 15 minutes are listed again afterwards,
- * and an event found both buffered and in an object flushed meanwhile counts once.
+ * refusal (QueryTooLargeError) before any object is read. Every shard's buffered events are read
+ * first, within the same byte budget, and the range is listed after them: an event a flush took
+ * out of a buffer before it was read is in an object the listing shows (a closed hour's listing
+ * kept from before that flush is not used: the shards name the hours they archived into lately),
+ * and an event buffered when read and flushed before the listing is skipped in its object by id.
  */
 export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]): Promise<ScanResult> {
   const limits = loadConfig(env).query;
@@ -94,29 +91,10 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
   };
   const importances = ([0, 1, 2, 3] as const).filter((i) => importanceMayMatch(plan.where, i)) as Importance[];
   const startedAt = Date.now();
-  const listing = await listRange(env.ARCHIVE, { range, importances, maxListCalls: limits.maxListCalls });
-  if (plan.skip) listing.objects = listing.objects.filter((o) => !plan.skip!(o));
-  const result: ScanResult = {
-    scanned: {
-      objects: 0,
-      bytes: 0,
-      events: 0,
-      buffered: 0,
-      listCalls: listing.listCalls,
-      keysListed: listing.keysListed,
-      slicesFromCache: listing.cachedSlices,
-      candidates: { objects: listing.objects.length, bytes: listing.objects.reduce((s, o) => s + o.size, 0) },
-    },
-    bufferedTruncated: false,
-    unreadable: [],
-    listing: { complete: listing.complete, slices: listing.slices, slicesListed: listing.slicesListed, unlisted: listing.unlisted },
-  };
-  // Counts answer for the hours listed and name the others; other queries need every hour or a sample.
-  if (!listing.complete && !plan.sample && !plan.fromMetadata)
-    refuseListing(listing.slices, listing.slicesListed, limits.maxListCalls, range);
-
+  const scanned = { bytes: 0, events: 0, buffered: 0 };
+  let bufferedTruncated = false;
+  let archivedAt = plan.archivedAt;
   const bufferedIds = new Set<string>();
-  const fresh: ListedObject[] = [];
   if (plan.includeBuffered && importances.length > 0) {
     const buffered = await readBufferedEvents(env, Math.floor(limits.maxBytes / 2), (event, length) => {
       if (!matches(event)) return;
@@ -124,39 +102,47 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
       if (typeof id === "string") bufferedIds.add(id);
       for (const sink of sinks) sink.add(event, weightOf(event), length);
     });
-    result.scanned.bytes += buffered.bytes;
-    result.scanned.events += buffered.events;
-    result.scanned.buffered += buffered.events;
-    result.bufferedTruncated = buffered.truncated;
-    // A flush between the listing and the buffer read moved events into an object the listing did
-    // not show: the newest keys are listed again and such objects are read (events in both places
-    // are skipped by id).
-    if (range.to >= startedAt - RELIST_BACK_MS) {
-      const known = new Set(listing.objects.map((o) => o.key));
-      const again = await listRange(env.ARCHIVE, {
-        range,
-        importances,
-        maxListCalls: RELIST_CALLS,
-        listFrom: Math.max(range.from - LOOK_BACK_MS, Math.min(range.to, startedAt) - RELIST_BACK_MS),
-      });
-      result.scanned.listCalls += again.listCalls;
-      result.scanned.keysListed += again.keysListed;
-      fresh.push(...again.objects.filter((o) => !known.has(o.key)));
-    }
+    scanned.bytes = buffered.bytes;
+    scanned.events = buffered.events;
+    scanned.buffered = buffered.events;
+    bufferedTruncated = buffered.truncated;
+    archivedAt = buffered.archivedAt;
   }
 
-  // An object written just before the listing may belong to a flush not yet committed, its events
-  // still buffered too: it is read (and its events matched by id) rather than counted from metadata.
+  const listing = await listRange(env.ARCHIVE, {
+    range,
+    importances,
+    maxListCalls: limits.maxListCalls,
+    ...(archivedAt ? { archivedAt } : {}),
+  });
+  if (plan.skip) listing.objects = listing.objects.filter((o) => !plan.skip!(o));
+  const result: ScanResult = {
+    scanned: {
+      objects: 0,
+      ...scanned,
+      listCalls: listing.listCalls,
+      keysListed: listing.keysListed,
+      slicesFromCache: listing.cachedSlices,
+      candidates: { objects: listing.objects.length, bytes: listing.objects.reduce((s, o) => s + o.size, 0) },
+    },
+    bufferedTruncated,
+    unreadable: [],
+    listing: { complete: listing.complete, slices: listing.slices, slicesListed: listing.slicesListed, unlisted: listing.unlisted },
+  };
+  // Counts answer for the hours listed and name the others; other queries need every hour or a sample.
+  if (!listing.complete && !plan.sample && !plan.fromMetadata)
+    refuseListing(listing.slices, listing.slicesListed, limits.maxListCalls, range);
+
+  // An object written shortly before the buffers were read, or since, may belong to a flush not
+  // committed when they were, its events read buffered too: it is read (and its events matched by
+  // id) rather than counted from metadata.
   const justWritten = (o: ListedObject) => plan.includeBuffered && o.uploaded >= startedAt - JUST_WRITTEN_MS;
   const counted = plan.fromMetadata ? listing.objects.filter((o) => !justWritten(o) && plan.fromMetadata!(o)) : [];
   const settled = new Set(counted);
   const candidates = listing.objects.filter((o) => !settled.has(o));
-  const budget: Budget = {
-    objects: limits.maxObjects - fresh.length,
-    bytes: limits.maxBytes - result.scanned.bytes - fresh.reduce((s, o) => s + o.size, 0),
-  };
+  const budget: Budget = { objects: limits.maxObjects, bytes: limits.maxBytes - result.scanned.bytes };
   const chosen = choose(plan, listing, candidates, budget, result, limits);
-  const reads = [...exactPlan(fresh), ...chosen.reads];
+  const { reads } = chosen;
 
   const onEvents = (read: PlannedRead) => (event: unknown, length: number) => {
     if (!matches(event)) return;

@@ -2,6 +2,9 @@ import { env } from "cloudflare:workers";
 import type { CollectorRpc, IngestBatch, IngestResult } from "../../schemas/collector-rpc";
 import type { Env } from "../../schemas/config/env";
 
+/** The real collector stub of one shard. */
+export type CollectorStub = DurableObjectStub<CollectorRpc & Rpc.DurableObjectBranded>;
+
 export interface NamespaceFaults {
   /** Runs before a call reaches the real collector; throwing makes the call fail unsent. */
   beforeIngest?: (batch: IngestBatch, call: number) => void;
@@ -9,6 +12,9 @@ export interface NamespaceFaults {
   afterIngest?: (result: IngestResult, call: number) => void;
   /** Shards (by index in `collector-<i>`) whose every call fails, as an unreachable object would. */
   unreachableShards?: ReadonlySet<number>;
+  /** Run with the real collector just before and just after it reads a query its buffered events (an alarm flushing then). */
+  beforeBufferedRead?: (shard: CollectorStub) => Promise<void>;
+  afterBufferedRead?: (shard: CollectorStub) => Promise<void>;
 }
 
 export interface WrappedNamespace {
@@ -16,7 +22,7 @@ export interface WrappedNamespace {
   /** Every ingest call made through the wrapper, in order. */
   calls: IngestBatch[];
   /** The real collector stub behind shard `index`. */
-  shard(index: number): DurableObjectStub<CollectorRpc & Rpc.DurableObjectBranded>;
+  shard(index: number): CollectorStub;
 }
 
 /**
@@ -60,7 +66,10 @@ export function wrappedNamespace(prefix: string, faults: NamespaceFaults = {}, s
         },
         bufferedEvents: async (maxBytes: number) => {
           unreachable();
-          return stub.bufferedEvents(maxBytes);
+          await faults.beforeBufferedRead?.(stub);
+          const buffered = await stub.bufferedEvents(maxBytes);
+          await faults.afterBufferedRead?.(stub);
+          return buffered;
         },
       };
     },

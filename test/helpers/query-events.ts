@@ -1,7 +1,9 @@
 import { env, exports } from "cloudflare:workers";
 import type { WireEvent } from "../../schemas/collector-rpc";
+import type { Env } from "../../schemas/config/env";
 import type { EventEnvelope } from "../../schemas/event-envelope";
 import type { Importance } from "../../schemas/importance";
+import { router } from "../../tail-worker/http/router";
 
 /** An archived event as queries see it; `sampleRate` is set by sampling (absent = 1). */
 export type QueryEvent = EventEnvelope & { sampleRate?: number };
@@ -90,6 +92,14 @@ export async function postQuery(body: unknown): Promise<{ status: number; body: 
     body: JSON.stringify(body),
     headers: { "content-type": "application/json" },
   });
+  return { status: res.status, body: (await res.json()) as QueryAnswer };
+}
+
+const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+
+/** POST /query through the router with an environment of the test's own (a wrapped binding). */
+export async function queryWith(environment: Env, body: unknown): Promise<{ status: number; body: QueryAnswer }> {
+  const res = await router.fetch(new Request("http://do-tail/query", { method: "POST", body: JSON.stringify(body) }), environment, ctx);
   return { status: res.status, body: (await res.json()) as QueryAnswer };
 }
 

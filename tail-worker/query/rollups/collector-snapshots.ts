@@ -1,10 +1,11 @@
 import { flushOfKey } from "../../../schemas/archive/key";
-import type { ListedObject } from "../../../schemas/archive/listing";
+import type { ArchivedAt, ListedObject } from "../../../schemas/archive/listing";
 import type { RollupSnapshot, RollupSnapshotRequest } from "../../../schemas/collector-rpc";
 import { askEveryShard, collectorShard } from "../../../schemas/collector-shards";
 import { loadConfig } from "../../../schemas/config/config";
 import type { Env } from "../../../schemas/config/env";
 import type { RollupKey } from "../../../schemas/rollup/rollup-format";
+import { archivedAtOf } from "../archived-hours";
 
 /**
  * Every collector shard's counts as of one moment each (schemas/collector-rpc.ts RollupSnapshot),
@@ -32,6 +33,11 @@ export class CollectorSnapshots {
 
   get all(): RollupSnapshot[] {
     return [...this.byCollector.values()];
+  }
+
+  /** When the shards last archived into each importance-hour before their snapshots (listings of those hours kept from before are not used). */
+  get archivedAt(): ArchivedAt {
+    return archivedAtOf(this.all.map((s) => s.archived));
   }
 
   /** Whether a stored rollup segment is counted from R2: not superseded by the snapshot's open copy, not opened after it. */

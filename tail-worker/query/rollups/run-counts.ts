@@ -203,19 +203,29 @@ async function countUncovered(
   };
   const needsEvents = queries.some((q) => q.counts!.dimension !== undefined || q.counts!.percentiles.length > 0);
   const skip = (object: Parameters<CollectorSnapshots["afterSnapshot"]>[0]) => snapshots.afterSnapshot(object);
+  const { archivedAt } = snapshots;
   for (const hours of ranges) {
     const range = { from: Math.max(hours.from, union.from), to: Math.min(hours.to, union.to) };
     if (range.from > range.to) continue;
     let result: ScanResult;
     if (needsEvents) {
       const built = new ScannedRollups();
-      result = await scan(env, { range, where: [], includeBuffered: false, sample: true, skip }, [built]);
+      result = await scan(env, { range, where: [], includeBuffered: false, sample: true, skip, archivedAt }, [built]);
       for (const file of built.files()) for (const sink of sinks) sink.add(file);
     } else {
       const stored = new StoredCounts(range, MINUTE_MS);
       result = await scan(
         env,
-        { range, where: [], includeBuffered: false, sample: false, fromMetadata: stored.fromMetadata, estimate: stored.estimate, skip },
+        {
+          range,
+          where: [],
+          includeBuffered: false,
+          sample: false,
+          fromMetadata: stored.fromMetadata,
+          estimate: stored.estimate,
+          skip,
+          archivedAt,
+        },
         [stored],
       );
       for (const row of stored.rows().rows as { bucket: number; importance: number; events: number }[])
