@@ -153,10 +153,11 @@ describe("records of archived events", () => {
   });
 
   it("files an event whose time is not a date (1e308, negative) at the hour the archive filed it under", () => {
-    for (const eventTimestamp of [1e308, -5]) {
-      const [invocation] = toWireEvents([traceItem({ eventTimestamp })]);
-      expect(JSON.parse(invocation!.json).timestamp).toBe(eventTimestamp);
-      expect(recordOf(invocation!).timestamp).toBe(Date.UTC(2031, 2, 14, 9));
+    // The tail worker replaces such times now; archives of earlier versions may still hold them.
+    const [invocation] = toWireEvents([traceItem()]);
+    for (const timestamp of [1e308, -5]) {
+      const json = JSON.stringify({ ...JSON.parse(invocation!.json), timestamp });
+      expect(recordOf({ ...invocation!, json }).timestamp).toBe(Date.UTC(2031, 2, 14, 9));
     }
   });
 

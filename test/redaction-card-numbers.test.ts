@@ -158,14 +158,16 @@ describe("payment card numbers", () => {
       cardNo: Number(CARDS.amex),
       orderId: Number(CARDS.discover),
       shopifyId: 7_234_567_890_123,
-      number: 1_234_567_890_123_456,
+      trackingNumber: Number(CARDS.jcb),
+      parcel: { number: 4_242_424_242_424_242, carrier: "ups" },
     });
     const json = archivedJson(traceItem({ logs: [log("log", line)] }))[1]!;
     for (const card of [CARDS.visa, CARDS.mastercard, CARDS.amex]) expect(json).not.toContain(card);
     expect(json).toContain('"card":{"number":"[REDACTED]","exp":"12/29"}');
     expect(json).toContain(`"orderId":${CARDS.discover}`);
     expect(json).toContain('"shopifyId":7234567890123');
-    // Not a card (its check digit is wrong): kept.
-    expect(json).toContain('"number":1234567890123456');
+    // Card-shaped ids elsewhere are kept: a `number` with nothing of a card beside it, a tracking number.
+    expect(json).toContain(`"trackingNumber":${CARDS.jcb}`);
+    expect(json).toContain(`"parcel":{"number":4242424242424242,"carrier":"ups"}`);
   });
 });

@@ -36,12 +36,21 @@ describe("entries", () => {
     expect(JSON.stringify(data)).not.toContain(S);
   });
 
-  it("keeps entries whose name and type say nothing secret", () => {
+  it("keeps entries whose name and type say nothing secret, and values that do not read as one under names that only sometimes name a value", () => {
     const entries = [
       { name: "API_URL", type: "plain_text", text: "https://api.example.com" },
       { path: "email", value: "not-an-email" },
       { label: "Colour", value: "blue" },
       { type: "mrkdwn", text: "*hello*" },
+      { path: "/api/auth", value: 120 },
+      { path: "/tags/auth", op: "add", value: "true" },
+      { label: "Cookies", value: 4 },
+      { label: "Signature", value: "J. Doe" },
+      { property: "auth", value: "sso" },
+      { param: "token", value: "present" },
+      { header: "Authorization", value: "missing" },
+      { path: "password", value: "" },
+      { type: "plain_text", name: "AUTH", text: "enabled" },
     ];
     expect(archivedData({ entries }).entries).toEqual(entries);
   });

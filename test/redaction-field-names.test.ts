@@ -120,14 +120,14 @@ describe("field names that say a value is a secret", () => {
       "mfaSecretBase32",
       "apiKeyV2",
       "api_key_v2",
-      "x-shopify-hmac-sha256",
-      "x-signature-ed25519",
+      "privateKeyJwk",
     ];
     const plain = [
       "cacheValue",
       "headerValue",
       "tokenCount",
       "tokenType",
+      "tokenSha256",
       "passwordResetAt",
       "secretName",
       "cookieConsent",
@@ -137,6 +137,24 @@ describe("field names that say a value is a secret", () => {
     const data = archivedUnder([...secret, ...plain]);
     for (const name of secret) expect(data[name], name).toBe("[REDACTED]");
     for (const name of plain) expect(data[name], name).toBe(S);
+  });
+
+  it("keeps what such a name holds when it does not read as a credential: config naming headers, flags, versions", () => {
+    const config = {
+      apiKeyHeader: "x-api-key",
+      signatureHeader: "X-Hub-Signature-256",
+      authHeader: "Authorization",
+      csrfHeader: "x-csrf-token",
+      tokenV2: "rollout-50",
+      authV2: "enabled",
+      passwordConfirmation: "matched",
+      authBase: "/api/auth",
+      sigV4: { service: "s3", region: "auto" },
+      authHeaderValue: `Bearer ${S}`,
+    };
+    const line = JSON.stringify({ _event: "config", ...config });
+    const data = archivedEvents(traceItem({ logs: [log("log", line)] }))[1]!.data;
+    expect(data).toEqual({ _event: "config", ...config, authHeaderValue: "Bearer [REDACTED]" });
   });
 
   it("redacts Azure's AccountKey, Datadog's application key, OAuth's code verifier and device code, a TLS key, pw and pswd", () => {
@@ -151,6 +169,10 @@ describe("field names that say a value is a secret", () => {
       "authorization_code",
       "totpSeed",
       "social_security_number",
+      "otpCode",
+      "smsCode",
+      "login_code",
+      "cf_clearance",
       "pw",
       "userPw",
       "pswd",
@@ -159,13 +181,13 @@ describe("field names that say a value is a secret", () => {
     for (const name of secret) expect(data[name], name).toBe("[REDACTED]");
   });
 
-  it("hashes session cookies named otherwise, and the id of a session object, as session ids", () => {
-    const names = ["sid", "sessid", "PHPSESSID", "JSESSIONID", "connect.sid"];
-    const data = archivedUnder(names);
+  it("hashes session cookies named otherwise as session ids, and keeps ids named sid (Twilio's, Socket.IO's)", () => {
+    const names = ["sessid", "PHPSESSID", "JSESSIONID", "connect.sid", "express:sess", "_gh_sess"];
+    const data = archivedUnder([...names, "sid", "account_sid"]);
     for (const name of names) expect(data[name], name).toMatch(/^session:[0-9a-f]{16}$/);
-    const line = JSON.stringify({ _event: "auth", session: { id: S, userId: "u1", fresh: true } });
-    const event = archivedEvents(traceItem({ logs: [log("log", line), log("log", `GET /a?PHPSESSID=${S}&b=1`)] }));
-    expect(event[1]!.data.session).toEqual({ id: expect.stringMatching(/^session:[0-9a-f]{16}$/), userId: "u1", fresh: true });
-    expect(event[2]!.text).toMatch(/^GET \/a\?PHPSESSID=session:[0-9a-f]{16}&b=1$/);
+    expect(data.sid).toBe(S);
+    expect(data.account_sid).toBe(S);
+    const [, event] = archivedEvents(traceItem({ logs: [log("log", `GET /a?PHPSESSID=${S}&b=1`)] }));
+    expect(event!.text).toMatch(/^GET \/a\?PHPSESSID=session:[0-9a-f]{16}&b=1$/);
   });
 });

@@ -211,6 +211,13 @@ describe("secrets written into text", () => {
       "password changed by admin",
       "signature algorithm sha256 checked",
       "token count 1500 reached",
+      "    at verifyToken (index.js:100:11)",
+      "    at async refreshToken (file:///app/src/auth.js:12:3)",
+      "grant_type=refresh_token client_id=web_app_2",
+      '"POST /oauth/token HTTP/1.1" 200 512',
+      "Unexpected token 128009 at position 4",
+      "swap token 0x1f9840a85d5af5bf1d1762f925bdaddc4201f984 for eth",
+      `validation failed: ${JSON.stringify([{ path: ["auth", "token"], message: "Required" }])}`,
     ];
     const events = archived(traceItem({ logs: kept.map((text) => log("log", text)) }));
     expect(events.slice(1).map((e) => e.text)).toEqual(kept);

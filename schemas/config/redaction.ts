@@ -78,6 +78,16 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "oobcode",
   "totpseed",
   "socialsecuritynumber",
+  // One-time codes sent to a person, by how they are sent.
+  "otpcode",
+  "smscode",
+  "emailcode",
+  "logincode",
+  "onetimecode",
+  "2facode",
+  "authcode",
+  // Cloudflare's challenge clearance cookie: whoever holds it passes the challenge.
+  "cfclearance",
   "recoverycode",
   "recoverycodes",
   "backupcode",
@@ -104,13 +114,17 @@ export const WORD_REDACT_FIELDS: readonly string[] = ["pass", "sig", "auth", "pw
  * replaced by a stable hash (`session:<hex>`) instead of being redacted. A key matches when its
  * normalised form ends with "sessionid" (`sessionId`, `session_id`, `parentSessionId`) or its last
  * word is "session" (`session`, `userSession`), or it is one of SESSION_NAMES; "sessionCount" and
- * "possession" do not. Under a session's name, an object's `id` is the session's (Lucia's
- * `{session: {id, userId}}`).
+ * "possession" do not.
  */
 export const SESSION_ID_SUFFIX = "sessionid";
 export const SESSION_WORD = "session";
-/** Session cookies named otherwise: `sid`, PHP's `PHPSESSID`, Java's `JSESSIONID` (by the suffix), Express's `connect.sid`. */
-export const SESSION_NAMES: readonly string[] = ["sid", "sessid", "phpsessid", "connectsid"];
+/**
+ * Session cookies named otherwise: PHP's `PHPSESSID`, Java's `JSESSIONID` (by the suffix), Express's
+ * `connect.sid`; and cookies whose last word is `sess` (`express:sess`, `_gh_sess`). A bare `sid`
+ * is not one: Twilio's and Socket.IO's ids are looked up by it.
+ */
+export const SESSION_NAMES: readonly string[] = ["sessid", "phpsessid", "connectsid"];
+export const SESSION_COOKIE_WORD = "sess";
 
 /**
  * Keys holding a client IP. Their values are replaced by a keyed hash (HMAC-SHA-256 with

@@ -61,16 +61,20 @@ function redactCardsInRun(run: string): string {
 }
 
 /**
- * Whether a JSON number under a field named for a number (`number`, `cardNo`, `pan`) is a card
- * number, as `{"card":{"number":4242…}}` holds one. Numbers under other names are ids (Shopify's,
- * Discord's) far more often than cards, and are kept.
+ * Whether a JSON number is a card number by where it stands: under a card's own short names
+ * (`pan`, `cardNo`, `ccNum`), or as the `number` of a record that is plainly a card (it has an
+ * expiry, a CVC, a brand or last four digits beside it: `{"card":{"number":4242…,"exp":…}}`).
+ * Numbers elsewhere are ids (orders', parcels', Shopify's) far more often than cards, and are kept.
  */
-export function isCardNumberValue(name: string, value: number): boolean {
-  return value >= 1e14 && Number.isSafeInteger(value) && CARD_NUMBER_FIELD.test(name) && isCardNumber(String(value));
+export function isCardNumberValue(name: string, value: number, record: Record<string, unknown>): boolean {
+  if (value < 1e14 || !Number.isSafeInteger(value)) return false;
+  const named =
+    CARD_FIELDS.has(name.toLowerCase().replace(/[^a-z]/g, "")) || (name === "number" && CARD_SIBLINGS.some((field) => field in record));
+  return named && isCardNumber(String(value));
 }
 
-/** A name whose last word says number: `number`, `card_no`, `ccNum`, `PAN`, `accountNumber`. */
-const CARD_NUMBER_FIELD = /(?:^|[^a-zA-Z]|[a-z](?=[A-Z]))(?:[nN](?:umber|UMBER|um|UM|o|O)|[pP][aA][nN])$/;
+const CARD_FIELDS = new Set(["pan", "cardno", "cardnum", "ccnum", "ccno", "cc", "ccn", "primaryaccountnumber"]);
+const CARD_SIBLINGS = ["exp", "expiry", "expiration", "expMonth", "exp_month", "expYear", "exp_year", "cvc", "cvv", "brand", "last4"];
 
 /** Whether digits are a card number: a network's prefix and length, and a right Luhn check digit. */
 export function isCardNumber(digits: string): boolean {

@@ -5,7 +5,12 @@
  * {property, value}, a form's {label, value}, a Worker binding's {type, name, text}.
  */
 
-const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key", "path", "field", "property", "header", "param", "parameter", "label"] as const;
+const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;
+/**
+ * Fields that name a value only sometimes: a validator's path, a form's label, a route's path
+ * (`{path: "/api/auth", value: 120}`). Their entries' values are secrets only when they read as one.
+ */
+const CONTEXT_NAME_FIELDS = ["path", "field", "property", "header", "param", "parameter", "label"] as const;
 
 /**
  * Entries whose type says the value is a secret whatever its name: a Worker's secret binding,
@@ -25,11 +30,19 @@ export function holdsSecretByType(record: Record<string, unknown>): boolean {
   return typeof type === "string" && SECRET_ENTRY_TYPES.has(type);
 }
 
-/** The name of an entry, however its fields are cased or named. */
-export function entryName(record: Record<string, unknown>): string | undefined {
+/**
+ * The name of an entry, however its fields are cased or named, and whether its value is a secret
+ * only when it reads as one (a name from CONTEXT_NAME_FIELDS, or a value in `text`, which
+ * bindings and chat blocks hold alike).
+ */
+export function entryName(record: Record<string, unknown>, valueKey: string): { name: string; byShape: boolean } | undefined {
   for (const field of ENTRY_NAME_FIELDS) {
     const name = record[field];
-    if (typeof name === "string") return name;
+    if (typeof name === "string") return { name, byShape: valueKey === "text" };
+  }
+  for (const field of CONTEXT_NAME_FIELDS) {
+    const name = record[field];
+    if (typeof name === "string") return { name, byShape: true };
   }
   return undefined;
 }

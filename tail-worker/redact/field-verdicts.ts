@@ -4,6 +4,7 @@ import {
   IP_FIELDS,
   lastWord,
   normalizeFieldName,
+  SESSION_COOKIE_WORD,
   SESSION_ID_SUFFIX,
   SESSION_NAMES,
   SESSION_WORD,
@@ -107,13 +108,17 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
 
   /**
    * What a name says, or else what it says without a word that only says how its value is held
-   * (`authHeader`, `passwordConfirmation`, `secret_key_base`, `apiKeyV2`, `x-shopify-hmac-sha256`).
+   * (`authHeader`, `passwordConfirmation`, `secret_key_base`, `apiKeyV2`). Such a name may hold a
+   * secret or only say something of one (`apiKeyHeader: "x-api-key"`, `tokenV2: "rollout-50"`):
+   * it is TOKENS, whose values are redacted when they read as a credential, and never a pseudonym.
    */
   function decideByName(key: string): Verdict {
     const verdict = decideByOwnName(key);
     if (verdict !== PLAIN) return verdict;
     const held = key.replace(HOLDER_WORD, "");
-    return held === key || held === "" ? PLAIN : decideByOwnName(held);
+    if (held === key || held === "") return PLAIN;
+    const heldVerdict = decideByOwnName(held);
+    return heldVerdict === SECRET || heldVerdict === SECRETS || heldVerdict === TOKENS ? TOKENS : PLAIN;
   }
 
   function decideByOwnName(key: string): Verdict {
@@ -125,7 +130,8 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
     if (secretKey.test(normalized) || secretKey.test(name) || WORD_FIELD_SET.has(word)) return SECRET;
     if (IP_FIELD_SET.has(normalized)) return IP;
     if (normalized === FORWARDED_FIELD) return FORWARDED;
-    if (normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD || SESSION_NAME_SET.has(normalized)) return SESSION;
+    if (normalized.endsWith(SESSION_ID_SUFFIX) || word === SESSION_WORD || word === SESSION_COOKIE_WORD || SESSION_NAME_SET.has(normalized))
+      return SESSION;
     if (!name.endsWith("s")) return PLAIN;
     const singular = name.slice(0, -1);
     if (!secretKey.test(singular) && !(word.endsWith("s") && WORD_FIELD_SET.has(word.slice(0, -1)))) return PLAIN;
@@ -178,11 +184,12 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
 
 /**
  * A word ending a name that says how its value is held, not what it is: a header, a value, a
- * second entry to confirm it, an encoding, a version or a digest's name. Only a name that then
- * ends in a secret's is one (`tokenValue`, not `cacheValue`).
+ * second entry to confirm it, an encoding or a version. Only a name that then ends in a secret's
+ * is one (`tokenValue`, not `cacheValue`). A digest's name is not: `tokenSha256` is logged so that
+ * a token can be told apart without being shown.
  */
 const HOLDER_WORD =
-  /[-_. ]?(?:headers?|value|confirmation|confirm|repeat|again|retype|pem|der|base|b32|base32|b64|base64|hex|raw|plain(?:text)?|string|str|v\d+|sha\d+|ed25519)$/i;
+  /[-_. ]?(?:headers?|value|confirmation|confirm|repeat|again|retype|pem|der|jwk|base|b32|base32|b64|base64|hex|raw|plain(?:text)?|string|str|v\d+)$/i;
 
 const END_DIGITS = /\d+$/;
 /** A number ending a key after a separator: the last word of `x-sig-256` and `x-auth-2` is the one before. */

@@ -20,8 +20,9 @@ const KNOWN_TOKEN_FORMS = [
   "A(?:KIA|SIA)[0-9A-Z]{16,}", // AWS access key ids
   "AIza[\\w-]{35,}", // Google API keys
   // OpenAI (sk-proj-, sk-svcacct-, sk-admin-, and the older sk- with 32+ letters and digits) and
-  // Anthropic (sk-ant-api03-…) keys; not after a "-" (the "-sk-" of a pod name or base64url text).
-  "(?<!-)sk-(?:(?:proj|svcacct|admin|ant-(?:api|admin)\\d\\d)-[\\w-]{20,}|[0-9A-Za-z]{32,})",
+  // Anthropic (sk-ant-api03-…) and OpenRouter (sk-or-v1-…) keys; not after a "-" (the "-sk-" of a
+  // pod name or base64url text).
+  "(?<!-)sk-(?:(?:proj|svcacct|admin|ant-(?:api|admin)\\d\\d|or-v1)-[\\w-]{20,}|[0-9A-Za-z]{32,})",
   "npm_[0-9A-Za-z]{36,}", // npm tokens
   "hf_[0-9A-Za-z]{30,}", // Hugging Face tokens
   "SG\\.[\\w-]{16,}\\.[\\w-]{16,}", // SendGrid keys
@@ -36,9 +37,18 @@ const KNOWN_TOKEN_FORMS = [
   "gsk_[0-9A-Za-z]{40,}", // Groq keys
   "xai-[0-9A-Za-z]{40,}", // xAI keys
   "r8_[0-9A-Za-z]{30,}", // Replicate tokens
-  "tskey-[a-z]+-[\\w-]{20,}", // Tailscale keys
+  "tskey-[a-z]+-[0-9A-Za-z]{10,}-[0-9A-Za-z]{20,}", // Tailscale keys
   "AGE-SECRET-KEY-1[0-9A-Z]{50,}", // age private keys
   "sk\\.eyJ[\\w-]{20,}\\.[\\w-]{10,}", // Mapbox secret tokens
+  "sbp_[0-9a-f]{40}", // Supabase personal access tokens
+  "sb_secret_[\\w-]{20,}", // Supabase secret keys
+  "pplx-[0-9A-Za-z]{40,}", // Perplexity keys
+  "sk_[0-9a-f]{48}", // ElevenLabs keys
+  "key-[0-9a-f]{32}", // Mailgun keys
+  "ntn_[0-9A-Za-z]{40,}", // Notion tokens
+  "ATATT3[\\w=-]{100,}", // Atlassian API tokens
+  "dp\\.(?:st|ct|sa|scim|audit)\\.[\\w.-]{40,}", // Doppler tokens
+  "EAAA[\\w-]{60,}", // Square access tokens
   // Webhook URLs whose path is the credential: whoever holds one can post.
   "hooks\\.slack\\.com/(?:services|workflows|triggers)/[\\w/-]{10,}", // Slack incoming webhooks
   "discord(?:app)?\\.com/api/webhooks/\\d+/[\\w-]{20,}", // Discord webhooks

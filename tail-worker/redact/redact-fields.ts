@@ -10,7 +10,7 @@ import { redactKnownTokens } from "./known-tokens";
 import { redactProgramArgv } from "./program-passwords";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
 import { nextParameter } from "./text-matches";
-import { isTokenSecret } from "./value-shapes";
+import { isTokenSecret, readsAsSecret } from "./value-shapes";
 
 export interface Redactor {
   /**
@@ -215,7 +215,7 @@ function createRedactor(security: SecurityConfig): Redactor {
             modes?.push(valueMode);
           } else if (typeof value === "number") {
             if (value - value !== 0) nonFinite++;
-            else if (mode === SECRETS || isCardNumberValue(key, value)) {
+            else if (mode === SECRETS || isCardNumberValue(key, value, record)) {
               replace(record, key, REDACTED);
               changed = true;
             }
@@ -232,7 +232,6 @@ function createRedactor(security: SecurityConfig): Redactor {
             changed = true;
           }
         } else if (value !== null && typeof value === "object") {
-          if (verdict === SESSION && hashSessionObjectId(value as Record<string, unknown>)) changed = true;
           stack.push(value);
           modes?.push(mode);
         } else if (typeof value === "number" && value - value !== 0) nonFinite++;
@@ -240,8 +239,13 @@ function createRedactor(security: SecurityConfig): Redactor {
       // An entry (see entries.ts): its name, or its type, decides for its value.
       const valueKey = entryValueKey(record);
       if (valueKey !== undefined) {
-        const name = entryName(record);
-        const verdict = holdsSecretByType(record) ? SECRET : name === undefined ? PLAIN : verdictOf(name);
+        const entry = entryName(record, valueKey);
+        const value = record[valueKey];
+        const verdict = holdsSecretByType(record)
+          ? SECRET
+          : entry === undefined || (entry.byShape && !(typeof value === "string" && readsAsSecret(value)))
+            ? PLAIN
+            : verdictOf(entry.name);
         if (judgesValue(verdict)) {
           const redacted = replacement(verdict, record[valueKey]);
           if (redacted !== record[valueKey]) {
@@ -258,14 +262,6 @@ function createRedactor(security: SecurityConfig): Redactor {
     walkedKeys = keys;
     walkedNonFinite = nonFinite;
     return changed;
-  }
-
-  /** A session object's own `id` is the session's id (Lucia's `{session: {id, userId}}`): hashed. */
-  function hashSessionObjectId(session: Record<string, unknown>): boolean {
-    const id = session.id;
-    if (typeof id !== "string" && typeof id !== "number") return false;
-    session.id = replacement(SESSION, id);
-    return true;
   }
 
   /**

@@ -88,9 +88,10 @@ const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----E
 const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)(?=([^\s"'<>,;]{4,500}))/g;
 /**
  * A `[name, value]` pair written into text as JSON, as `JSON.stringify([...request.headers])`
- * prints header lists: the name decides for the value, as in data.
+ * prints header lists: the name decides for the value, as in data. Only as an item of a list
+ * (after `[` or `,`): a lone pair of words is more often a path (`"path":["auth","token"]`).
  */
-const PAIR = /\[\s*"([^"\\\n]{1,100})"\s*,\s*"((?:[^"\\\n]|\\.){0,4000})"\s*\]/g;
+const PAIR = /(?<=[[,]\s*)\[\s*"([^"\\\n]{1,100})"\s*,\s*"((?:[^"\\\n]|\\.){0,4000})"\s*\]/g;
 /** An entry (see entries.ts) written into text as JSON, its name's field first: `{"name":"X-Api-Key","value":"…"}`. */
 const ENTRY =
   /\{\s*"(name|key|Name|Key|path|field|property|header|param|label)"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"(value|Value|text)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})"/g;
@@ -101,6 +102,25 @@ const ENTRY =
  * judged as field names are; `key` and `code` only with a word that makes them a secret's
  * (`API key`, `verification code`), as "cache hit for key user:42" is the usual text.
  */
+const PROSE_WORD = /^[A-Za-z]+$/;
+/** A credential's characters (RFC 6750's token68): not a stack frame's `(file.js:1:2)`, nor a path's `a/b c`. */
+const TOKEN68 = /^[\w.~+/=-]+$/;
+const HAS_LETTER = /[A-Za-z]/;
+
+/**
+ * A word after a name in prose that reads as a secret: a credential's characters, not a hex
+ * address (`token 0x1f98…`) nor a protocol (`HTTP/1.1`), and after "token" not digits alone (a
+ * model's token id, `Unexpected token 128009`).
+ */
+function readsAsProseSecret(word: string, name: string): boolean {
+  if (!TOKEN68.test(word) || word.startsWith("0x") || word.startsWith("HTTP/") || !readsAsSecret(word)) return false;
+  return HAS_LETTER.test(word) || !/^tokens?$/i.test(name);
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+
 const PROSE_NAME =
   /(?:token|pass(?:word|wd|phrase|code)?|secret|(?:api|private|access|signing|master|license)[ _-]?key|pwd|pw|auth|cookie|otp|cvv|cvc|sig|signature|jwt|credentials?|csrf|xsrf|ssn|hmac|seed phrase|(?:verification|recovery|backup|security|mfa|auth|pin)[ _-]?code)s?[ \t]+[^\s]{6}/i;
 
@@ -208,7 +228,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   }
 
   function redactProse(text: string): string {
-    return PROSE_NAME.test(text) ? redactNamedWords(text, readsAsSecret, true) : text;
+    return PROSE_NAME.test(text) ? redactNamedWords(text, readsAsProseSecret, true) : text;
   }
 
   /**
@@ -216,14 +236,18 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
    * name says. `secretsOnly`: only what the name makes `[REDACTED]`, never a pseudonym (prose is
    * read after the data's other passes, which already wrote theirs).
    */
-  function redactNamedWords(text: string, counts: (word: string) => boolean, secretsOnly: boolean): string {
+  function redactNamedWords(text: string, counts: (word: string, name: string) => boolean, secretsOnly: boolean): string {
     let out = "";
     let copied = 0;
     NAME_SPACE_VALUE.lastIndex = 0;
     for (let match = NAME_SPACE_VALUE.exec(text); match !== null; match = NAME_SPACE_VALUE.exec(text)) {
       const [whole, name, , value] = match as unknown as [string, string, string, string];
+      // In prose a name is a word of its own (not `verifyToken (index.js:1:2)`, `/oauth/token HTTP/1.1`, `grant_type=refresh_token …`).
+      if (secretsOnly && !(PROSE_WORD.test(name) && (match.index === 0 || isSpace(text.charCodeAt(match.index - 1))))) continue;
       const redact =
-        value === REDACTED || !counts(value) ? undefined : (redactNamed(name) ?? namedByTwoWords(text, match.index, name, redactNamed));
+        value === REDACTED || !counts(value, name)
+          ? undefined
+          : (redactNamed(name) ?? namedByTwoWords(text, match.index, name, redactNamed));
       if (redact === undefined) continue;
       const replaced = redact(value);
       if (replaced === value || (secretsOnly && replaced.indexOf(REDACTED) === -1)) continue;

@@ -73,11 +73,14 @@ const MIN_TOKEN_SECRET = 16;
 
 /**
  * A string under `tokens` that reads as a credential rather than as a model's token: 16
- * characters or more, no space, and not a special token (`<|begin_of_text|>`).
+ * characters or more, no space, and not a special token (`<|begin_of_text|>`) nor a header's name.
  */
 export function isTokenSecret(value: string): boolean {
-  return value.length >= MIN_TOKEN_SECRET && value.indexOf(" ") === -1 && value.charCodeAt(0) !== 60;
+  return value.length >= MIN_TOKEN_SECRET && value.indexOf(" ") === -1 && value.charCodeAt(0) !== 60 && !HEADER_NAME.test(value);
 }
+
+/** A header's name (`X-Hub-Signature-256`), which config says of a credential: words joined by dashes. */
+const HEADER_NAME = /^[A-Za-z][a-z]*(?:-[A-Za-z0-9][a-z0-9]*)+$/;
 
 /** Text after `tokens` and its like: a secret when it reads as a credential. */
 export function redactTokenSecret(value: string): string {
