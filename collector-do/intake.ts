@@ -90,7 +90,9 @@ export class Intake {
       }
       for (const event of caps.kept) pending[event.importance] += event.json.length;
       kept.push(...caps.kept);
-      const report = acceptReport(batch);
+      // A batch whose events were all stored before is a retry (its first answer was lost): its
+      // report was counted with them.
+      const report = events.length > 0 && fresh.length === 0 ? {} : acceptReport(batch);
       tally.undelivered = (tally.undelivered ?? 0) + (report.undelivered ?? 0);
       if (report.sampledOut) addCounts((tally.sampledOut ??= {}), report.sampledOut);
       tally.duplicates = (tally.duplicates ?? 0) + events.length - fresh.length;

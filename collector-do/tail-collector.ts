@@ -221,10 +221,16 @@ export class TailCollector extends DurableObject<Env> implements CollectorRpc, L
     const shed = this.state.unreportedShed;
     if (shed === null) return;
     const now = Date.now();
-    this.intake.commit([{ events: [shedReportEvent(shed, now)] }], now, () => {
+    const outcomes = this.intake.commit([{ events: [shedReportEvent(shed, now)] }], now, () => {
       this.state.unreportedShed = null;
       this.store.saveState(this.state, this.seq.next - 1);
     });
+    // Stored like any event, it reaches alert rules, live streams and forwarding like any event.
+    notifyObservers(
+      this.observers,
+      outcomes.flatMap((outcome) => outcome.fresh),
+      (work) => this.ctx.waitUntil(work),
+    );
   }
 
   private recordFailure(message: string): void {

@@ -72,6 +72,21 @@ describe("tail worker delivery to the collector", () => {
     expect(up.calls[0]!.undelivered).toBe(1);
   });
 
+  it("counts a report once when the call carrying it was stored but its answer lost, and retried", async () => {
+    let answers = 0;
+    const lossy = wrappedNamespace(`delivery-lost-answer-${crypto.randomUUID()}`, {
+      afterIngest: () => {
+        if (answers++ === 0) throw new Error("network: answer lost");
+      },
+    });
+    const down = flakyCollector("down-before-lost-answer", FAST.attempts);
+    await handleTail(items(), down.env, FAST);
+    await handleTail(items(), lossy.env, FAST);
+    // The first call was stored, its answer lost; the retry carried the same events and report.
+    expect(lossy.calls.map((c) => c.undelivered)).toEqual([2, 2]);
+    expect((await lossy.shard(0).stats()).counters).toMatchObject({ received: 2, duplicates: 2, undelivered: 2 });
+  });
+
   it("never throws out of tail(), whatever the collector does", async () => {
     const broken = {
       ...env,

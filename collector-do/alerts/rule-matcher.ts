@@ -22,6 +22,20 @@ export interface ObservedEvent {
   envelope(): unknown;
 }
 
+/**
+ * Characters a group's value keeps: every report carries each group's values, and a rule grouped
+ * by a field holding whole payloads would otherwise send reports past the RPC limit, taking every
+ * rule's counts with them. Longer values are cut (values alike in their first characters share a group).
+ */
+export const MAX_GROUP_VALUE_CHARS = 256;
+
+function groupValue(value: unknown): unknown {
+  if (typeof value === "string") return value.length > MAX_GROUP_VALUE_CHARS ? `${value.slice(0, MAX_GROUP_VALUE_CHARS - 1)}…` : value;
+  if (value === null || typeof value !== "object") return value;
+  const json = JSON.stringify(value);
+  return json.length > MAX_GROUP_VALUE_CHARS ? `${json.slice(0, MAX_GROUP_VALUE_CHARS - 1)}…` : value;
+}
+
 export interface RuleMatch {
   /** One per groupBy field; a missing field is null. */
   values: unknown[];
@@ -73,7 +87,7 @@ export class RuleMatcher {
       if (!this.of.test(event)) return null;
       matched = this.where.test(event);
     }
-    const values = this.groupBy.map(({ wire, read }) => read(wire ? event.wire : event.envelope()) ?? null);
+    const values = this.groupBy.map(({ wire, read }) => groupValue(read(wire ? event.wire : event.envelope()) ?? null));
     return { values, weight: weightOf(event.envelope()), matched, inOf: this.of !== null };
   }
 }

@@ -160,7 +160,8 @@ export class AlertState extends DurableObject<Env> implements AlertStateRpc {
       for (const counted of partial.groups) {
         const group = this.groups.groupFor(rule, counted, now);
         if (group === undefined) {
-          this.reports.droppedGroups += counted.count + counted.of;
+          // A rate rule counts in `of` every event it matched too: each event once.
+          this.reports.droppedGroups += Math.max(counted.count, counted.of);
           continue;
         }
         addToBuckets(group.buckets, now, widthOf(rule), counted.count, counted.of);
