@@ -53,5 +53,8 @@ describe("entries", () => {
       { type: "plain_text", name: "AUTH", text: "enabled" },
     ];
     expect(archivedData({ entries }).entries).toEqual(entries);
+    // The same written into text as JSON.
+    const text = `series: ${JSON.stringify(entries)}`;
+    expect(archivedEvents(traceItem({ logs: [log("log", text)] }))[1]!.text).toBe(text);
   });
 });

@@ -139,22 +139,34 @@ describe("field names that say a value is a secret", () => {
     for (const name of plain) expect(data[name], name).toBe(S);
   });
 
-  it("keeps what such a name holds when it does not read as a credential: config naming headers, flags, versions", () => {
+  it("keeps a header's name under a name ending in header (config naming headers), and redacts any other value there", () => {
     const config = {
       apiKeyHeader: "x-api-key",
       signatureHeader: "X-Hub-Signature-256",
       authHeader: "Authorization",
       csrfHeader: "x-csrf-token",
-      tokenV2: "rollout-50",
-      authV2: "enabled",
-      passwordConfirmation: "matched",
       authBase: "/api/auth",
-      sigV4: { service: "s3", region: "auto" },
-      authHeaderValue: `Bearer ${S}`,
+      tokenSha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
     };
-    const line = JSON.stringify({ _event: "config", ...config });
+    const secrets = {
+      userAuthHeader: "Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+      cookieHeader: "sid=abc; theme=dark",
+      password_confirmation: "Zq8vN2pLx7Rt4Kw",
+      apiKeyV2: "short9Key",
+    };
+    const line = JSON.stringify({ _event: "config", ...config, ...secrets });
     const data = archivedEvents(traceItem({ logs: [log("log", line)] }))[1]!.data;
-    expect(data).toEqual({ _event: "config", ...config, authHeaderValue: "Bearer [REDACTED]" });
+    expect(data).toEqual({ _event: "config", ...config, ...Object.fromEntries(Object.keys(secrets).map((k) => [k, "[REDACTED]"])) });
+  });
+
+  it("keeps words that hold no secret under a secret's name: flags and modes written as text", () => {
+    const words = { "access-control-allow-credentials": "true", credentials: "include", auth: "none", password: "" };
+    const line = JSON.stringify({ _event: "words", ...words, token: "false" });
+    const data = archivedEvents(
+      traceItem({ logs: [log("log", line), log("log", `headers: ${JSON.stringify([["access-control-allow-credentials", "true"]])}`)] }),
+    );
+    expect(data[1]!.data).toEqual({ _event: "words", ...words, token: "false" });
+    expect(data[2]!.text).toBe('headers: [["access-control-allow-credentials","true"]]');
   });
 
   it("redacts Azure's AccountKey, Datadog's application key, OAuth's code verifier and device code, a TLS key, pw and pswd", () => {

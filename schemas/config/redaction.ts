@@ -39,6 +39,8 @@ export const DEFAULT_REDACT_FIELDS: readonly string[] = [
   "sessionkey",
   "authkey",
   "licensekey",
+  // Rails' secret_key_base.
+  "secretkeybase",
   // Azure Storage's AccountKey (also in its connection strings), Datadog's DD-APPLICATION-KEY,
   // a JWT's signing key, a TLS key as Kubernetes Secrets name it (tls.key).
   "accountkey",

@@ -10,7 +10,12 @@ const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;
  * Fields that name a value only sometimes: a validator's path, a form's label, a route's path
  * (`{path: "/api/auth", value: 120}`). Their entries' values are secrets only when they read as one.
  */
-const CONTEXT_NAME_FIELDS = ["path", "field", "property", "header", "param", "parameter", "label"] as const;
+const CONTEXT_NAME_FIELDS: readonly string[] = ["path", "field", "property", "header", "param", "parameter", "label"];
+
+/** Whether an entry's value is a secret only when it reads as one (see entryName), by the fields that hold its name and value. */
+export function judgedByShape(nameField: string, valueField: string): boolean {
+  return valueField === "text" || CONTEXT_NAME_FIELDS.includes(nameField);
+}
 
 /**
  * Entries whose type says the value is a secret whatever its name: a Worker's secret binding,
@@ -38,11 +43,11 @@ export function holdsSecretByType(record: Record<string, unknown>): boolean {
 export function entryName(record: Record<string, unknown>, valueKey: string): { name: string; byShape: boolean } | undefined {
   for (const field of ENTRY_NAME_FIELDS) {
     const name = record[field];
-    if (typeof name === "string") return { name, byShape: valueKey === "text" };
+    if (typeof name === "string") return { name, byShape: judgedByShape(field, valueKey) };
   }
   for (const field of CONTEXT_NAME_FIELDS) {
     const name = record[field];
-    if (typeof name === "string") return { name, byShape: true };
+    if (typeof name === "string") return { name, byShape: judgedByShape(field, valueKey) };
   }
   return undefined;
 }

@@ -13,13 +13,18 @@ import {
 import { holdsKnownToken } from "./known-tokens";
 import { ipHasher, secretNameHasher, sessionHasher } from "./pseudonym";
 import { REDACTED } from "./secret-text";
-import { isTokenSecret, redactTokenSecret, redactUnlessCount } from "./value-shapes";
+import { isTokenSecret, looksLikeHeaderName, redactTokenSecret, redactUnlessCount } from "./value-shapes";
 
 export const PLAIN = 0;
 export const SECRET = 1;
 export const IP = 2;
 export const FORWARDED = 3;
 export const SESSION = 4;
+/**
+ * A secret's name with `header` after it (`authHeader`, `apiKeyHeader`): the header's value, a
+ * secret, or in config the header's name, kept (`apiKeyHeader: "x-api-key"`).
+ */
+export const HEADER_HELD = 5;
 /**
  * Beside a verdict (see nameVerdictOf), not one of its own: the name itself holds a secret, as a
  * credential of a known form (a map keyed by API key) or written as text (a map keyed by URL,
@@ -40,7 +45,15 @@ export const SECRETS = 6;
  */
 export const TOKENS = 7;
 /** What a field name says of its value. */
-export type Verdict = typeof PLAIN | typeof SECRET | typeof IP | typeof FORWARDED | typeof SESSION | typeof SECRETS | typeof TOKENS;
+export type Verdict =
+  | typeof PLAIN
+  | typeof SECRET
+  | typeof IP
+  | typeof FORWARDED
+  | typeof SESSION
+  | typeof HEADER_HELD
+  | typeof SECRETS
+  | typeof TOKENS;
 
 /** What names say of values under one security setting, each name decided once. */
 export interface FieldVerdicts {
@@ -108,9 +121,8 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
 
   /**
    * What a name says, or else what it says without a word that only says how its value is held
-   * (`authHeader`, `passwordConfirmation`, `secret_key_base`, `apiKeyV2`). Such a name may hold a
-   * secret or only say something of one (`apiKeyHeader: "x-api-key"`, `tokenV2: "rollout-50"`):
-   * it is TOKENS, whose values are redacted when they read as a credential, and never a pseudonym.
+   * (`passwordConfirmation`, `privateKeyPem`, `apiKeyV2`: SECRET; `authHeader`: HEADER_HELD). Never
+   * a pseudonym: `sessionHeader` may well name a header.
    */
   function decideByName(key: string): Verdict {
     const verdict = decideByOwnName(key);
@@ -118,7 +130,8 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
     const held = key.replace(HOLDER_WORD, "");
     if (held === key || held === "") return PLAIN;
     const heldVerdict = decideByOwnName(held);
-    return heldVerdict === SECRET || heldVerdict === SECRETS || heldVerdict === TOKENS ? TOKENS : PLAIN;
+    if (heldVerdict !== SECRET && heldVerdict !== SECRETS && heldVerdict !== TOKENS) return PLAIN;
+    return HEADER_WORD.test(key) ? HEADER_HELD : SECRET;
   }
 
   function decideByOwnName(key: string): Verdict {
@@ -143,9 +156,15 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
   }
 
   function replacement(verdict: Verdict, value: unknown): unknown {
-    // A flag or a null holds no secret (`immutableSession: true`); strings, numbers (PINs, OTPs)
-    // and whole structures under a secret name do.
-    if (verdict === SECRET) return value === REDACTED || value === null || typeof value === "boolean" ? value : REDACTED;
+    // A flag, a null or a word of NO_SECRET_WORDS holds no secret (`immutableSession: true`,
+    // `credentials: "include"`); other strings, numbers (PINs, OTPs) and whole structures under a
+    // secret name do.
+    if (verdict === SECRET)
+      return value === null || typeof value === "boolean" || (typeof value === "string" && holdsNoSecret(value)) ? value : REDACTED;
+    if (verdict === HEADER_HELD) {
+      if (typeof value === "string") return heldInHeader(value);
+      return Array.isArray(value) ? value.map((v) => (typeof v === "string" ? heldInHeader(v) : v)) : value;
+    }
     // Numbers, flags and nulls are kept. A structure in a pair or an entry goes whole; below a
     // field, the walk reaches each of its values instead (see redact in redact-fields.ts).
     if (verdict === SECRETS || verdict === TOKENS) {
@@ -159,11 +178,13 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
     return value;
   }
 
-  const redactSecret = () => REDACTED;
+  const redactSecret = (value: string) => (holdsNoSecret(value) ? value : REDACTED);
   function namedValue(name: string): ((value: string) => string) | undefined {
     switch (verdictOf(name)) {
       case SECRET:
         return redactSecret;
+      case HEADER_HELD:
+        return heldInHeader;
       case SECRETS:
         return redactUnlessCount;
       case TOKENS:
@@ -189,7 +210,36 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
  * a token can be told apart without being shown.
  */
 const HOLDER_WORD =
-  /[-_. ]?(?:headers?|value|confirmation|confirm|repeat|again|retype|pem|der|jwk|base|b32|base32|b64|base64|hex|raw|plain(?:text)?|string|str|v\d+)$/i;
+  /[-_. ]?(?:headers?|value|confirmation|confirm|repeat|again|retype|pem|der|jwk|b32|base32|b64|base64|hex|raw|plain(?:text)?|string|str|v\d+)$/i;
+const HEADER_WORD = /headers?$/i;
+
+/**
+ * Words that hold no secret under any name: a flag or a mode written as text
+ * (`"access-control-allow-credentials": "true"`, fetch's `credentials: "include"`, `auth: "none"`).
+ */
+const NO_SECRET_WORDS = new Set([
+  REDACTED,
+  "",
+  "true",
+  "false",
+  "null",
+  "undefined",
+  "none",
+  "include",
+  "omit",
+  "same-origin",
+  "required",
+  "optional",
+]);
+
+function holdsNoSecret(value: string): boolean {
+  return NO_SECRET_WORDS.has(value);
+}
+
+/** What a header-held value becomes: kept when it is a header's name (`x-api-key`, `Authorization`), else redacted. */
+function heldInHeader(value: string): string {
+  return holdsNoSecret(value) || looksLikeHeaderName(value) ? value : REDACTED;
+}
 
 const END_DIGITS = /\d+$/;
 /** A number ending a key after a separator: the last word of `x-sig-256` and `x-auth-2` is the one before. */

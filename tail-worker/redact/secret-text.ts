@@ -11,6 +11,7 @@
  */
 
 import { redactCommandLine } from "./command-line";
+import { judgedByShape } from "./entries";
 import { namedByTwoWords, namedInWords, redactLooseNamedValues } from "./loose-names";
 import { redactProgramPasswords } from "./program-passwords";
 import { KeyScan } from "./text-matches";
@@ -178,7 +179,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   }
 
   function redactEntry(match: string, nameField: string, name: string, valueField: string, value: string): string {
-    const redact = value === REDACTED ? undefined : redactNamed(name);
+    const redact = value === REDACTED || (judgedByShape(nameField, valueField) && !readsAsSecret(value)) ? undefined : redactNamed(name);
     const replaced = redact?.(value);
     return replaced === undefined || replaced === value ? match : `{"${nameField}":"${name}","${valueField}":"${replaced}"`;
   }

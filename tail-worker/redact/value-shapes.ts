@@ -76,11 +76,16 @@ const MIN_TOKEN_SECRET = 16;
  * characters or more, no space, and not a special token (`<|begin_of_text|>`) nor a header's name.
  */
 export function isTokenSecret(value: string): boolean {
-  return value.length >= MIN_TOKEN_SECRET && value.indexOf(" ") === -1 && value.charCodeAt(0) !== 60 && !HEADER_NAME.test(value);
+  return value.length >= MIN_TOKEN_SECRET && value.indexOf(" ") === -1 && value.charCodeAt(0) !== 60 && !looksLikeHeaderName(value);
 }
 
-/** A header's name (`X-Hub-Signature-256`), which config says of a credential: words joined by dashes. */
-const HEADER_NAME = /^[A-Za-z][a-z]*(?:-[A-Za-z0-9][a-z0-9]*)+$/;
+/** A header's name: words joined by dashes (`X-Hub-Signature-256`), or one word (`Authorization`, `cookie`). */
+const HEADER_NAME = /^(?:[A-Za-z][a-z]*(?:-[A-Za-z0-9][a-z0-9]*)+|[A-Z]?[a-z]+)$/;
+
+/** Whether a value is a header's name, which config writes under a credential's name (`apiKeyHeader: "x-api-key"`). */
+export function looksLikeHeaderName(value: string): boolean {
+  return value.length <= 64 && HEADER_NAME.test(value);
+}
 
 /** Text after `tokens` and its like: a secret when it reads as a credential. */
 export function redactTokenSecret(value: string): string {
