@@ -57,4 +57,28 @@ describe("entries", () => {
     const text = `series: ${JSON.stringify(entries)}`;
     expect(archivedEvents(traceItem({ logs: [log("log", text)] }))[1]!.text).toBe(text);
   });
+
+  it("judges a [name, value] pair only as an item of a list, as header lists hold them: a pair of words alone is kept", () => {
+    const data = archivedData({
+      headers: [
+        ["content-type", "text/plain"],
+        ["x-api-key", S],
+      ],
+      issues: [{ path: ["auth", "token"], message: "Required" }],
+      missing: ["password", "email"],
+      tags: ["auth", "security"],
+      where: ["session", "userId"],
+    });
+    expect(JSON.stringify(data)).not.toContain(S);
+    expect(data).toMatchObject({
+      headers: [
+        ["content-type", "text/plain"],
+        ["x-api-key", "[REDACTED]"],
+      ],
+      issues: [{ path: ["auth", "token"] }],
+      missing: ["password", "email"],
+      tags: ["auth", "security"],
+      where: ["session", "userId"],
+    });
+  });
 });

@@ -153,17 +153,6 @@ function createRedactor(security: SecurityConfig): Redactor {
       if (Array.isArray(node)) {
         // An argv array of a program whose password option names nothing (`["mysql", "-p…"]`).
         if (node.length > 1 && typeof node[0] === "string" && redactProgramArgv(node, namedValue)) changed = true;
-        // A [name, value] pair, as in header lists: the name decides for the value.
-        if (node.length === 2 && typeof node[0] === "string") {
-          const verdict = verdictOf(node[0]);
-          if (judgesValue(verdict)) {
-            const value = replacement(verdict, node[1]);
-            if (value !== node[1]) {
-              node[1] = value;
-              changed = true;
-            }
-          }
-        }
         for (let i = 0; i < node.length; i++) {
           const item = node[i];
           if (typeof item === "string") {
@@ -175,6 +164,9 @@ function createRedactor(security: SecurityConfig): Redactor {
               changed = true;
             }
           } else if (item !== null && typeof item === "object") {
+            // A [name, value] pair in a list, as header lists hold them: the name decides for the
+            // value. A pair of words alone is more often a path (`path: ["auth", "token"]`).
+            if (Array.isArray(item) && item.length === 2 && typeof item[0] === "string" && judgePair(item)) changed = true;
             stack.push(item);
             modes?.push(mode);
           } else if (typeof item === "number") {
@@ -262,6 +254,15 @@ function createRedactor(security: SecurityConfig): Redactor {
     walkedKeys = keys;
     walkedNonFinite = nonFinite;
     return changed;
+  }
+
+  function judgePair(pair: unknown[]): boolean {
+    const verdict = verdictOf(pair[0] as string);
+    if (!judgesValue(verdict)) return false;
+    const value = replacement(verdict, pair[1]);
+    if (value === pair[1]) return false;
+    pair[1] = value;
+    return true;
   }
 
   /**
