@@ -74,7 +74,6 @@ function expectBoundedTo(seen: ObservedR2, from: number, to: number): void {
   for (let h = hourStartOf(lookBack); h <= hourStartOf(to); h += HOUR_MS) hours.push(h);
   const prefixes = new Set(hours.flatMap((h) => [0, 1, 2, 3].map((i) => hourPrefix(h, i))));
   for (const list of seen.lists) expect(prefixes.has(list.prefix ?? ""), `listed ${list.prefix}`).toBe(true);
-  // Keys of the newest minutes are listed twice (a second look for objects flushed meanwhile).
   const listed = new Set(seen.listedKeys);
   for (const key of listed) expect(keyMinute(key)).toBeGreaterThanOrEqual(lookBack);
   for (const key of listed) expect(keyMinute(key)).toBeLessThan(hourStartOf(to) + HOUR_MS);

@@ -1,6 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_NAMED_HOURS } from "../collector-do/archived-hours";
+import { archivedAtOf } from "../tail-worker/query/archived-hours";
 import { collector } from "./helpers/collector";
 import { wireEvents } from "./helpers/wire-events";
 
@@ -45,5 +46,11 @@ describe("TailCollector: hours archived into lately", () => {
     const { archived } = await stub.bufferedEvents(1_000_000);
     expect(archived.hours).toHaveLength(MAX_NAMED_HOURS);
     expect(archived.othersAt).toBe(archived.hours[0]!.at);
+  });
+
+  it("lets a query go on when a collector of an earlier version names no hours (during a deploy)", () => {
+    const at = archivedAtOf([undefined, { hours: [{ importance: 2, hourStart: HOUR, at: 5 }] }, { hours: [], othersAt: 3 }]);
+    expect(at(2, HOUR)).toBe(5);
+    expect(at(1, HOUR)).toBe(3);
   });
 });

@@ -68,8 +68,10 @@ describe("entries", () => {
       missing: ["password", "email"],
       tags: ["auth", "security"],
       where: ["session", "userId"],
+      header: ["x-api-key", "0123456789abcdef0123"],
     });
     expect(JSON.stringify(data)).not.toContain(S);
+    expect(JSON.stringify(data)).not.toContain("0123456789abcdef0123");
     expect(data).toMatchObject({
       headers: [
         ["content-type", "text/plain"],

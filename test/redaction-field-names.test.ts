@@ -153,10 +153,23 @@ describe("field names that say a value is a secret", () => {
       cookieHeader: "sid=abc; theme=dark",
       password_confirmation: "Zq8vN2pLx7Rt4Kw",
       apiKeyV2: "short9Key",
+      proxyAuthHeader: "letmein",
     };
     const line = JSON.stringify({ _event: "config", ...config, ...secrets });
     const data = archivedEvents(traceItem({ logs: [log("log", line)] }))[1]!.data;
     expect(data).toEqual({ _event: "config", ...config, ...Object.fromEntries(Object.keys(secrets).map((k) => [k, "[REDACTED]"])) });
+    // A header list under such a name is walked: its pairs and entries decide.
+    const lists = JSON.stringify({
+      _event: "request",
+      authHeaders: [["Authorization", "Bearer abcdef123456"]],
+      cookieHeaders: [{ name: "Cookie", value: "sid=abc123def" }],
+    });
+    const listed = archivedEvents(traceItem({ logs: [log("log", lists)] }))[1]!.data;
+    expect(listed).toEqual({
+      _event: "request",
+      authHeaders: [["Authorization", "[REDACTED]"]],
+      cookieHeaders: [{ name: "Cookie", value: "[REDACTED]" }],
+    });
   });
 
   it("keeps words that hold no secret under a secret's name: flags and modes written as text", () => {

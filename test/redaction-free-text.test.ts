@@ -190,6 +190,7 @@ describe("secrets written into text", () => {
       `login bob password ${SECRET}`,
       `refresh failed for refresh token ${SECRET}`,
       `verification code 482913 sent`,
+      `using api_key ${SECRET} for the import`,
     ];
     const events = archived(
       traceItem({

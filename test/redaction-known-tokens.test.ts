@@ -56,10 +56,8 @@ const TOKENS: Record<string, string> = {
   "OpenRouter key": `sk-or-v1-${body(42, 64, HEX)}`,
   "Supabase access token": `sbp_${body(43, 40, HEX)}`,
   "Perplexity key": `pplx-${body(44, 48)}`,
-  "Mailgun key": `key-${body(45, 32, HEX)}`,
   "Notion token": `ntn_${body(46, 46)}`,
   "Doppler token": `dp.st.prd.${body(47, 43)}`,
-  "Square access token": `EAAA${body(48, 60)}`,
   "Microsoft Teams webhook": `webhook.office.com/webhookb2/${body(41, 36, HEX)}@${body(41, 36, HEX)}/IncomingWebhook/${body(41, 32, HEX)}`,
 };
 

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Env } from "../schemas/config/env";
 import worker from "../tail-worker/index";
-import { takePendingReport } from "../tail-worker/route/pending-report";
+import { recordUndelivered, takePendingReport } from "../tail-worker/route/pending-report";
 import { handleTail } from "../tail-worker/tail-handler";
 import { wrappedNamespace } from "./helpers/collector-namespace";
 import { log, traceItem } from "./helpers/trace-items";
@@ -85,6 +85,22 @@ describe("tail worker delivery to the collector", () => {
     // The first call was stored, its answer lost; the retry carried the same events and report.
     expect(lossy.calls.map((c) => c.undelivered)).toEqual([2, 2]);
     expect((await lossy.shard(0).stats()).counters).toMatchObject({ received: 2, duplicates: 2, undelivered: 2 });
+  });
+
+  it("keeps what became owed during a call's retries for a later call, rather than on a retry that cannot count it", async () => {
+    let answers = 0;
+    const lossy = wrappedNamespace(`delivery-owed-meanwhile-${crypto.randomUUID()}`, {
+      afterIngest: () => {
+        if (answers++ > 0) return;
+        // Meanwhile another batch of this isolate gave up on 5 events.
+        recordUndelivered(5);
+        throw new Error("network: answer lost");
+      },
+    });
+    await handleTail(items(), lossy.env, FAST);
+    await handleTail(items(), lossy.env, FAST);
+    expect(lossy.calls.map((c) => c.undelivered)).toEqual([0, 0, 5]);
+    expect((await lossy.shard(0).stats()).counters).toMatchObject({ received: 4, duplicates: 2, undelivered: 5 });
   });
 
   it("never throws out of tail(), whatever the collector does", async () => {

@@ -161,10 +161,8 @@ export function fieldVerdicts(security: SecurityConfig, holdsSecretText: (name: 
     // secret name do.
     if (verdict === SECRET)
       return value === null || typeof value === "boolean" || (typeof value === "string" && holdsNoSecret(value)) ? value : REDACTED;
-    if (verdict === HEADER_HELD) {
-      if (typeof value === "string") return heldInHeader(value);
-      return Array.isArray(value) ? value.map((v) => (typeof v === "string" ? heldInHeader(v) : v)) : value;
-    }
+    // A header list under such a name is walked as any data is: its pairs and entries decide.
+    if (verdict === HEADER_HELD) return typeof value === "string" ? heldInHeader(value) : value;
     // Numbers, flags and nulls are kept. A structure in a pair or an entry goes whole; below a
     // field, the walk reaches each of its values instead (see redact in redact-fields.ts).
     if (verdict === SECRETS || verdict === TOKENS) {

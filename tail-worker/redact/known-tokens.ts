@@ -44,11 +44,9 @@ const KNOWN_TOKEN_FORMS = [
   "sb_secret_[\\w-]{20,}", // Supabase secret keys
   "pplx-[0-9A-Za-z]{40,}", // Perplexity keys
   "sk_[0-9a-f]{48}", // ElevenLabs keys
-  "key-[0-9a-f]{32}", // Mailgun keys
   "ntn_[0-9A-Za-z]{40,}", // Notion tokens
   "ATATT3[\\w=-]{100,}", // Atlassian API tokens
   "dp\\.(?:st|ct|sa|scim|audit)\\.[\\w.-]{40,}", // Doppler tokens
-  "EAAA[\\w-]{60,}", // Square access tokens
   // Webhook URLs whose path is the credential: whoever holds one can post.
   "hooks\\.slack\\.com/(?:services|workflows|triggers)/[\\w/-]{10,}", // Slack incoming webhooks
   "discord(?:app)?\\.com/api/webhooks/\\d+/[\\w-]{20,}", // Discord webhooks

@@ -1,15 +1,27 @@
 import type { SecurityConfig } from "../../schemas/config/config";
 import { boundedMemo } from "../../schemas/lib/bounded-memo";
 import { setOwn } from "../../schemas/lib/own-property";
-import { isCardNumberValue, redactCardNumbers } from "./card-numbers";
+import { isCardNumberValue } from "./card-numbers";
 import { flagName, redactUserOption } from "./command-line";
 import { isCredentialParameter } from "./credential-parameters";
 import { entryName, entryValueKey, holdsSecretByType } from "./entries";
-import { fieldVerdicts, IP, judgesValue, NAME_HOLDS_SECRET, PLAIN, SECRET, SECRETS, SESSION, TOKENS, type Verdict } from "./field-verdicts";
-import { redactKnownTokens } from "./known-tokens";
+import {
+  fieldVerdicts,
+  HEADER_HELD,
+  IP,
+  judgesValue,
+  NAME_HOLDS_SECRET,
+  PLAIN,
+  SECRET,
+  SECRETS,
+  SESSION,
+  TOKENS,
+  type Verdict,
+} from "./field-verdicts";
 import { redactProgramArgv } from "./program-passwords";
 import { REDACTED, secretText, textMayHoldSecret } from "./secret-text";
-import { nextParameter } from "./text-matches";
+import { redactSelfEvident } from "./self-evident";
+import { decodeName, nextParameter } from "./text-matches";
 import { isTokenSecret, readsAsSecret } from "./value-shapes";
 
 export interface Redactor {
@@ -153,6 +165,9 @@ function createRedactor(security: SecurityConfig): Redactor {
       if (Array.isArray(node)) {
         // An argv array of a program whose password option names nothing (`["mysql", "-p…"]`).
         if (node.length > 1 && typeof node[0] === "string" && redactProgramArgv(node, namedValue)) changed = true;
+        // A pair on its own (not in a list, see below) when its value reads as a secret: `["x-api-key", "0123…"]`.
+        if (node.length === 2 && typeof node[0] === "string" && typeof node[1] === "string" && readsAsSecret(node[1]) && judgePair(node))
+          changed = true;
         for (let i = 0; i < node.length; i++) {
           const item = node[i];
           if (typeof item === "string") {
@@ -165,7 +180,7 @@ function createRedactor(security: SecurityConfig): Redactor {
             }
           } else if (item !== null && typeof item === "object") {
             // A [name, value] pair in a list, as header lists hold them: the name decides for the
-            // value. A pair of words alone is more often a path (`path: ["auth", "token"]`).
+            // value. A pair on its own is more often a path (`path: ["auth", "token"]`): above.
             if (Array.isArray(item) && item.length === 2 && typeof item[0] === "string" && judgePair(item)) changed = true;
             stack.push(item);
             modes?.push(mode);
@@ -215,7 +230,7 @@ function createRedactor(security: SecurityConfig): Redactor {
         } else if (
           verdict === SECRET ||
           typeof value === "string" ||
-          Array.isArray(value) ||
+          (Array.isArray(value) && verdict !== HEADER_HELD) ||
           (verdict === SESSION && typeof value === "number")
         ) {
           const redacted = replacement(verdict, value);
@@ -329,18 +344,4 @@ function createRedactor(security: SecurityConfig): Redactor {
     keysWalked: () => walkedKeys,
     nonFiniteWalked: () => walkedNonFinite,
   };
-}
-
-/** What shows itself a secret wherever it stands: credentials of a known form and card numbers. */
-function redactSelfEvident(text: string): string {
-  return redactCardNumbers(redactKnownTokens(text));
-}
-
-function decodeName(text: string): string {
-  if (text.indexOf("%") === -1 && text.indexOf("+") === -1) return text;
-  try {
-    return decodeURIComponent(text.replace(/\+/g, " "));
-  } catch {
-    return text;
-  }
 }

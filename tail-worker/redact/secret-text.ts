@@ -11,9 +11,11 @@
  */
 
 import { redactCommandLine } from "./command-line";
-import { judgedByShape } from "./entries";
 import { namedByTwoWords, namedInWords, redactLooseNamedValues } from "./loose-names";
 import { redactProgramPasswords } from "./program-passwords";
+import { isProseName, mayHoldProseNamedValue, readsAsProseSecret } from "./prose-words";
+import { StructureEnds } from "./structure-ends";
+import { redactTextEntries } from "./text-entries";
 import { KeyScan } from "./text-matches";
 import { looksLikeCredential, readsAsSecret, redactTokenSecret } from "./value-shapes";
 
@@ -88,44 +90,6 @@ const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----E
  */
 const NAME_SPACE_VALUE = /(?<![\w$.-])([\w$.-]{1,100})([ \t]+)(?=([^\s"'<>,;]{4,500}))/g;
 /**
- * A `[name, value]` pair written into text as JSON, as `JSON.stringify([...request.headers])`
- * prints header lists: the name decides for the value, as in data. Only as an item of a list
- * (after `[` or `,`): a lone pair of words is more often a path (`"path":["auth","token"]`).
- */
-const PAIR = /(?<=[[,]\s*)\[\s*"([^"\\\n]{1,100})"\s*,\s*"((?:[^"\\\n]|\\.){0,4000})"\s*\]/g;
-/** An entry (see entries.ts) written into text as JSON, its name's field first: `{"name":"X-Api-Key","value":"…"}`. */
-const ENTRY =
-  /\{\s*"(name|key|Name|Key|path|field|property|header|param|label)"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"(value|Value|text)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})"/g;
-
-/**
- * What prose needs to hold for its "name value" form to be searched: a word ending like a
- * secret's name, then a space and a word of six characters or more. The names themselves are
- * judged as field names are; `key` and `code` only with a word that makes them a secret's
- * (`API key`, `verification code`), as "cache hit for key user:42" is the usual text.
- */
-const PROSE_WORD = /^[A-Za-z]+$/;
-/** A credential's characters (RFC 6750's token68): not a stack frame's `(file.js:1:2)`, nor a path's `a/b c`. */
-const TOKEN68 = /^[\w.~+/=-]+$/;
-const HAS_LETTER = /[A-Za-z]/;
-
-/**
- * A word after a name in prose that reads as a secret: a credential's characters, not a hex
- * address (`token 0x1f98…`) nor a protocol (`HTTP/1.1`), and after "token" not digits alone (a
- * model's token id, `Unexpected token 128009`).
- */
-function readsAsProseSecret(word: string, name: string): boolean {
-  if (!TOKEN68.test(word) || word.startsWith("0x") || word.startsWith("HTTP/") || !readsAsSecret(word)) return false;
-  return HAS_LETTER.test(word) || !/^tokens?$/i.test(name);
-}
-
-function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-
-const PROSE_NAME =
-  /(?:token|pass(?:word|wd|phrase|code)?|secret|(?:api|private|access|signing|master|license)[ _-]?key|pwd|pw|auth|cookie|otp|cvv|cvc|sig|signature|jwt|credentials?|csrf|xsrf|ssn|hmac|seed phrase|(?:verification|recovery|backup|security|mfa|auth|pin)[ _-]?code)s?[ \t]+[^\s]{6}/i;
-
-/**
  * A password in SQL, quoted after its keyword: `WITH PASSWORD '…'` and `PASSWORD '…'` (PostgreSQL),
  * `IDENTIFIED BY '…'` and `IDENTIFIED WITH <plugin> BY '…'` (MySQL, MariaDB, Oracle),
  * `SET PASSWORD FOR 'u'@'h' = '…'` and `SET PASSWORD = '…'` (MySQL).
@@ -151,7 +115,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     }
     if (out.indexOf("PRIVATE KEY-----") !== -1) out = out.replace(PRIVATE_KEY, REDACTED);
     if (out.indexOf("</") !== -1) out = out.replace(ELEMENT, redactElement);
-    if (out.indexOf('",') !== -1) out = out.replace(PAIR, redactPair).replace(ENTRY, redactEntry);
+    if (out.indexOf('",') !== -1) out = redactTextEntries(out, redactNamed);
     if (SQL_PASSWORD_MARK.test(out)) out = out.replace(SQL_PASSWORD, redactSqlPassword);
     out = redactLooseNamedValues(out, redactNamed);
     if (mayHoldScheme(out)) {
@@ -170,18 +134,6 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     const replaced = redact(value);
     if (replaced === value) return match;
     return `<${name}${attributes ?? ""}>${cdata ? `${CDATA_START}${replaced}]]>` : replaced}</${name}>`;
-  }
-
-  function redactPair(match: string, name: string, value: string): string {
-    const redact = value === REDACTED ? undefined : redactNamed(name);
-    const replaced = redact?.(value);
-    return replaced === undefined || replaced === value ? match : `["${name}","${replaced}"]`;
-  }
-
-  function redactEntry(match: string, nameField: string, name: string, valueField: string, value: string): string {
-    const redact = value === REDACTED || (judgedByShape(nameField, valueField) && !readsAsSecret(value)) ? undefined : redactNamed(name);
-    const replaced = redact?.(value);
-    return replaced === undefined || replaced === value ? match : `{"${nameField}":"${name}","${valueField}":"${replaced}"`;
   }
 
   function redactKeyValues(text: string): string {
@@ -229,7 +181,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   }
 
   function redactProse(text: string): string {
-    return PROSE_NAME.test(text) ? redactNamedWords(text, readsAsProseSecret, true) : text;
+    return mayHoldProseNamedValue(text) ? redactNamedWords(text, readsAsProseSecret, true) : text;
   }
 
   /**
@@ -244,7 +196,7 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
     for (let match = NAME_SPACE_VALUE.exec(text); match !== null; match = NAME_SPACE_VALUE.exec(text)) {
       const [whole, name, , value] = match as unknown as [string, string, string, string];
       // In prose a name is a word of its own (not `verifyToken (index.js:1:2)`, `/oauth/token HTTP/1.1`, `grant_type=refresh_token …`).
-      if (secretsOnly && !(PROSE_WORD.test(name) && (match.index === 0 || isSpace(text.charCodeAt(match.index - 1))))) continue;
+      if (secretsOnly && !isProseName(text, name, match.index)) continue;
       const redact =
         value === REDACTED || !counts(value, name)
           ? undefined
@@ -261,50 +213,6 @@ export function secretText(redactNamed: NamedValueRedaction): SecretText {
   }
 
   return { redactString, redactJoinedArgs, redactProse };
-}
-
-/** Structures longer than this are cut there. */
-const MAX_STRUCTURE = 100_000;
-
-/**
- * Where each JSON-like object or array of a text ends (see at), found in one pass over the text
- * the first time one is asked for: a scan from every secret's name to its structure's end would
- * read a hostile text (`token set:[a token set:[a …`, never closed) once per name.
- */
-class StructureEnds {
-  private ends: Map<number, number> | undefined;
-
-  constructor(private readonly text: string) {}
-
-  /**
-   * Where the structure starting at `start` ends: after its closing bracket, or at its line's end
-   * when it has none there (cut text), or MAX_STRUCTURE characters on. Brackets are counted,
-   * quotes are not (JSON escaped into a string writes its quotes as `\"`). Not a structure:
-   * after `value`.
-   */
-  at(start: number, value: string): number {
-    const first = this.text.charCodeAt(start);
-    if (first !== 123 && first !== 91) return start + value.length;
-    this.ends ??= structureEnds(this.text);
-    return Math.min(this.ends.get(start) ?? this.text.length, start + MAX_STRUCTURE);
-  }
-}
-
-function structureEnds(text: string): Map<number, number> {
-  const ends = new Map<number, number>();
-  const open: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 123 || c === 91) open.push(i);
-    else if (c === 125 || c === 93) {
-      const at = open.pop();
-      if (at !== undefined) ends.set(at, i + 1);
-    } else if (c === 10) {
-      for (const at of open) ends.set(at, i);
-      open.length = 0;
-    }
-  }
-  return ends;
 }
 
 /**

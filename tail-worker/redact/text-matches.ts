@@ -166,7 +166,7 @@ function isParameterValueChar(code: number): boolean {
 }
 
 /** `\s`: ECMAScript's white space and line terminators. */
-function isSpace(code: number): boolean {
+export function isSpace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
   if (code < 160) return false;
   return (
@@ -180,4 +180,14 @@ function isSpace(code: number): boolean {
     code === 12288 ||
     code === 65279
   );
+}
+
+/** A parameter's name or value as written, URL-decoded (`+` as a space) to be judged; as it is when it does not decode. */
+export function decodeName(text: string): string {
+  if (text.indexOf("%") === -1 && text.indexOf("+") === -1) return text;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, " "));
+  } catch {
+    return text;
+  }
 }

@@ -79,8 +79,12 @@ export function isTokenSecret(value: string): boolean {
   return value.length >= MIN_TOKEN_SECRET && value.indexOf(" ") === -1 && value.charCodeAt(0) !== 60 && !looksLikeHeaderName(value);
 }
 
-/** A header's name: words joined by dashes (`X-Hub-Signature-256`), or one word (`Authorization`, `cookie`). */
-const HEADER_NAME = /^(?:[A-Za-z][a-z]*(?:-[A-Za-z0-9][a-z0-9]*)+|[A-Z]?[a-z]+)$/;
+/**
+ * A header's name: words joined by dashes (`X-Hub-Signature-256`), one capitalised word
+ * (`Authorization`), or a credential header's name in lower case (`cookie`); not any lower-case
+ * word, which a short password can be.
+ */
+const HEADER_NAME = /^(?:[A-Za-z][a-z]*(?:-[A-Za-z0-9][a-z0-9]*)+|[A-Z][a-z]+|authorization|cookie|signature)$/;
 
 /** Whether a value is a header's name, which config writes under a credential's name (`apiKeyHeader: "x-api-key"`). */
 export function looksLikeHeaderName(value: string): boolean {

@@ -13,7 +13,9 @@ export type DeliveryOutcome = { ok: true; result: IngestResult } | { ok: false; 
 
 /**
  * Sends one batch to the collector, retrying failures and overload with jittered backoff.
- * Retrying is safe because the collector deduplicates on event ids. Never throws.
+ * Retrying is safe because the collector deduplicates on event ids, and counts the report a batch
+ * carries only with events it had not stored: every attempt carries the same report, taken once,
+ * and it is owed again only when every attempt failed. Never throws.
  */
 export async function deliverBatch(
   env: Env,
@@ -21,17 +23,17 @@ export async function deliverBatch(
   shard: number,
   policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
 ): Promise<DeliveryOutcome> {
+  const { report, restore } = takePendingReport();
   const outcome = await retry<IngestResult>(policy, async () => {
-    const { report, restore } = takePendingReport();
     try {
       // A fresh stub per attempt: a stub that saw an exception may be broken for good.
       return { ok: true, value: await collectorShard(env, shard).ingest({ events, ...report }) };
     } catch (error) {
-      restore();
       return { ok: false, error: errorMessage(error) };
     }
   });
   if (outcome.ok) return { ok: true, result: outcome.value };
+  restore();
   recordUndelivered(events.length);
   return { ok: false, error: outcome.error, attempts: outcome.attempts };
 }

@@ -27,6 +27,7 @@ export function addPatternTraps(add: (name: string, item: unknown) => void, with
   add("AUTH lines, 256 KB", withLogs("\nAUTH a b".repeat(29_000)));
   add("a JWT's first part run on for 256 KB", withLogs(`${"eyJ-".repeat(64_000)} x.eyJ`));
   add("structures after secret names that never close, 256 KB", withLogs("token set:[abc123 ".repeat(14_000)));
+  add("a pair's quote and comma before 256 KB of spaces", withLogs(`",:${" ".repeat(256 * 1024)}`));
   add("Redis MONITOR AUTH arguments, 256 KB", withLogs('"AUTH" "a" '.repeat(23_000)));
   add("sshpass options without a password, 256 KB", withLogs("sshpass -e -f x -v ".repeat(13_500)));
   add(
