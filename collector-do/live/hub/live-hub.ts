@@ -119,6 +119,7 @@ export class LiveHub extends DurableObject<Env> implements LiveHubRpc {
         stale = true;
         continue;
       }
+      if (delivery.version < (state.since ?? 0)) continue;
       state.skipped += entry.skipped;
       const indexes = entry.events.filter((i) => delivery.events[i] !== undefined);
       const events = indexes.map((i) => delivery.events[i]!);
@@ -156,7 +157,9 @@ export class LiveHub extends DurableObject<Env> implements LiveHubRpc {
     ws.serializeAttachment(state);
     if (state.samples > 0) this.samples.set(state.id, new SkipSamples(state.samples));
     else this.samples.delete(state.id);
-    const { ready, total } = await this.publishStreams();
+    const { set, ready, total } = await this.publishStreams();
+    state.since = set.version;
+    ws.serializeAttachment(state);
     send(ws, {
       type: "subscribed",
       stream: state.id,

@@ -21,6 +21,11 @@ export interface StreamState {
   acked: LiveAck;
   /** Matched events this stream missed since its last marker. */
   skipped: number;
+  /**
+   * The version of the stream set that first held the current filter: a delivery a shard matched
+   * against an older set holds the old filter's events, which the client no longer asked for.
+   */
+  since?: number;
 }
 
 export function newStreamState(id: string): StreamState {
