@@ -5,6 +5,7 @@ import { EventEnvelope } from "../schemas/event-envelope";
 import { compileCondition, compileWhere, looseEqual } from "../schemas/filter/compile";
 import { type Condition, ConditionSchema } from "../schemas/filter/condition";
 import { ENVELOPE_FIELDS } from "../schemas/filter/field-path";
+import { compileGlob } from "../schemas/filter/glob";
 import type { ClassifiedEvent } from "../tail-worker/classify/classified-event";
 import { anomalyConditions, decideSample } from "../tail-worker/sample/tail-sampler";
 import { seededRandom } from "./helpers/query-events";
@@ -41,6 +42,36 @@ describe("filter language", () => {
       expect(neNull({ data })).toBe(exists({ data }));
     }
     expect(eqNull({ data: { f: "null" } })).toBe(false);
+  });
+
+  it("globs as the regular expression of its stars would, on a thousand patterns and texts", () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const word = (alphabet: string, length: number) =>
+      Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+    for (let i = 0; i < 1000; i++) {
+      const pattern = word("aAb*.", 1 + Math.floor(random() * 6));
+      const text = word("aAbB.\n", Math.floor(random() * 9));
+      const reference = new RegExp(
+        `^${pattern
+          .split("*")
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+          .join(".*")}$`,
+        "is",
+      );
+      expect(compileGlob(pattern).test(text), `${pattern} ~ ${JSON.stringify(text)}`).toBe(reference.test(text));
+    }
+  });
+
+  it("decides a glob of many stars against long text at once (a regular expression would backtrack for seconds)", () => {
+    const text = "a".repeat(300);
+    expect(compileGlob("*a*a*a*a*b").test(text)).toBe(false);
+    expect(compileGlob("*a*a*a*a*a").test(text)).toBe(true);
+    const where = compileCondition({ field: "msg", op: "glob", value: `${"*a".repeat(40)}*b` });
+    expect(where({ msg: "a".repeat(100_000) })).toBe(false);
   });
 
   it("globs case-insensitively and literally otherwise, and searches the whole event with *", () => {

@@ -1,6 +1,6 @@
 import type { WireEvent } from "../../schemas/collector-rpc";
 import { compileWhere, type Predicate } from "../../schemas/filter/compile";
-import { globToRegExp } from "../../schemas/filter/glob";
+import { compileGlob, type Glob } from "../../schemas/filter/glob";
 import type { LiveStream } from "../../schemas/live/streams";
 import { envelopeScript } from "./envelope-script";
 import type { PendingMatches } from "./pending-matches";
@@ -11,7 +11,7 @@ interface CompiledStream {
   /** Decided from the wire fields alone (importance, type): no parse needed. */
   wants(importance: number, type: string): boolean;
   /** Script globs, tested on the script read from the event's JSON; null when any script will do. */
-  scripts: RegExp[] | null;
+  scripts: Glob[] | null;
   /** Texts the event's JSON must hold for `where` to (checked before parsing it). */
   required: string[];
   /** The where conditions on the parsed event; null when there are none. */
@@ -109,13 +109,13 @@ export class StreamMatcher {
 
 function compileStream({ id, filter }: LiveStream): CompiledStream {
   const importances = new Set<number>(filter.importances);
-  const types = filter.types.map(globToRegExp);
+  const types = filter.types.map(compileGlob);
   const wants = (importance: number, type: string) =>
     (importances.size === 0 || importances.has(importance)) && (types.length === 0 || types.some((t) => t.test(type)));
   return {
     id,
     wants,
-    scripts: filter.scripts.length === 0 ? null : filter.scripts.map(globToRegExp),
+    scripts: filter.scripts.length === 0 ? null : filter.scripts.map(compileGlob),
     required: requiredText(filter.where),
     where: filter.where.length === 0 ? null : compileWhere(filter.where),
   };

@@ -1,6 +1,6 @@
 import type { Condition } from "./condition";
 import { canonicalPath, fieldPath, WHOLE_EVENT } from "./field-path";
-import { globToRegExp } from "./glob";
+import { compileGlob } from "./glob";
 
 /**
  * The filter language's meaning: conditions (condition.ts) compiled to one predicate over an
@@ -68,7 +68,7 @@ export function compileCondition(condition: Condition): Predicate {
       };
     }
     case "glob": {
-      const pattern = globToRegExp(String(value));
+      const pattern = compileGlob(String(value));
       return (event) => {
         const actual = path.read(event);
         return typeof actual === "string" && pattern.test(actual);

@@ -1,5 +1,5 @@
 import type { ImportanceRule } from "../../schemas/config/importance-rules";
-import { globToRegExp } from "../../schemas/filter/glob";
+import { compileGlob } from "../../schemas/filter/glob";
 import { Importance, toImportance } from "../../schemas/importance";
 import type { ParsedEvent } from "../parse/parsed-event";
 
@@ -126,7 +126,7 @@ function compileWhen(when: ImportanceRule["when"]): Matcher {
     checks.push((e) => kinds.has(e.kind));
   }
   if (when.type !== undefined) {
-    const pattern = globToRegExp(when.type);
+    const pattern = compileGlob(when.type);
     checks.push((e) => pattern.test(e.type));
   }
   if (when.level) {
