@@ -6,6 +6,7 @@ import {
   isDate,
   objectsPrefix,
   PAGE_SIZE,
+  pageHasMore,
   pageQueries,
   parseCliArgs,
   USAGE,
@@ -184,7 +185,7 @@ async function* matchingEvents(from, to, limit) {
       const answer = await queryOrUsage(body);
       until = answer.range?.to ?? until;
       page.push(...answer.rows);
-      more = answer.total > answer.rows.length;
+      more = pageHasMore(answer);
       if (page.length >= size) break;
     }
     yield* page;

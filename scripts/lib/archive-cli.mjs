@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { parseWhere, WhereError } from "./event-query.mjs";
 
-export { filterConditions, PAGE_SIZE, pageQueries, parseWhere } from "./event-query.mjs";
+export { filterConditions, PAGE_SIZE, pageHasMore, pageQueries, parseWhere } from "./event-query.mjs";
 
 /**
  * The archive CLI's arguments, apart from any I/O so that they can be tested

@@ -21,3 +21,4 @@ export function pageQueries(options: {
   size: number;
   after?: { timestamp: number; id: string };
 }): Record<string, unknown>[];
+export function pageHasMore(answer: { truncated?: boolean; total: number; rows: unknown[] }): boolean;

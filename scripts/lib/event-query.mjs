@@ -29,6 +29,14 @@ export function filterConditions(filter) {
   return where;
 }
 
+/**
+ * Whether events may follow one /query page's answer: more matched than it holds, or (`truncated`)
+ * do-tail stopped reading in time order once it had the page, so its `total` counts only what it read.
+ */
+export function pageHasMore(answer) {
+  return answer.truncated === true || answer.total > answer.rows.length;
+}
+
 /** Most events one /query page asks for. */
 export const PAGE_SIZE = 1000;
 

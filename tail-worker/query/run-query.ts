@@ -50,7 +50,8 @@ export async function runQuery(env: Env, query: CompiledQuery): Promise<QueryRes
   return {
     rows: answer.rows,
     scanned: result.scanned,
-    truncated: answer.truncated || result.bufferedTruncated,
+    // Reading stopped early in time order: more events may match than `total` counts.
+    truncated: answer.truncated || result.bufferedTruncated || result.stoppedEarly !== undefined,
     range: { from: new Date(query.range.from).toISOString(), to: new Date(query.range.to).toISOString() },
     total: answer.total,
     ...(result.bufferedTruncated ? { bufferedTruncated: true as const } : {}),

@@ -64,6 +64,11 @@ export interface ScanResult {
   estimatedObjects?: number;
   /** The list-call or object budget ran out: only `slicesListed` of `slices` importance-hours were listed. */
   listing: { complete: boolean; slices: number; slicesListed: number; unlisted: { hourStart: number; importance: number }[] };
+  /**
+   * In time order, objects left unread once `limit` events nearer the asked-for end were found:
+   * their events may match, so the count of matches is a lower bound.
+   */
+  stoppedEarly?: number;
 }
 
 /** Archive objects read at the same time. */
@@ -162,7 +167,10 @@ export async function scan(env: Env, plan: ScanPlan, sinks: readonly EventSink[]
   const worker = async () => {
     for (let i = next++; i < reads.length; i = next++) {
       const read = reads[i]!;
-      if (!canStillKeep(read.object)) continue;
+      if (!canStillKeep(read.object)) {
+        result.stoppedEarly = (result.stoppedEarly ?? 0) + 1;
+        continue;
+      }
       const outcome = await readObject(env.ARCHIVE, read.object, onEvents(read), {
         ...(read.maxBytes === undefined ? {} : { maxBytes: read.maxBytes }),
       });
