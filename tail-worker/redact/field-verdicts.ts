@@ -239,9 +239,13 @@ function heldInHeader(value: string): string {
   return holdsNoSecret(value) || looksLikeHeaderName(value) ? value : REDACTED;
 }
 
-const END_DIGITS = /\d+$/;
+/**
+ * Digits ending a key. This and END_NUMBER start only where their run starts (the look-behinds):
+ * `$` tried from every character of a long run of digits or dashes is quadratic in a key's length.
+ */
+const END_DIGITS = /(?<!\d)\d+$/;
 /** A number ending a key after a separator: the last word of `x-sig-256` and `x-auth-2` is the one before. */
-const END_NUMBER = /[\W_]+\d+$/;
+const END_NUMBER = /(?<![\W_])[\W_]+\d+$/;
 /** A word of WORD_REDACT_FIELDS with digits attached (WordPress's `pass1`, `pass2`); `auth0` names a product. */
 const NUMBERED_WORD = /^(?:pass|sig)\d+$/;
 

@@ -317,6 +317,7 @@ function createRedactor(security: SecurityConfig): Redactor {
    */
   function renameSecretNames(record: Record<string, unknown>): void {
     const keys = Object.keys(record);
+    const names = new Set(keys);
     const values = keys.map((key) => record[key]);
     for (const key of keys) delete record[key];
     for (let i = 0; i < keys.length; i++) {
@@ -324,7 +325,7 @@ function createRedactor(security: SecurityConfig): Redactor {
       let name = key;
       if (nameVerdictOf(key) >= NAME_HOLDS_SECRET) {
         name = redactString(key);
-        if (name === REDACTED || Object.hasOwn(record, name) || keys.includes(name)) name = hashSecretName(key);
+        if (name === REDACTED || Object.hasOwn(record, name) || names.has(name)) name = hashSecretName(key);
       }
       setOwn(record, name, values[i]);
     }

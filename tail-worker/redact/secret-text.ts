@@ -260,11 +260,14 @@ function mayHoldScheme(text: string): boolean {
   return SCHEME_WORD.test(text);
 }
 
+/** How far an escaped value's closing quote is looked for: searching to the text's end from every name is quadratic. */
+const MAX_ESCAPED_VALUE = 4096;
+
 /**
  * A value in quotes escaped as JSON written inside a JSON string writes them (`\"…\"`, at any
  * depth): its opening and closing quote (the same backslashes and quote) and what is between; with
- * no closing quote, to the end of the text (as VALUE reads an unclosed quote). Undefined when the
- * value is not one.
+ * no closing quote within MAX_ESCAPED_VALUE characters, to there (as VALUE reads an unclosed
+ * quote, redacted whole). Undefined when the value is not one.
  */
 function escapedValue(text: string, start: number): { value: string; quote: string; inner: string } | undefined {
   let at = start;
@@ -276,13 +279,14 @@ function escapedValue(text: string, start: number): { value: string; quote: stri
   // Each level of writing doubles the backslashes before a quote and adds one: at this depth the
   // closing quote has `escapes` of them, after any number of the inner text's own backslashes
   // (2 × escapes + 2 each: `ab\` inside `\"…\"` ends `ab\\\\\"`). Other runs are quotes deeper in.
-  for (let close = text.indexOf(quoteChar, at + 1); close !== -1; close = text.indexOf(quoteChar, close + 1)) {
+  const limit = Math.min(text.length, at + 1 + MAX_ESCAPED_VALUE);
+  for (let close = text.indexOf(quoteChar, at + 1); close !== -1 && close < limit; close = text.indexOf(quoteChar, close + 1)) {
     let run = 0;
-    while (text.charCodeAt(close - 1 - run) === 92) run++;
+    while (close - 1 - run > at && text.charCodeAt(close - 1 - run) === 92) run++;
     if (run >= escapes && (run - escapes) % (2 * escapes + 2) === 0)
       return { value: text.slice(start, close + 1), quote, inner: text.slice(at + 1, close - escapes) };
   }
-  return { value: text.slice(start), quote, inner: text.slice(at + 1) };
+  return { value: text.slice(start, limit), quote, inner: text.slice(at + 1, limit) };
 }
 
 function redactSqlPassword(match: string, lead: string, quoted: string): string {
@@ -314,7 +318,7 @@ function lineEnd(text: string, from: number): number {
  * `user:password` in printable ASCII, as Basic credentials decode; with no user, a token of some
  * length (`:<token>`), so that a short word in prose ("Basic Only" decodes to ":yr") is not one.
  */
-const USER_PASSWORD = /^(?:[\x20-\x7e]+:[\x20-\x7e]+|:[\x20-\x7e]{8,})$/;
+const USER_PASSWORD = /^(?:[\x20-\x39\x3b-\x7e]+:[\x20-\x7e]+|:[\x20-\x7e]{8,})$/;
 
 /**
  * Whether a Basic scheme's value decodes to `user:password`: a word after "basic" in prose ("Basic

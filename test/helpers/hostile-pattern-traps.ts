@@ -28,6 +28,19 @@ export function addPatternTraps(add: (name: string, item: unknown) => void, with
   add("a JWT's first part run on for 256 KB", withLogs(`${"eyJ-".repeat(64_000)} x.eyJ`));
   add("structures after secret names that never close, 256 KB", withLogs("token set:[abc123 ".repeat(14_000)));
   add("a pair's quote and comma before 256 KB of spaces", withLogs(`",:${" ".repeat(256 * 1024)}`));
+  add(
+    "field names of 128 KB of digits or dashes",
+    withLogs(JSON.stringify({ [`${"1".repeat(128 * 1024)}x`]: 1, [`${"-".repeat(128 * 1024)}1x`]: 2 })),
+  );
+  add("Basic credentials decoding to 192 KB of colons", withLogs(`Basic ${btoa(`${":".repeat(192 * 1024)}\x01`)}`));
+  add(
+    "escaped values under plural names that never close, 256 KB",
+    withLogs(`${Array.from({ length: 500 }, (_, i) => `tokens:${"\\".repeat(500 - i)}"< `).join("")}${'"'.repeat(120_000)}`),
+  );
+  add(
+    "13,000 field names holding a secret as text",
+    withLogs(JSON.stringify(Object.fromEntries(Array.from({ length: 13_000 }, (_, i) => [`?token=x&i=${i}`, 1])))),
+  );
   add("Redis MONITOR AUTH arguments, 256 KB", withLogs('"AUTH" "a" '.repeat(23_000)));
   add("sshpass options without a password, 256 KB", withLogs("sshpass -e -f x -v ".repeat(13_500)));
   add(
