@@ -22,6 +22,8 @@ const PAGE = 1000;
 export const MAX_LISTED_OBJECTS = 100_000;
 /** Past this many slices, empty days, importances and hours are found first and skipped. */
 const DISCOVER_ABOVE_SLICES = 16;
+/** Above this many importance-hours a range whose hours could not be found is not listed slice by slice. */
+const MAX_UNDISCOVERED_SLICES = 100_000;
 
 export interface ListedObject {
   key: string;
@@ -118,17 +120,30 @@ export async function listRange(bucket: R2Bucket, options: ListingOptions): Prom
   const first = hourStartOf(start);
   const last = hourStartOf(range.to);
   const startMinute = String(new Date(start).getUTCMinutes()).padStart(2, "0");
-  let slices: Slice[] = [];
-  for (let hour = last; hour >= first; hour -= HOUR_MS) {
-    for (const importance of options.importances) {
-      const prefix = hourPrefix(hour, importance);
-      const seek = hour === first && startMinute !== "00";
-      slices.push({ importance, hourStart: hour, prefix, ...(seek ? { startAfter: `${prefix}${startMinute}` } : {}) });
-    }
+  const sliceOf = (hour: number, importance: Importance): Slice => {
+    const prefix = hourPrefix(hour, importance);
+    const seek = hour === first && startMinute !== "00";
+    return { importance, hourStart: hour, prefix, ...(seek ? { startAfter: `${prefix}${startMinute}` } : {}) };
+  };
+  const allSlices = ((last - first) / HOUR_MS + 1) * options.importances.length;
+  // A wide range holds few hours with objects: they are found first, and only theirs are made
+  // (one slice per hour of `from: 0` to the year 2200 would not fit in memory).
+  const present =
+    allSlices > DISCOVER_ABOVE_SLICES ? await presentSlicePrefixes(bucket, first, last, options.importances, budget, listing) : undefined;
+  if (present === undefined && allSlices > MAX_UNDISCOVERED_SLICES) {
+    listing.complete = false;
+    listing.slices = allSlices;
+    return listing;
   }
-  if (slices.length > DISCOVER_ABOVE_SLICES) {
-    const present = await presentSlicePrefixes(bucket, first, last, options.importances, budget, listing);
-    if (present) slices = slices.filter((s) => present.has(s.prefix));
+  let slices: Slice[] = [];
+  if (present) {
+    for (const prefix of present) {
+      const slice = sliceOfPrefix(prefix, sliceOf);
+      if (slice && slice.hourStart >= first && slice.hourStart <= last) slices.push(slice);
+    }
+  } else {
+    for (let hour = last; hour >= first; hour -= HOUR_MS)
+      for (const importance of options.importances) slices.push(sliceOf(hour, importance));
   }
   listing.slices = slices.length;
   slices = spreadOrder(slices);
@@ -156,6 +171,15 @@ export async function listRange(bucket: R2Bucket, options: ListingOptions): Prom
   for (const [, objects] of byHour) listing.objects.push(...objects);
   return listing;
 }
+
+/** The slice of an hour prefix as the discovery lists it (`tail-events/2026-11-30/importance-2/03-`). */
+function sliceOfPrefix(prefix: string, sliceOf: (hour: number, importance: Importance) => Slice): Slice | undefined {
+  const parts = HOUR_PREFIX.exec(prefix.slice(ARCHIVE_PREFIX.length));
+  if (!parts) return undefined;
+  return sliceOf(Date.parse(`${parts[1]}T00:00:00Z`) + Number(parts[3]) * HOUR_MS, Number(parts[2]) as Importance);
+}
+
+const HOUR_PREFIX = /^(\d{4}-\d\d-\d\d)\/importance-([0-3])\/(\d\d)-$/;
 
 /** Slices by hour in bit-reversed order of the hour's index (newest hour = 0). */
 function spreadOrder(slices: Slice[]): Slice[] {
