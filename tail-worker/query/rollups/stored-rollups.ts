@@ -1,6 +1,13 @@
 import { HOUR_MS } from "../../../schemas/archive/partition";
 import { errorMessage } from "../../../schemas/lib/error-message";
-import { parseRollupFile, parseRollupKey, type RollupFile, type RollupKey, rollupDayPrefix } from "../../../schemas/rollup/rollup-format";
+import {
+  parseRollupFile,
+  parseRollupKey,
+  ROLLUP_PREFIX,
+  type RollupFile,
+  type RollupKey,
+  rollupDayPrefix,
+} from "../../../schemas/rollup/rollup-format";
 
 const DAY_MS = 24 * HOUR_MS;
 /** R2 answers at most this many keys per list call. */
@@ -24,8 +31,12 @@ export interface RollupKeys {
  */
 export async function listRollupKeys(bucket: R2Bucket, firstHour: number, lastHour: number): Promise<RollupKeys> {
   const found: RollupKeys = { segments: [], listCalls: 0, keysListed: 0 };
-  const days: number[] = [];
-  for (let day = Math.floor(firstHour / DAY_MS) * DAY_MS; day <= lastHour; day += DAY_MS) days.push(day);
+  const firstDay = Math.floor(firstHour / DAY_MS) * DAY_MS;
+  let days: number[] = [];
+  // A range of many days (a wide query, or a batch's union of distant ones) lists only the days
+  // that hold rollups, found with a few delimited calls, rather than one call per day.
+  if ((lastHour - firstDay) / DAY_MS >= DISCOVER_ABOVE_DAYS) days = await daysWithRollups(bucket, firstDay, lastHour, found);
+  else for (let day = firstDay; day <= lastHour; day += DAY_MS) days.push(day);
   await inParallel(days, async (day) => {
     const prefix = rollupDayPrefix(day);
     const startAfter = firstHour > day ? `${prefix}${new Date(firstHour).toISOString().slice(11, 13)}` : undefined;
@@ -44,6 +55,26 @@ export async function listRollupKeys(bucket: R2Bucket, firstHour: number, lastHo
     } while (cursor);
   });
   return found;
+}
+
+/** Up to a month, every day is listed: finding the days first would only add a call. */
+const DISCOVER_ABOVE_DAYS = 31;
+
+async function daysWithRollups(bucket: R2Bucket, firstDay: number, lastHour: number, found: RollupKeys): Promise<number[]> {
+  const days: number[] = [];
+  let cursor: string | undefined;
+  const startAfter = rollupDayPrefix(firstDay - DAY_MS);
+  do {
+    found.listCalls++;
+    const page = await bucket.list({ prefix: ROLLUP_PREFIX, delimiter: "/", limit: PAGE, ...(cursor ? { cursor } : { startAfter }) });
+    for (const prefix of page.delimitedPrefixes) {
+      const day = Date.parse(`${prefix.slice(ROLLUP_PREFIX.length, -1)}T00:00:00Z`);
+      if (day > lastHour) return days;
+      if (day >= firstDay) days.push(day);
+    }
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return days;
 }
 
 export interface RollupReads {
