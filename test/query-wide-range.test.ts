@@ -21,7 +21,12 @@ describe("a query over a range of centuries", () => {
   });
 
   it("counts from rollups over a decade with a few list calls, not one per day", { timeout: 60_000 }, async () => {
-    const { status, body } = await postQuery({ select: "counts", from: Date.UTC(2030, 0, 1), to: Date.UTC(2040, 0, 1), includeBuffered: false });
+    const { status, body } = await postQuery({
+      select: "counts",
+      from: Date.UTC(2030, 0, 1),
+      to: Date.UTC(2040, 0, 1),
+      includeBuffered: false,
+    });
     expect(status, JSON.stringify(body).slice(0, 300)).toBe(200);
     expect((body.scanned as unknown as { listCalls: number }).listCalls).toBeLessThan(100);
   });
