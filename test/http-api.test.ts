@@ -86,4 +86,15 @@ describe("HTTP API", () => {
       expect(await res.json()).toEqual({ error: { status: 404, message: `no route for ${method} ${path}` } });
     }
   });
+
+  it("writes a lone surrogate of the asker's (a query's alias, a field an error names) as U+FFFD, which strict JSON readers take", async () => {
+    const post = (body: unknown) => api("/query", { method: "POST", body: JSON.stringify(body) });
+    const answered = await (await post({ from: "-1h", includeBuffered: false, aggregates: [{ fn: "count", as: "n\udc00" }] })).text();
+    const refused = await (await post({ from: "-1h", orderBy: [{ field: "\ud800", dir: "asc" }] })).text();
+    for (const text of [answered, refused]) {
+      expect(text).not.toMatch(/\\ud[89a-f][0-9a-f]{2}/i);
+      expect(text.isWellFormed()).toBe(true);
+    }
+    expect(Object.keys((JSON.parse(answered) as { rows: object[] }).rows[0]!)).toEqual(["n\ufffd"]);
+  });
 });
