@@ -5,12 +5,12 @@
  * {property, value}, a form's {label, value}, a Worker binding's {type, name, text}.
  */
 
-const ENTRY_NAME_FIELDS = ["name", "key", "Name", "Key"] as const;
+export const ENTRY_NAME_FIELDS: readonly string[] = ["name", "key", "Name", "Key"];
 /**
  * Fields that name a value only sometimes: a validator's path, a form's label, a route's path
  * (`{path: "/api/auth", value: 120}`). Their entries' values are secrets only when they read as one.
  */
-const CONTEXT_NAME_FIELDS: readonly string[] = ["path", "field", "property", "header", "param", "parameter", "label"];
+export const CONTEXT_NAME_FIELDS: readonly string[] = ["path", "field", "property", "header", "param", "parameter", "label"];
 
 /** Whether an entry's value is a secret only when it reads as one (see entryName), by the fields that hold its name and value. */
 export function judgedByShape(nameField: string, valueField: string): boolean {

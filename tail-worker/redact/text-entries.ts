@@ -1,4 +1,4 @@
-import { judgedByShape } from "./entries";
+import { CONTEXT_NAME_FIELDS, ENTRY_NAME_FIELDS, judgedByShape } from "./entries";
 import { type NamedValueRedaction, REDACTED } from "./secret-text";
 import { readsAsSecret } from "./value-shapes";
 
@@ -9,8 +9,10 @@ import { readsAsSecret } from "./value-shapes";
  */
 const PAIR = /(?<=[[,])(\s*)\[\s*"([^"\\\n]{1,100})"\s*,\s*"((?:[^"\\\n]|\\.){0,4000})"\s*\]/g;
 /** An entry (see entries.ts) written into text as JSON, its name's field first: `{"name":"X-Api-Key","value":"…"}`. */
-const ENTRY =
-  /\{\s*"(name|key|Name|Key|path|field|property|header|param|label)"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"(value|Value|text)"\s*:\s*"((?:[^"\\\n]|\\.){0,4000})"/g;
+const ENTRY = new RegExp(
+  `\\{\\s*"(${[...ENTRY_NAME_FIELDS, ...CONTEXT_NAME_FIELDS].join("|")})"\\s*:\\s*"([^"\\\\\\n]{1,200})"\\s*,\\s*"(value|Value|text)"\\s*:\\s*"((?:[^"\\\\\\n]|\\\\.){0,4000})"`,
+  "g",
+);
 
 /** Pairs and entries written into text as JSON (`headers: [["x-api-key","…"]]`), redacted as in data. */
 export function redactTextEntries(text: string, redactNamed: NamedValueRedaction): string {
